@@ -1,0 +1,88 @@
+"""The ``dash`` command: a typer app whose sub-commands live in ``dashcli.commands``.
+
+Command modules import only typer and the standard library at module level; everything heavy
+(pydantic, httpx, Pillow, aiohttp, Textual) is imported inside the command that runs, so
+``dash --help`` starts about as fast as typer itself. :func:`main` turns every
+:class:`~dashcli.errors.DashError` into one line on stderr and its exit code; ``--debug`` shows
+the traceback instead.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import click
+import typer
+
+from dashcli import __version__
+from dashcli.commands import fetch, profiles
+from dashcli.errors import DashError
+
+app = typer.Typer(
+    name="dash",
+    help=(
+        "Home LED-matrix dashboards: fetch weather, sports, calendars and more, keep the latest "
+        "state, serve it over SSE and draw 128x64 frames.\n\n"
+        "dashcli and python -m dashcli are the same command (Debian's /bin/dash is a shell)."
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"dashcli {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks and debug logs.")
+    ] = False,
+) -> None:
+    """Configure logging for every command."""
+    import logging
+
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+fetch.register(app)
+profiles.register(app)
+
+
+def main() -> None:
+    """Entry point of the ``dash``/``dashcli`` scripts and ``python -m dashcli``."""
+    debug = "--debug" in sys.argv[1:]
+    try:
+        result = app(standalone_mode=False)
+    except DashError as exc:
+        if debug:
+            raise
+        typer.echo(str(exc), err=True)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        typer.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:
+        if debug:
+            raise
+        typer.echo(f"internal error: {type(exc).__name__}: {exc} (run with --debug)", err=True)
+        sys.exit(1)
+    sys.exit(result if isinstance(result, int) else 0)

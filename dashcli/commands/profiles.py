@@ -1,0 +1,76 @@
+"""``dash profiles``: list the profiles a name can select, show one resolved, validate a file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from dashcli.commands.options import SetOption
+
+profiles_app = typer.Typer(
+    help="List, show and validate profiles.", no_args_is_help=True, rich_markup_mode=None
+)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(profiles_app, name="profiles")
+
+
+@profiles_app.command("list")
+def list_profiles() -> None:
+    """List every profile a --profile NAME can select (user profiles hide bundled ones)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from profiles import available_profiles
+
+    table = Table("name", "origin", "file")
+    for info in available_profiles():
+        table.add_row(info.name, info.origin, str(info.path))
+    Console().print(table)
+
+
+@profiles_app.command("show")
+def show(
+    name: Annotated[str | None, typer.Argument(help="Profile name or path (default: default).")]
+    = None,
+    overrides: SetOption = None,
+) -> None:
+    """Print a profile fully resolved (defaults filled in), with secret values masked."""
+    import yaml
+
+    from profiles import load_profile, resolve_profile_path
+
+    path = resolve_profile_path(name)
+    profile = load_profile(str(path), overrides)
+    data = masked(profile.model_dump(mode="json"))
+    typer.echo(f"# {path}")
+    typer.echo(yaml.safe_dump(data, sort_keys=False, allow_unicode=True).rstrip())
+
+
+@profiles_app.command("validate")
+def validate(
+    file: Annotated[Path, typer.Argument(help="The profile YAML file to check.")],
+) -> None:
+    """Check a profile file against the schema; one line naming file:line:column on error."""
+    from profiles import validate_file
+
+    validate_file(file)
+    typer.echo(f"{file}: ok")
+
+
+def masked(data: dict[str, Any]) -> dict[str, Any]:
+    """The profile's secret-bearing fields masked: the server token, store and calendar URLs."""
+    from dashcli.redact import mask, redact_url
+
+    server = data.get("server") or {}
+    if server.get("token"):
+        server["token"] = mask(server["token"])
+    if data.get("store"):
+        data["store"] = redact_url(data["store"])
+    calendar = (data.get("sources") or {}).get("calendar") or {}
+    if calendar.get("url"):
+        calendar["url"] = redact_url(calendar["url"])
+    return data

@@ -1,0 +1,77 @@
+"""Running one source for a profile: settings resolution, the HTTP client, the Update it makes.
+
+``dash fetch``, the scheduler of ``dash serve`` and the long-running fetchers all call
+:func:`fetch_update`, so a source behaves the same whichever process runs it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import httpx
+from pydantic import ValidationError
+
+from dashcli.envelope import Update, utcnow
+from dashcli.errors import ProfileError
+from profiles.schema import Profile, Sources, SourceSettings
+from sources import run_provider, source_info
+from sources.base import FetchContext, NoSecrets, SecretLookup
+from sources.http import RetryPolicy, make_client
+
+
+def source_settings(profile: Profile, name: str) -> SourceSettings:
+    """The profile's settings for ``name``, or the defaults when the profile does not list it."""
+    source_info(name)
+    configured = getattr(profile.sources, name)
+    if configured is not None:
+        settings: SourceSettings = configured
+        return settings
+    annotation = Sources.model_fields[name].annotation
+    model = next(arg for arg in getattr(annotation, "__args__", ()) if arg is not type(None))
+    try:
+        default: SourceSettings = model()
+    except ValidationError as exc:
+        missing = ", ".join(".".join(map(str, err["loc"])) for err in exc.errors())
+        raise ProfileError(
+            f"{name}: not configured in the profile; set sources.{name}.{missing} "
+            f"(e.g. --set sources.{name}.{missing}=...)"
+        ) from None
+    return default
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    update: Update
+    raw: bytes | None
+
+
+async def fetch_update(
+    profile: Profile,
+    name: str,
+    *,
+    secrets: SecretLookup | None = None,
+    client: httpx.AsyncClient | None = None,
+    now: datetime | None = None,
+    retry: RetryPolicy | None = None,
+) -> FetchResult:
+    """Fetch source ``name`` once; raises SourceError (one line, prefixed with the type)."""
+    settings = source_settings(profile, name)
+    moment = now or utcnow()
+    own_client = client is None
+    http = client or make_client(settings.timeout)
+    try:
+        ctx = FetchContext(
+            type=name,
+            profile=profile,
+            settings=settings,
+            client=http,
+            now=moment,
+            secrets=secrets or NoSecrets(),
+            retry=retry or RetryPolicy(),
+        )
+        fetched = await run_provider(ctx)
+    finally:
+        if own_client:
+            await http.aclose()
+    return FetchResult(fetched.to_update(name, moment), fetched.raw)

@@ -1,0 +1,274 @@
+"""The profile schema: every setting a dashboard has, validated strictly (unknown keys are errors).
+
+The field names follow DESIGN.md. Every source's settings share :class:`SourceSettings` (so every
+source accepts ``base_url``, ``every`` and ``timeout``); a source that is absent from ``sources:``
+is disabled. Panel options keep rpi-rgb-led-matrix's own names so its users recognise them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class StrictModel(BaseModel):
+    """Base of every profile section: unknown keys are rejected, values are not coerced loosely."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Location(StrictModel):
+    name: str = Field(min_length=1)
+    latitude: float = Field(ge=-90, le=90)
+    longitude: float = Field(ge=-180, le=180)
+    timezone: str
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown IANA timezone {value!r}") from None
+        return value
+
+
+class SourceSettings(StrictModel):
+    """Settings every source accepts."""
+
+    enabled: bool = True
+    base_url: str | None = Field(
+        default=None, description="Override the upstream's address (a mirror, or a test server)."
+    )
+    every: float | None = Field(
+        default=None, gt=0, description="Fetch period in seconds; default: the source's own."
+    )
+    timeout: float = Field(default=10.0, gt=0, le=300, description="Per-request timeout, s.")
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError("base_url must start with http:// or https://")
+        return value.rstrip("/") if value else value
+
+
+class WeatherSettings(SourceSettings):
+    provider: Literal["open-meteo", "openweathermap"] = "open-meteo"
+
+
+class AirSettings(SourceSettings):
+    provider: Literal["open-meteo", "openweathermap"] = "open-meteo"
+
+
+class MoonSettings(SourceSettings):
+    provider: Literal["met.no"] = "met.no"
+
+
+class ScoreboardSettings(SourceSettings):
+    """A league's scoreboard: favourite teams (abbreviations) are listed first."""
+
+    teams: list[str] = Field(default_factory=list)
+
+    @field_validator("teams")
+    @classmethod
+    def _upper(cls, value: list[str]) -> list[str]:
+        return [team.upper() for team in value]
+
+
+class MlbSettings(ScoreboardSettings):
+    provider: Literal["statsapi", "espn"] = "statsapi"
+
+
+class EspnSettings(ScoreboardSettings):
+    provider: Literal["espn"] = "espn"
+    league: str | None = Field(
+        default=None, description="ESPN league slug, e.g. nfl, nba, nhl, eng.1, usa.1."
+    )
+
+
+class CalendarSettings(SourceSettings):
+    provider: Literal["ics"] = "ics"
+    url: str | None = Field(default=None, description="An ICS URL (may be a secret: url_secret).")
+    path: str | None = Field(default=None, description="A local .ics file instead of a URL.")
+    url_secret: str | None = Field(
+        default=None, description="Name of the secret holding a private ICS URL."
+    )
+    days: int = Field(default=7, ge=1, le=62)
+
+
+class EventItem(StrictModel):
+    name: str = Field(min_length=1)
+    date: str = Field(description="YYYY-MM-DD (the year of the first occurrence) or MM-DD.")
+    kind: Literal["birthday", "anniversary", "holiday", "other"] = "other"
+
+
+class EventsSettings(SourceSettings):
+    provider: Literal["local"] = "local"
+    path: str | None = Field(default=None, description="A YAML list of events.")
+    items: list[EventItem] = Field(default_factory=list)
+    count: int = Field(default=5, ge=1, le=50)
+
+
+class GithubSettings(SourceSettings):
+    provider: Literal["github"] = "github"
+    repository: str = Field(pattern=r"^[\w.-]+/[\w.-]+$")
+    branch: str | None = None
+    workflow: str | None = Field(default=None, description="Workflow file name or id.")
+
+
+class ClockSettings(SourceSettings):
+    provider: Literal["local"] = "local"
+
+
+class Sources(StrictModel):
+    """The enabled sources; a source not listed here is not fetched."""
+
+    weather: WeatherSettings | None = None
+    air: AirSettings | None = None
+    moon: MoonSettings | None = None
+    clock: ClockSettings | None = None
+    mlb: MlbSettings | None = None
+    nfl: EspnSettings | None = None
+    nba: EspnSettings | None = None
+    nhl: EspnSettings | None = None
+    soccer: EspnSettings | None = None
+    calendar: CalendarSettings | None = None
+    events: EventsSettings | None = None
+    github: GithubSettings | None = None
+
+    def enabled(self) -> dict[str, SourceSettings]:
+        """The configured and enabled sources, by data type, in declaration order."""
+        found: dict[str, SourceSettings] = {}
+        for name in type(self).model_fields:
+            settings = getattr(self, name)
+            if settings is not None and settings.enabled:
+                found[name] = settings
+        return found
+
+
+class FileSecrets(StrictModel):
+    source: Literal["file"]
+    path: str = "~/.config/dash/secrets.yaml"
+    map: dict[str, str] = Field(default_factory=dict, description="secret key -> key in the file")
+
+
+class EnvSecrets(StrictModel):
+    source: Literal["env"]
+    env_file: str | None = Field(default=None, description="A .env file read besides os.environ.")
+    map: dict[str, str] = Field(default_factory=dict, description="secret key -> variable name")
+
+
+class KubernetesSecrets(StrictModel):
+    source: Literal["kubernetes"]
+    namespace: str = "default"
+    name: str
+    kind: Literal["secret", "configmap"] = "secret"
+    key: str | None = Field(default=None, description="One key holding base64 JSON; else all.")
+    kubeconfig: str | None = None
+    map: dict[str, str] = Field(default_factory=dict)
+
+
+class KubeVaultSecrets(StrictModel):
+    source: Literal["kubevault"]
+    namespace: str = "default"
+    name: str
+    key: str = Field(description="The Secret's key holding the base64 ciphertext.")
+    kubeconfig: str | None = None
+    vault_url: str
+    role: str
+    transit_key: str
+    transit_mount: str = "transit"
+    auth_mount: str = "kubernetes"
+    jwt_path: str = "/var/run/secrets/kubernetes.io/serviceaccount/token"
+    ca_cert: str | None = None
+    map: dict[str, str] = Field(default_factory=dict)
+
+
+SecretsConfig = Annotated[
+    FileSecrets | EnvSecrets | KubernetesSecrets | KubeVaultSecrets,
+    Field(discriminator="source"),
+]
+
+
+class CycleEntry(StrictModel):
+    page: str = Field(min_length=1)
+    seconds: float = Field(gt=0, le=3600)
+
+
+class Panel(StrictModel):
+    """rpi-rgb-led-matrix's RGBMatrixOptions, by their Python names."""
+
+    rows: int = Field(default=32, ge=8, le=64)
+    cols: int = Field(default=64, ge=16, le=128)
+    chain_length: int = Field(default=2, ge=1, le=16)
+    parallel: int = Field(default=1, ge=1, le=3)
+    hardware_mapping: str = "adafruit-hat"
+    brightness: int = Field(default=80, ge=1, le=100)
+    gpio_slowdown: int = Field(default=4, ge=0, le=5)
+    pwm_bits: int = Field(default=11, ge=1, le=11)
+    pwm_lsb_nanoseconds: int = Field(default=130, ge=50, le=3000)
+    pixel_mapper_config: str = ""
+    row_address_type: int = Field(default=0, ge=0, le=5)
+    multiplexing: int = Field(default=0, ge=0, le=20)
+    scan_mode: int = Field(default=0, ge=0, le=1)
+    disable_hardware_pulsing: bool = False
+    limit_refresh_rate_hz: int = Field(default=0, ge=0)
+    led_rgb_sequence: str = Field(default="RGB", pattern=r"^[RGB]{3}$")
+    drop_privileges: bool = False
+
+
+class Fonts(StrictModel):
+    """Optional user fonts (BDF, PCF or TrueType paths) replacing the built-in bitmap fonts."""
+
+    small: str | None = None
+    body: str | None = None
+    large: str | None = None
+
+
+class Display(StrictModel):
+    size: Literal["128x64", "64x32"] = "128x64"
+    cycle: list[CycleEntry] = Field(
+        default_factory=lambda: [
+            CycleEntry(page="clock", seconds=10),
+            CycleEntry(page="weather", seconds=15),
+        ]
+    )
+    skip_empty: bool = Field(default=True, description="Skip pages with nothing to show.")
+    panel: Panel = Field(default_factory=Panel)
+    fonts: Fonts = Field(default_factory=Fonts)
+
+    @property
+    def width_height(self) -> tuple[int, int]:
+        width, height = self.size.split("x")
+        return int(width), int(height)
+
+
+class Server(StrictModel):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=1, le=65535)
+    token: str | None = Field(default=None, description="Bearer token; null: no auth.")
+    token_secret: str | None = Field(default=None, description="Secret key holding the token.")
+    legacy: bool = Field(default=False, description="Also ingest the legacy 'update' channel.")
+
+
+class Profile(StrictModel):
+    """A whole dashboard: where, which units, which store, which sources, how it is shown."""
+
+    location: Location
+    units: Literal["imperial", "metric"] = "metric"
+    store: str = Field(default="embedded", description="embedded | sqlite:///path | redis://...")
+    secrets: SecretsConfig | None = None
+    sources: Sources = Field(default_factory=Sources)
+    display: Display = Field(default_factory=Display)
+    server: Server = Field(default_factory=Server)
+
+    @field_validator("store")
+    @classmethod
+    def _store_url(cls, value: str) -> str:
+        if value != "embedded" and not re.match(r"^(sqlite|redis|rediss|memory)://", value):
+            raise ValueError("store must be 'embedded', sqlite:///path, redis:// or rediss://")
+        return value

@@ -1,0 +1,93 @@
+"""A real HTTP server on 127.0.0.1 that replays canned upstream responses, for source tests.
+
+Each path is given a sequence of :class:`Reply` objects, served in order (the last one repeats),
+so a test can script "500, then success" or "hang past the timeout". Every request is recorded.
+The server runs in a thread, so it serves sync tests, async tests and ``dash`` subprocesses alike.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+
+@dataclass(frozen=True)
+class Reply:
+    body: bytes | str | Path = b""
+    status: int = 200
+    content_type: str = "application/json"
+    delay: float = 0.0
+
+    def payload(self) -> bytes:
+        if isinstance(self.body, Path):
+            return self.body.read_bytes()
+        if isinstance(self.body, str):
+            return self.body.encode()
+        return self.body
+
+
+@dataclass
+class Recorded:
+    path: str
+    query: dict[str, list[str]]
+    headers: dict[str, str]
+
+
+@dataclass
+class ReplayServer:
+    """Routes by path (query ignored); unknown paths answer 404."""
+
+    routes: dict[str, list[Reply]] = field(default_factory=dict)
+    requests: list[Recorded] = field(default_factory=list)
+    url: str = ""
+    _server: ThreadingHTTPServer | None = None
+
+    def route(self, path: str, *replies: Reply) -> None:
+        self.routes[path] = list(replies)
+
+    def hits(self, path: str) -> list[Recorded]:
+        return [request for request in self.requests if request.path == path]
+
+    def start(self) -> ReplayServer:
+        replay = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                parts = urlsplit(self.path)
+                replay.requests.append(
+                    Recorded(parts.path, parse_qs(parts.query), dict(self.headers.items()))
+                )
+                queue = replay.routes.get(parts.path)
+                if not queue:
+                    reply = Reply(b'{"error": "not found"}', status=404)
+                else:
+                    reply = queue.pop(0) if len(queue) > 1 else queue[0]
+                if reply.delay:
+                    time.sleep(reply.delay)
+                body = reply.payload()
+                try:
+                    self.send_response(reply.status)
+                    self.send_header("Content-Type", reply.content_type)
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
