@@ -16,7 +16,7 @@ import click
 import typer
 
 from dashcli import __version__
-from dashcli.commands import fetch, profiles
+from dashcli.commands import fetch, matrix, profiles, publish, render, secrets, serve, tui
 from dashcli.errors import DashError
 
 app = typer.Typer(
@@ -59,6 +59,12 @@ def root(
 
 
 fetch.register(app)
+publish.register(app)
+serve.register(app)
+render.register(app)
+tui.register(app)
+matrix.register(app)
+secrets.register(app)
 profiles.register(app)
 
 
