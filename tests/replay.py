@@ -1,7 +1,9 @@
 """A real HTTP server on 127.0.0.1 that replays canned upstream responses, for source tests.
 
 Each path is given a sequence of :class:`Reply` objects, served in order (the last one repeats),
-so a test can script "500, then success" or "hang past the timeout". Every request is recorded.
+so a test can script "500, then success" or "hang past the timeout". A route may also require
+query parameters (``query={"date": "2026-02-06"}``), for APIs asked the same path concurrently
+with different queries. Every request is recorded.
 The server runs in a thread, so it serves sync tests, async tests and ``dash`` subprocesses alike.
 """
 
@@ -39,15 +41,25 @@ class Recorded:
 
 @dataclass
 class ReplayServer:
-    """Routes by path (query ignored); unknown paths answer 404."""
+    """Routes by path (and the query parameters a route requires); unknown paths answer 404."""
 
     routes: dict[str, list[Reply]] = field(default_factory=dict)
+    query_routes: list[tuple[str, dict[str, str], list[Reply]]] = field(default_factory=list)
     requests: list[Recorded] = field(default_factory=list)
     url: str = ""
     _server: ThreadingHTTPServer | None = None
 
-    def route(self, path: str, *replies: Reply) -> None:
-        self.routes[path] = list(replies)
+    def route(self, path: str, *replies: Reply, query: dict[str, str] | None = None) -> None:
+        if query:
+            self.query_routes.append((path, query, list(replies)))
+        else:
+            self.routes[path] = list(replies)
+
+    def _queue(self, path: str, query: dict[str, list[str]]) -> list[Reply] | None:
+        for route_path, wanted, replies in self.query_routes:
+            if route_path == path and all(query.get(k) == [v] for k, v in wanted.items()):
+                return replies
+        return self.routes.get(path)
 
     def hits(self, path: str) -> list[Recorded]:
         return [request for request in self.requests if request.path == path]
@@ -61,7 +73,7 @@ class ReplayServer:
                 replay.requests.append(
                     Recorded(parts.path, parse_qs(parts.query), dict(self.headers.items()))
                 )
-                queue = replay.routes.get(parts.path)
+                queue = replay._queue(parts.path, parse_qs(parts.query))
                 if not queue:
                     reply = Reply(b'{"error": "not found"}', status=404)
                 else:
