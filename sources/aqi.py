@@ -3,7 +3,9 @@
 Providers give concentrations in µg/m³. The EPA tables use µg/m³ for particles, ppm for ozone
 and carbon monoxide and ppb for NO₂ and SO₂, so gases are converted at 25 °C and 1 atm. Each
 pollutant's sub-index is interpolated in its breakpoint row after the EPA's truncation; the AQI is
-the highest sub-index and its pollutant is the main pollutant.
+the highest sub-index and its pollutant is the main pollutant. Providers give current (1-hour)
+readings; they are looked up in the EPA's reporting tables (8-hour ozone and CO, 24-hour
+particles), the usual approximation of a "now" AQI.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+from sources.errors import DataError
 
 MOLAR_VOLUME = 24.45  # litres per mole at 25 °C, 1 atm
 
@@ -29,8 +33,10 @@ PM10: Breakpoints = (
 O3_PPM: Breakpoints = (
     (0.000, 0.054, 0, 50), (0.055, 0.070, 51, 100), (0.071, 0.085, 101, 150),
     (0.086, 0.105, 151, 200), (0.106, 0.200, 201, 300),
-    # Above the 8-hour table the EPA uses 1-hour ozone values; the upper rows keep the index going.
-    (0.201, 0.404, 201, 300), (0.405, 0.604, 301, 500),
+    # The 8-hour table ends at 0.200 ppm (AQI 300); above it the EPA uses the 1-hour table, whose
+    # 0.205-0.404 row is still Very Unhealthy and whose 0.405-0.604 row is Hazardous. The larger
+    # of both indices is 300 up to 0.404 ppm, so the index never drops when crossing 0.200.
+    (0.201, 0.404, 300, 300), (0.405, 0.604, 301, 500),
 )
 NO2_PPB: Breakpoints = (
     (0, 53, 0, 50), (54, 100, 51, 100), (101, 360, 101, 150),
@@ -64,6 +70,10 @@ POLLUTANTS: tuple[Pollutant, ...] = (
     Pollutant("co", "CO", CO_PPM, 1, MOLAR_VOLUME / 28.01 / 1000),
 )
 
+# Far above every table's last row: readings are capped here so the truncation stays finite.
+CEILING = 1e6
+
+# (highest AQI of the category, name, the EPA's colour)
 CATEGORIES: tuple[tuple[int, str, str], ...] = (
     (50, "Good", "#00e400"),
     (100, "Moderate", "#ffff00"),
@@ -82,7 +92,8 @@ def _truncate(value: float, decimals: int) -> float:
 
 def sub_index(pollutant: Pollutant, micrograms: float) -> int:
     """One pollutant's AQI; negative readings count as 0, readings past the table as 500."""
-    concentration = _truncate(max(micrograms, 0.0) * pollutant.factor, pollutant.decimals)
+    converted = min(max(micrograms, 0.0) * pollutant.factor, CEILING)
+    concentration = _truncate(converted, pollutant.decimals)
     for low, high, index_low, index_high in pollutant.table:
         if concentration <= high:
             clamped = max(concentration, low)
@@ -99,16 +110,21 @@ def category(index: int) -> tuple[str, str]:
     return CATEGORIES[-1][1], CATEGORIES[-1][2]
 
 
-def air_values(concentrations: dict[str, float], time: datetime) -> dict[str, Any]:
-    """AirValues from concentrations in µg/m³ keyed pm2_5, pm10, o3, no2, so2, co."""
+def air_values(concentrations: dict[str, float], time: datetime, where: str) -> dict[str, Any]:
+    """AirValues from concentrations in µg/m³ keyed pm2_5, pm10, o3, no2, so2, co.
+
+    Without PM2.5, PM10 or ozone (the pollutants that drive the index almost everywhere) an AQI
+    from the gases alone would look falsely good, so that is a DataError naming ``where``.
+    """
+    if not any(key in concentrations for key in ("pm2_5", "pm10", "o3")):
+        raise DataError(where, "no PM2.5, PM10 or ozone concentration")
     best: tuple[int, Pollutant] | None = None
     for pollutant in POLLUTANTS:
         if pollutant.key in concentrations:
             index = sub_index(pollutant, concentrations[pollutant.key])
             if best is None or index > best[0]:
                 best = (index, pollutant)
-    if best is None:
-        raise ValueError("no pollutant concentration to compute an AQI from")
+    assert best is not None
     index, main = best
     name, color = category(index)
     return {

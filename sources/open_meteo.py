@@ -13,7 +13,8 @@ profile's units and timezone. ``values`` (:class:`sources.values.WeatherValues`)
 Open-Meteo refreshes current conditions every 15 minutes, so the data is valid for 30 minutes.
 
 air — ``GET {base}/v1/air-quality`` (``air-quality-api.open-meteo.com``): current pollutant
-concentrations, from which :mod:`sources.aqi` computes the US EPA AQI.
+concentrations (or the hourly ones at the fetch time), from which :mod:`sources.aqi` computes the
+US EPA AQI (:class:`sources.values.AirValues`). The model steps hourly: valid for an hour.
 """
 
 from __future__ import annotations
@@ -285,14 +286,16 @@ def parse_air(root: Node, now: datetime) -> dict[str, Any]:
             value = block.opt_number(name)
             if value is not None:
                 concentrations[key] = value
+        where = block.path
     else:
         hourly = _Series(root["hourly"], tz)
+        if not hourly.times:
+            raise DataError(f"{hourly.block.path}.time", "no hours")
         index = _hour_index(hourly, now.astimezone(tz))
         time = hourly.times[index]
         for name, key in AIR_KEYS.items():
             node = hourly.at(name, index)
             if node is not None:
                 concentrations[key] = node.number()
-    if not any(key in concentrations for key in ("pm2_5", "pm10", "o3")):
-        raise DataError(f"{root.path}.current", "no PM2.5, PM10 or ozone concentration")
-    return aqi.air_values(concentrations, time)
+        where = hourly.block.path
+    return aqi.air_values(concentrations, time, where)
