@@ -253,6 +253,16 @@ class Server(StrictModel):
     token: str | None = Field(default=None, description="Bearer token; null: no auth.")
     token_secret: str | None = Field(default=None, description="Secret key holding the token.")
     legacy: bool = Field(default=False, description="Also ingest the legacy 'update' channel.")
+    legacy_redis: str | None = Field(
+        default=None, description="Redis of the legacy channel; default: the store's (redis://)."
+    )
+
+    @field_validator("legacy_redis")
+    @classmethod
+    def _redis_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^rediss?://", value):
+            raise ValueError("legacy_redis must be a redis:// or rediss:// URL")
+        return value
 
 
 class Profile(StrictModel):
