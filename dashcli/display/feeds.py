@@ -1,0 +1,107 @@
+"""Feeds fill a :class:`DisplayModel`: from a ``dash serve`` over SSE, a store, or fixed data.
+
+Every display (panel, terminal, web) uses one of these, so they all see the same state the same
+way. A malformed event is logged (at most once a minute per reason) and skipped: a display keeps
+showing its last frames rather than crash on a bad message.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Iterable
+from urllib.parse import urlencode
+
+from dashcli.display.model import DisplayModel
+from dashcli.display.sse import Event, SSEClient
+from dashcli.envelope import EnvelopeError, Update
+from dashcli.store.base import Store
+
+log = logging.getLogger(__name__)
+CONTROL_ACTIONS = frozenset({"pause", "resume", "next", "prev"})
+
+
+class RateLimitedLog:
+    """Logs a warning per reason at most once per ``interval`` seconds."""
+
+    def __init__(self, interval: float = 60.0) -> None:
+        self.interval = interval
+        self._last: dict[str, float] = {}
+
+    def warning(self, reason: str, detail: str) -> None:
+        now = time.monotonic()
+        if now - self._last.get(reason, -self.interval) >= self.interval:
+            self._last[reason] = now
+            log.warning("%s: %s", reason, detail)
+
+
+def events_url(server: str, types: Iterable[str] | None = None) -> str:
+    """The ``/events`` URL of a server base URL, with an optional ``types`` filter."""
+    base = server.rstrip("/")
+    wanted = sorted(set(types or ()))
+    return f"{base}/events" + (f"?{urlencode({'types': ','.join(wanted)})}" if wanted else "")
+
+
+class ServerFeed:
+    """Follows a ``dash serve`` over SSE; reconnects and resumes with ``Last-Event-ID``."""
+
+    def __init__(self, server: str, *, token: str | None = None,
+                 types: Iterable[str] | None = None) -> None:
+        self.url = events_url(server, types)
+        self.token = token
+        self._bad = RateLimitedLog()
+
+    async def run(self, model: DisplayModel) -> None:
+        def status(connected: bool, detail: str) -> None:
+            model.set_connection(connected, detail)
+
+        client = SSEClient(self.url, token=self.token, on_status=status)
+        async for event in client.events():
+            self.handle(model, event)
+
+    def handle(self, model: DisplayModel, event: Event) -> None:
+        """Apply one SSE event: ``control`` actions, ``shutdown``, or a state update."""
+        if event.event == "control":
+            try:
+                action = json.loads(event.data).get("action")
+            except (ValueError, AttributeError):
+                action = None
+            if action in CONTROL_ACTIONS:
+                model.control(action)
+            else:
+                self._bad.warning("bad control event", event.data[:80])
+            return
+        if event.event == "shutdown":
+            model.set_connection(False, "server shutting down")
+            return
+        try:
+            update = Update.from_json(event.data)
+        except EnvelopeError as exc:
+            self._bad.warning("bad update event", f"{event.event}: {exc}")
+            return
+        model.apply(update)
+
+
+class StoreFeed:
+    """Reads a store directly (inside ``dash serve``): its snapshot, then every put."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def run(self, model: DisplayModel) -> None:
+        updates = self.store.subscribe()
+        model.replace_all(await self.store.snapshot())
+        model.set_connection(True, self.store.name)
+        async for update in updates:
+            model.apply(update)
+
+
+class StaticFeed:
+    """Fixed updates (``--demo`` or ``--data FILE``): loaded once, nothing to follow."""
+
+    def __init__(self, updates: Iterable[Update]) -> None:
+        self.updates = {update.type: update for update in updates}
+
+    async def run(self, model: DisplayModel) -> None:
+        model.replace_all(self.updates)

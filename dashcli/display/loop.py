@@ -1,0 +1,105 @@
+"""The display loop: follow the cycle, render only what changed, hand frames to a display.
+
+:meth:`DisplayLoop.step` is one decision at one instant (controls applied, page chosen, frame
+rendered through the frame cache, shown if it differs from the last one); :meth:`run` repeats it,
+waking on new data, on the next page switch, or at the next minute (clocks and staleness markers
+change then). Rendering goes through a caller-supplied function so each display can share one
+frame cache; ``now`` comes from an injectable clock so tests need no sleeping.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from dashcli.display.cycle import PageCycle
+from dashcli.display.model import DisplayModel
+from dashcli.envelope import Update, utcnow
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+RenderFunction = Callable[[str, Mapping[str, Update], datetime], "Image"]
+MAX_WAIT = 1.0
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A frame as shown: its page, its picture, when it was drawn, whether the cycle is paused."""
+
+    page: str
+    image: Image
+    at: datetime
+    paused: bool
+
+
+class DisplayLoop:
+    """Drives one display from a model and a cycle."""
+
+    def __init__(
+        self,
+        model: DisplayModel,
+        cycle: PageCycle,
+        render: RenderFunction,
+        show: Callable[[Frame], Awaitable[None] | None],
+        *,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.model = model
+        self.cycle = cycle
+        self.render = render
+        self.show = show
+        self.clock = clock
+        self.frame: Frame | None = None
+        self.frames_shown = 0
+
+    async def step(self) -> Frame | None:
+        """Apply pending controls, pick the page, and show its frame if it changed."""
+        now = self.clock()
+        while self.model.controls:
+            self.cycle.control(self.model.controls.popleft(), now)
+        page = self.cycle.tick(now).page
+        image = self.render(page, self.model.state, now)
+        last = self.frame
+        if last is not None and last.page == page and last.image is image \
+                and last.paused == self.cycle.paused:
+            return None
+        self.frame = Frame(page, image, now, self.cycle.paused)
+        self.frames_shown += 1
+        result = self.show(self.frame)
+        if inspect.isawaitable(result):
+            await result
+        return self.frame
+
+    def seconds_to_wake(self, now: datetime) -> float:
+        """Until the next page switch or minute boundary, at most MAX_WAIT."""
+        until_minute = 60.0 - (now.second + now.microsecond / 1e6)
+        left = self.cycle.seconds_left(now)
+        candidates = [MAX_WAIT, until_minute] + ([left] if left is not None else [])
+        return max(0.01, min(candidates))
+
+    async def run(self) -> None:
+        """Show frames until cancelled."""
+        while True:
+            await self.step()
+            await self.model.wait_changed(self.seconds_to_wake(self.clock()))
+
+
+async def run_with_feed(loop: DisplayLoop, feed_run: Awaitable[None]) -> None:
+    """Run a feed and a loop together; when either stops or fails, stop both."""
+    feed_task = asyncio.ensure_future(feed_run)
+    loop_task = asyncio.ensure_future(loop.run())
+    try:
+        done, _ = await asyncio.wait({feed_task, loop_task}, return_when=asyncio.FIRST_EXCEPTION)
+        for task in done:
+            if task.exception() is not None:
+                raise task.exception()  # type: ignore[misc]
+        await loop_task
+    finally:
+        for task in (feed_task, loop_task):
+            task.cancel()
+        await asyncio.gather(feed_task, loop_task, return_exceptions=True)
