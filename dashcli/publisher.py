@@ -1,13 +1,61 @@
-"""The long-running fetcher behind ``dash fetch SOURCE --publish [--every]``.
+"""The fetcher behind ``dash fetch SOURCE --publish [--every SECONDS|auto] [--health-port N]``.
 
-It needs the state store, which is not part of this build yet; until it lands the options fail
-with one clear line instead of pretending to publish.
+``--publish`` alone fetches once and puts the update into the store. ``--every`` runs the
+scheduler for that one source until SIGTERM/SIGINT: one process (or pod) per source, publishing
+into a shared store (usually Redis). ``--health-port`` serves ``GET /healthz`` on 127.0.0.1 for
+Kubernetes probes: 200 while the loop runs and the source has not been failing for longer than
+:data:`UNHEALTHY_PERIODS` periods, 503 otherwise.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
+import sys
+from typing import TYPE_CHECKING
+
+from dashcli.envelope import utcnow
 from dashcli.errors import UsageError
+from dashcli.fetching import fetch_update, source_settings
+from dashcli.scheduler import Scheduler, SourceStatus
+from dashcli.secrets import open_secrets
+from dashcli.store import Store, open_store
 from profiles.schema import Profile
+
+if TYPE_CHECKING:
+    from aiohttp import web
+
+UNHEALTHY_PERIODS = 3
+HEALTH_HOST = "127.0.0.1"
+
+
+def parse_every(text: str) -> float | None:
+    """``auto`` → None (the source's own period); a positive number of seconds; else UsageError."""
+    if text == "auto":
+        return None
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0.0
+    if not seconds > 0 or seconds == float("inf"):
+        raise UsageError(f"--every: expected a number of seconds > 0 or 'auto', got {text!r}")
+    return seconds
+
+
+def with_period(profile: Profile, source: str, seconds: float) -> Profile:
+    """``profile`` with ``sources.<source>.every`` set (the source enabled with its settings)."""
+    settings = source_settings(profile, source).model_copy(update={"every": seconds})
+    sources = profile.sources.model_copy(update={source: settings})
+    return profile.model_copy(update={"sources": sources})
+
+
+def healthy(status: SourceStatus, now_seconds: float) -> bool:
+    """False once the source has failed continuously for more than a few of its periods."""
+    if status.failing_since is None:
+        return True
+    failing_for = now_seconds - status.failing_since.timestamp()
+    return failing_for <= UNHEALTHY_PERIODS * status.period_seconds
 
 
 async def run_publisher(
@@ -18,4 +66,78 @@ async def run_publisher(
     store_url: str | None,
     health_port: int | None,
 ) -> None:
-    raise UsageError("--publish/--every need the state store, which this build does not have yet")
+    """Fetch ``source`` once (or every period with ``every``) and put it into the store."""
+    period = parse_every(every) if every is not None else None
+    if health_port is not None and every is None:
+        raise UsageError("--health-port needs --every (it reports on the long-running fetcher)")
+    store = open_store(store_url or profile.store)
+    await store.open()
+    try:
+        if every is None:
+            await _publish_once(profile, source, store)
+        else:
+            if period is not None:
+                profile = with_period(profile, source, period)
+            await _run_until_signal(Scheduler(profile, store, names=[source]), health_port)
+    finally:
+        await store.close()
+
+
+async def _publish_once(profile: Profile, source: str, store: Store) -> None:
+    result = await fetch_update(profile, source, secrets=open_secrets(profile))
+    stored = await store.put(result.update)
+    sys.stdout.write(f"{source}: published seq {stored.seq} to {store.name}\n")
+
+
+async def _run_until_signal(scheduler: Scheduler, health_port: int | None) -> None:
+    loop = asyncio.get_running_loop()
+    task = asyncio.current_task()
+    assert task is not None
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, task.cancel)
+    runner = await _serve_health(scheduler, health_port) if health_port is not None else None
+    try:
+        await scheduler.run()
+    except asyncio.CancelledError:
+        sys.stderr.write("stopping\n")
+    finally:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.remove_signal_handler(sig)
+        if runner is not None:
+            await runner.cleanup()
+
+
+async def _serve_health(scheduler: Scheduler, port: int) -> web.AppRunner:
+    from aiohttp import web
+
+    async def healthz(_request: web.Request) -> web.Response:
+        statuses = scheduler.status()
+        now = utcnow().timestamp()
+        ok = all(healthy(status, now) for status in statuses.values())
+        body = {
+            "status": "ok" if ok else "failing",
+            "sources": {
+                name: {
+                    "last_success": status.last_success.isoformat()
+                    if status.last_success else None,
+                    "last_error": status.last_error,
+                    "consecutive_failures": status.consecutive_failures,
+                }
+                for name, status in statuses.items()
+            },
+        }
+        return web.json_response(body, status=200 if ok else 503)
+
+    app = web.Application()
+    app.router.add_get("/healthz", healthz)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, HEALTH_HOST, port).start()
+    except OSError as exc:
+        await runner.cleanup()
+        raise UsageError(f"--health-port {port}: cannot listen on {HEALTH_HOST}: "
+                         f"{exc.strerror}") from None
+    return runner

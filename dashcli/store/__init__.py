@@ -6,14 +6,27 @@
 
 from __future__ import annotations
 
+from dashcli.redact import redact_url
 from dashcli.store.base import MemoryStore, Store, StoreError
 
 
 def open_store(url: str) -> Store:
-    """The backend for ``url``; an unsupported URL is a StoreError naming it."""
+    """The backend for ``url``; an unsupported URL is a StoreError naming it (password masked)."""
     if url.startswith("memory://"):
         return MemoryStore()
-    raise StoreError(f"store {url!r}: backend not available in this build")
+    if url == "embedded" or url.startswith("sqlite://"):
+        from dashcli.store.sqlite import SqliteStore, path_from_url
+
+        path = path_from_url(url)
+        return SqliteStore(path, label=f"embedded ({path})" if url == "embedded" else None)
+    if url.startswith(("redis://", "rediss://")):
+        from dashcli.store.redis import RedisStore
+
+        return RedisStore(url)
+    raise StoreError(
+        f"store {redact_url(url)!r}: unknown kind "
+        "(use embedded, sqlite:///path, redis://host:port/db, rediss:// or memory://)"
+    )
 
 
 __all__ = ["MemoryStore", "Store", "StoreError", "open_store"]

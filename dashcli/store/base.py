@@ -9,8 +9,11 @@ older than the replay log (the caller then sends full state). ``values`` are opa
 from __future__ import annotations
 
 import asyncio
+import logging
+import time
+import weakref
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Protocol
 
 from dashcli.envelope import Update
@@ -46,7 +49,10 @@ class Store(Protocol):
         ...
 
     def subscribe(self) -> AsyncIterator[Update]:
-        """Every update put after the call, in ``seq`` order, until the iterator is closed."""
+        """Every update put after the call, in ``seq`` order, until the iterator is closed.
+
+        Backends return a :class:`Subscription`: registered at the call, ended by ``aclose()``.
+        """
         ...
 
     async def since(self, seq: int) -> list[Update] | None:
@@ -58,6 +64,108 @@ class Store(Protocol):
         ...
 
 
+class RateLimitedLog:
+    """A logger that says each distinct reason at most once per ``interval`` seconds.
+
+    Garbage on a channel or a corrupt row can repeat thousands of times a second; the log says
+    it once per interval with a count of what it skipped, so it stays readable and cheap.
+    """
+
+    def __init__(self, logger: logging.Logger, interval: float = 60.0) -> None:
+        self._logger = logger
+        self._interval = interval
+        self._last: dict[str, float] = {}
+        self._skipped: dict[str, int] = {}
+
+    def warning(self, reason: str, message: str) -> None:
+        """Log ``message`` under ``reason`` unless that reason was logged within the interval."""
+        now = time.monotonic()
+        last = self._last.get(reason)
+        if last is not None and now - last < self._interval:
+            self._skipped[reason] = self._skipped.get(reason, 0) + 1
+            return
+        skipped = self._skipped.pop(reason, 0)
+        suffix = f" ({skipped} more since the last report)" if skipped else ""
+        self._last[reason] = now
+        self._logger.warning("%s%s", message, suffix)
+
+
+class Subscription:
+    """One subscriber's stream of updates: registered when created, ended by ``aclose()``.
+
+    Registration happens at creation (not at the first ``__anext__`` as with an async
+    generator), so a caller can subscribe, then read a snapshot, and miss nothing in between.
+    """
+
+    def __init__(self, fanout: Fanout) -> None:
+        self._fanout = fanout
+        self._queue: asyncio.Queue[Update] = asyncio.Queue()
+        fanout._add(self._queue)
+        # A subscription dropped without aclose() must not keep receiving (and queueing) forever.
+        self._finalizer = weakref.finalize(self, fanout._discard, self._queue)
+
+    def __aiter__(self) -> Subscription:
+        return self
+
+    async def __anext__(self) -> Update:
+        if not self._finalizer.alive:
+            raise StopAsyncIteration
+        return await self._queue.get()
+
+    async def aclose(self) -> None:
+        """Stop receiving updates (idempotent)."""
+        self._finalizer()
+
+
+class Fanout:
+    """The local subscribers of one store, each with its own queue, fed in ``seq`` order.
+
+    ``on_first`` runs when the first subscriber arrives and ``on_last`` when the last one
+    leaves: backends start and stop their listener (a poller, a Redis pub/sub connection) there,
+    so one listener serves every subscriber of the process and none runs without subscribers.
+    """
+
+    def __init__(
+        self,
+        on_first: Callable[[], None] | None = None,
+        on_last: Callable[[], None] | None = None,
+    ) -> None:
+        self._queues: set[asyncio.Queue[Update]] = set()
+        self._on_first = on_first
+        self._on_last = on_last
+
+    def __len__(self) -> int:
+        return len(self._queues)
+
+    def subscribe(self) -> Subscription:
+        """A new subscription receiving every update published from now on."""
+        return Subscription(self)
+
+    def publish(self, update: Update) -> None:
+        """Hand ``update`` to every subscriber (never blocks: the queues are unbounded)."""
+        for queue in self._queues:
+            queue.put_nowait(update)
+
+    def close(self) -> None:
+        """Forget every subscriber (the store is closing)."""
+        had = bool(self._queues)
+        self._queues.clear()
+        if had and self._on_last is not None:
+            self._on_last()
+
+    def _add(self, queue: asyncio.Queue[Update]) -> None:
+        self._queues.add(queue)
+        if len(self._queues) == 1 and self._on_first is not None:
+            self._on_first()
+
+    def _discard(self, queue: asyncio.Queue[Update]) -> None:
+        if queue not in self._queues:
+            return
+        self._queues.discard(queue)
+        if not self._queues and self._on_last is not None:
+            self._on_last()
+
+
 class MemoryStore:
     """A process-local store (``memory://``): the reference semantics, and a test double."""
 
@@ -65,7 +173,7 @@ class MemoryStore:
         self._latest: dict[str, Update] = {}
         self._log: deque[Update] = deque(maxlen=replay_size)
         self._seq = 0
-        self._subscribers: set[asyncio.Queue[Update]] = set()
+        self._fanout = Fanout()
 
     @property
     def name(self) -> str:
@@ -75,15 +183,14 @@ class MemoryStore:
         return None
 
     async def close(self) -> None:
-        self._subscribers.clear()
+        self._fanout.close()
 
     async def put(self, update: Update) -> Update:
         self._seq += 1
         stored = update.with_seq(self._seq)
         self._latest[stored.type] = stored
         self._log.append(stored)
-        for queue in self._subscribers:
-            queue.put_nowait(stored)
+        self._fanout.publish(stored)
         return stored
 
     async def get(self, kind: str) -> Update | None:
@@ -92,14 +199,8 @@ class MemoryStore:
     async def snapshot(self) -> dict[str, Update]:
         return dict(self._latest)
 
-    async def subscribe(self) -> AsyncIterator[Update]:
-        queue: asyncio.Queue[Update] = asyncio.Queue()
-        self._subscribers.add(queue)
-        try:
-            while True:
-                yield await queue.get()
-        finally:
-            self._subscribers.discard(queue)
+    def subscribe(self) -> Subscription:
+        return self._fanout.subscribe()
 
     async def since(self, seq: int) -> list[Update] | None:
         if seq >= self._seq:

@@ -1,0 +1,218 @@
+"""The scheduler: every enabled source in its own task, on its own period, into the store.
+
+Each source runs alone: its fetch has its own timeout, its failures back off exponentially (to
+a cap) without touching the others, and a failure never overwrites the last good data, which
+stays in the store and is visibly stale after its ``valid``. A source is fetched again after its
+period (``every`` in the profile, else the registry's) or sooner when its data says it goes
+stale sooner (live scoreboards), with jitter so sources started together drift apart. Time is
+read through a :class:`Clock`, so tests drive the schedule without sleeping through periods.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import time
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Protocol
+
+import httpx
+
+from dashcli.envelope import utcnow
+from dashcli.errors import DashError
+from dashcli.fetching import fetch_update, source_settings
+from dashcli.store.base import Store
+from profiles.schema import Profile
+from sources import source_info
+from sources.base import SecretLookup
+from sources.http import RetryPolicy, make_client
+
+log = logging.getLogger(__name__)
+
+MIN_PERIOD = 10.0  # never refetch sooner than this, whatever ``valid`` says
+BACKOFF_BASE = 10.0
+BACKOFF_CAP = 600.0
+JITTER = 0.1  # +-10% of each delay
+START_SPREAD = 2.0  # first fetches spread over this many seconds
+
+
+class Clock(Protocol):
+    """Where the scheduler reads time and waits; tests pass a virtual one."""
+
+    def now(self) -> datetime: ...
+
+    def monotonic(self) -> float: ...
+
+    async def sleep(self, seconds: float) -> None: ...
+
+
+class SystemClock:
+    """The real clock."""
+
+    def now(self) -> datetime:
+        return utcnow()
+
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+
+
+@dataclass
+class SourceStatus:
+    """What ``/status``, ``/metrics`` and ``/healthz`` report about one source."""
+
+    name: str
+    last_success: datetime | None = None
+    last_error: str | None = None
+    next_run: datetime | None = None
+    consecutive_failures: int = 0
+    fetches: int = 0
+    errors: int = 0
+    latency_seconds_sum: float = 0.0
+    last_latency_seconds: float | None = None
+    period_seconds: float = 0.0
+    failing_since: datetime | None = None  # start of the current run of failures
+
+
+class Scheduler:
+    """Runs the sources of ``profile`` (its enabled ones, or ``names``) into ``store``."""
+
+    def __init__(
+        self,
+        profile: Profile,
+        store: Store,
+        *,
+        names: list[str] | None = None,
+        secrets: SecretLookup | None = None,
+        clock: Clock | None = None,
+        retry: RetryPolicy | None = None,
+        backoff_base: float = BACKOFF_BASE,
+        backoff_cap: float = BACKOFF_CAP,
+        min_period: float = MIN_PERIOD,
+        jitter: float = JITTER,
+        start_spread: float = START_SPREAD,
+        rng: random.Random | None = None,
+    ) -> None:
+        if secrets is None:
+            from dashcli.secrets import open_secrets
+
+            secrets = open_secrets(profile)
+        self.profile = profile
+        self.store = store
+        self.names = list(profile.sources.enabled()) if names is None else names
+        for name in self.names:
+            source_info(name)
+        self.settings = {name: source_settings(profile, name) for name in self.names}
+        self._secrets = secrets
+        self._clock: Clock = clock or SystemClock()
+        self._retry = retry
+        self._backoff_base = backoff_base
+        self._backoff_cap = backoff_cap
+        self._min_period = min_period
+        self._jitter = jitter
+        self._start_spread = start_spread
+        self._rng = rng or random.Random()  # noqa: S311 - jitter, not cryptography
+        self._status = {
+            name: SourceStatus(name, period_seconds=self.period(name)) for name in self.names
+        }
+
+    def period(self, name: str) -> float:
+        """Seconds between fetches of ``name`` when its data does not go stale sooner."""
+        return self.settings[name].every or source_info(name).every
+
+    def fetch_timeout(self, name: str) -> float:
+        """The whole fetch's limit: every attempt may use the per-request timeout, plus slack."""
+        attempts = (self._retry or RetryPolicy()).attempts
+        return self.settings[name].timeout * attempts + 5.0
+
+    def status(self) -> dict[str, SourceStatus]:
+        """A copy of every source's status, by name."""
+        return {name: replace(status) for name, status in self._status.items()}
+
+    async def run(self) -> None:
+        """Fetch every source on its schedule until cancelled."""
+        if not self.names:
+            log.warning("scheduler: no enabled sources; nothing to fetch")
+            await asyncio.Event().wait()
+        timeout = max(settings.timeout for settings in self.settings.values())
+        async with make_client(timeout) as client:
+            tasks = [
+                asyncio.create_task(self._run_source(name, client), name=f"source:{name}")
+                for name in self.names
+            ]
+            try:
+                await asyncio.gather(*tasks)
+            finally:
+                for task in tasks:
+                    task.cancel()
+                for task in tasks:
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
+
+    async def _run_source(self, name: str, client: httpx.AsyncClient) -> None:
+        status = self._status[name]
+        delay = self._rng.uniform(0, self._start_spread) if len(self.names) > 1 else 0.0
+        while True:
+            status.next_run = self._clock.now() + timedelta(seconds=delay)
+            await self._clock.sleep(delay)
+            delay = await self._fetch_once(name, client, status)
+
+    async def _fetch_once(
+        self, name: str, client: httpx.AsyncClient, status: SourceStatus
+    ) -> float:
+        """One fetch and put; returns the delay before the next one."""
+        started = self._clock.monotonic()
+        now = self._clock.now()
+        status.fetches += 1
+        try:
+            result = await asyncio.wait_for(
+                fetch_update(
+                    self.profile, name, secrets=self._secrets, client=client, now=now,
+                    retry=self._retry,
+                ),
+                self.fetch_timeout(name),
+            )
+            await self.store.put(result.update)
+        except DashError as exc:
+            reason = str(exc) if str(exc).startswith(f"{name}:") else f"{name}: {exc}"
+            return self._failed(status, reason, started, now)
+        except TimeoutError:
+            reason = f"{name}: no answer within {self.fetch_timeout(name):g} s"
+            return self._failed(status, reason, started, now)
+        except Exception as exc:
+            # A provider bug must cost only its own source, never the scheduler.
+            log.debug("%s: unexpected error", name, exc_info=True)
+            reason = f"{name}: internal error: {type(exc).__name__}: {exc}"
+            return self._failed(status, reason, started, now)
+        latency = self._clock.monotonic() - started
+        status.last_success = now
+        status.last_error = None
+        status.consecutive_failures = 0
+        status.failing_since = None
+        status.last_latency_seconds = latency
+        status.latency_seconds_sum += latency
+        stale_in = (result.update.valid - now).total_seconds()
+        return self._jittered(max(self._min_period, min(self.period(name), stale_in)))
+
+    def _failed(self, status: SourceStatus, reason: str, started: float, now: datetime) -> float:
+        latency = self._clock.monotonic() - started
+        status.errors += 1
+        status.consecutive_failures += 1
+        status.last_error = reason
+        status.last_latency_seconds = latency
+        status.latency_seconds_sum += latency
+        if status.failing_since is None:
+            status.failing_since = now
+        doublings = min(status.consecutive_failures - 1, 32)
+        backoff = min(self._backoff_base * 2**doublings, self._backoff_cap)
+        log.warning("%s (attempt %d failed; retry in %.0f s)", reason,
+                    status.consecutive_failures, backoff)
+        return self._jittered(backoff)
+
+    def _jittered(self, delay: float) -> float:
+        return delay * (1 + self._rng.uniform(-self._jitter, self._jitter))

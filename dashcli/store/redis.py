@@ -1,0 +1,310 @@
+"""The Redis store (``redis://``, ``rediss://``): state shared by processes on many hosts.
+
+Layout: the latest envelope of each type at ``dash:state:{type}``, the counter at ``dash:seq``, a
+capped stream ``dash:log`` (entry id ``{seq}-0``) for replay, and every envelope published on
+``dash:update``. One Lua script assigns ``seq`` and writes state, log and publish atomically, so
+a subscriber never sees an update the state does not hold, nor two with one ``seq``.
+
+Commands fail fast (short timeouts, one retry) with a one-line :class:`StoreError` naming the
+store, password masked. One listener task per process holds the pub/sub connection while there
+are subscribers; when Redis goes away it reconnects with backoff, then catches up from the log
+with ``since(last_seq)``, so subscribers see every update exactly once and in order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff, NoBackoff
+from redis.exceptions import RedisError
+
+from dashcli.envelope import EnvelopeError, Update
+from dashcli.redact import redact_url
+from dashcli.store.base import REPLAY_LOG_SIZE, Fanout, RateLimitedLog, StoreError, Subscription
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+STATE_PREFIX = "dash:state:"
+SEQ_KEY = "dash:seq"
+LOG_KEY = "dash:log"
+CHANNEL = "dash:update"
+COMMAND_TIMEOUT = 2.0
+RECONNECT_BASE = 0.1
+RECONNECT_CAP = 5.0
+IDLE_PING = 10.0
+
+# KEYS: seq counter, state key, log stream. ARGV: the envelope JSON without seq, the log cap,
+# the channel, and the highest seq the caller has seen. The counter never goes below that floor,
+# so seq keeps increasing for this process's subscribers even after Redis lost its data.
+# The envelope is spliced as text (not through cjson) so ``values`` stay byte-for-byte opaque.
+_PUT_SCRIPT = """
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+local floor = tonumber(ARGV[4])
+if current < floor then redis.call('SET', KEYS[1], floor) end
+local seq = redis.call('INCR', KEYS[1])
+local body = string.sub(ARGV[1], 1, -2) .. ',"seq":' .. seq .. '}'
+redis.call('SET', KEYS[2], body)
+redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[2], seq .. '-0', 'u', body)
+redis.call('PUBLISH', ARGV[3], body)
+return seq
+"""
+
+# KEYS: the counter. ARGV: the floor. Returns the counter after raising it to the floor.
+_FLOOR_SCRIPT = """
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+local floor = tonumber(ARGV[1])
+if current < floor then redis.call('SET', KEYS[1], floor) return floor end
+return current
+"""
+
+
+class RedisStore:
+    """The Redis backend; ``url`` may carry a password or an ACL user, ``rediss://`` uses TLS."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        replay_size: int = REPLAY_LOG_SIZE,
+        timeout: float = COMMAND_TIMEOUT,
+        reconnect_cap: float = RECONNECT_CAP,
+    ) -> None:
+        self._url = url
+        self._label = redact_url(url)
+        self._replay_size = replay_size
+        self._timeout = timeout
+        self._reconnect_cap = reconnect_cap
+        self._client: Redis | None = None
+        self._fanout = Fanout(on_first=self._start_listener, on_last=self._stop_listener)
+        self._listener: asyncio.Task[None] | None = None
+        self._retired: asyncio.Task[None] | None = None
+        self._known_seq = 0
+        self._delivered_seq = 0
+        self._complaints = RateLimitedLog(log)
+
+    @property
+    def name(self) -> str:
+        return self._label
+
+    async def open(self) -> None:
+        self._client = self._connect(retries=1)
+        # Reachability is not required to open: /readyz reports it and the listener waits for it.
+        with contextlib.suppress(StoreError):
+            self._known_seq = int(await self._call(lambda c: c.get(SEQ_KEY)) or 0)
+
+    async def close(self) -> None:
+        self._fanout.close()
+        self._stop_listener()
+        retired, self._retired = self._retired, None
+        if retired is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await retired
+        if self._client is not None:
+            with contextlib.suppress(RedisError, OSError):
+                await self._client.aclose()
+            self._client = None
+
+    async def put(self, update: Update) -> Update:
+        body = update.to_json()
+        keys = [SEQ_KEY, STATE_PREFIX + update.type, LOG_KEY]
+        args: list[str | int] = [body, self._replay_size, CHANNEL, self._known_seq]
+        seq = int(await self._call(lambda c: c.eval(_PUT_SCRIPT, len(keys), *keys, *args)))
+        self._known_seq = max(self._known_seq, seq)
+        return update.with_seq(seq)
+
+    async def get(self, kind: str) -> Update | None:
+        body = await self._call(lambda c: c.get(STATE_PREFIX + kind))
+        return None if body is None else self._decode(body, "state")
+
+    async def snapshot(self) -> dict[str, Update]:
+        async def read(client: Redis) -> list[Any]:
+            keys = [key async for key in client.scan_iter(match=STATE_PREFIX + "*", count=200)]
+            return list(await client.mget(keys)) if keys else []
+
+        found: dict[str, Update] = {}
+        for body in await self._call(read):
+            update = None if body is None else self._decode(body, "state")
+            if update is not None:
+                found[update.type] = update
+        return dict(sorted(found.items()))
+
+    def subscribe(self) -> Subscription:
+        if len(self._fanout) == 0:
+            self._delivered_seq = self._known_seq
+        return self._fanout.subscribe()
+
+    async def since(self, seq: int) -> list[Update] | None:
+        current, first, updates = await self._read_log(seq)
+        if seq >= current:
+            return []
+        if first != seq + 1:
+            return None
+        return updates
+
+    async def ping(self) -> bool:
+        try:
+            return bool(await self._call(lambda c: c.ping()))
+        except StoreError:
+            return False
+
+    # -- commands ------------------------------------------------------------------------
+
+    def _connect(self, *, retries: int) -> Redis:
+        # One retry lets a command survive a pooled connection that died with a restart;
+        # the listener uses none, so it notices every disconnect and catches up itself.
+        retry = Retry(ExponentialBackoff(cap=0.5, base=0.05), retries) if retries else Retry(
+            NoBackoff(), 0
+        )
+        try:
+            client: Redis = Redis.from_url(
+                self._url,
+                socket_timeout=self._timeout,
+                socket_connect_timeout=self._timeout,
+                retry=retry,
+            )
+        except ValueError as exc:
+            raise StoreError(f"store {self.name}: invalid Redis URL ({exc})") from None
+        return client
+
+    async def _call(self, command: Callable[[Redis], Awaitable[T]]) -> T:
+        if self._client is None:
+            raise StoreError(f"store {self.name}: not open")
+        try:
+            # The socket timeouts bound each read; this bounds the whole call, retries included.
+            return await asyncio.wait_for(command(self._client), self._timeout * 3)
+        except (RedisError, OSError, TimeoutError) as exc:
+            raise StoreError(f"store {self.name}: {_reason(exc)}") from None
+
+    async def _read_log(self, seq: int) -> tuple[int, int | None, list[Update]]:
+        """The counter, the first log entry's seq after ``seq``, and the updates after ``seq``."""
+
+        async def read(client: Redis) -> tuple[Any, list[Any]]:
+            pipe = client.pipeline(transaction=True)
+            pipe.get(SEQ_KEY)
+            pipe.xrange(LOG_KEY, min=f"{seq + 1}-0", max="+")
+            current, entries = await pipe.execute()
+            return current, entries
+
+        current, entries = await self._call(read)
+        first = _entry_seq(entries[0][0]) if entries else None
+        updates = []
+        for _entry_id, fields in entries:
+            update = self._decode(fields.get(b"u", b""), "log")
+            if update is not None:
+                updates.append(update)
+        return int(current or 0), first, updates
+
+    def _decode(self, body: bytes | str, where: str) -> Update | None:
+        try:
+            return Update.from_json(body)
+        except EnvelopeError as exc:
+            self._complaints.warning(where, f"store {self.name}: skipped a bad {where}: {exc}")
+            return None
+
+    # -- the listener --------------------------------------------------------------------
+
+    def _start_listener(self) -> None:
+        if self._listener is None or self._listener.done():
+            self._listener = asyncio.get_running_loop().create_task(self._listen())
+
+    def _stop_listener(self) -> None:
+        if self._listener is not None:
+            self._listener.cancel()
+            self._retired, self._listener = self._listener, None
+
+    async def _listen(self) -> None:
+        delay = RECONNECT_BASE
+        connected_before = False
+        while True:
+            client = self._connect(retries=0)
+            pubsub = client.pubsub(ignore_subscribe_messages=True)
+            try:
+                await asyncio.wait_for(pubsub.subscribe(CHANNEL), self._timeout)
+                # Also on the first connect: puts between subscribe() and SUBSCRIBE count.
+                await self._catch_up(client)
+                if connected_before:
+                    log.warning("store %s: reconnected", self.name)
+                connected_before = True
+                delay = RECONNECT_BASE
+                await self._relay(pubsub)
+            except (RedisError, OSError, TimeoutError, StoreError) as exc:
+                self._complaints.warning(
+                    "listen", f"store {self.name}: subscriber connection lost: {_reason(exc)}"
+                )
+            finally:
+                with contextlib.suppress(RedisError, OSError):
+                    await pubsub.aclose()  # type: ignore[no-untyped-call]
+                with contextlib.suppress(RedisError, OSError):
+                    await client.aclose()
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, self._reconnect_cap)
+
+    async def _relay(self, pubsub: Any) -> None:
+        """Deliver pub/sub messages; a silent connection is pinged, a dead one raises."""
+        loop = asyncio.get_running_loop()
+        heard = loop.time()
+        while True:
+            message = await pubsub.get_message(timeout=1.0)
+            now = loop.time()
+            if message is not None:
+                heard = now
+                if message.get("type") == "message":
+                    self._deliver_message(message["data"])
+            elif now - heard > 2 * IDLE_PING:
+                raise TimeoutError
+            elif now - heard > IDLE_PING:
+                await pubsub.ping()
+
+    async def _catch_up(self, client: Redis) -> None:
+        """Deliver what was put while the listener was not yet (or no longer) subscribed."""
+        current = int(await client.get(SEQ_KEY) or 0)
+        if current < self._delivered_seq:
+            log.warning(
+                "store %s: Redis lost its data (seq %d < %d); continuing from %d",
+                self.name, current, self._delivered_seq, self._delivered_seq,
+            )
+            await client.eval(_FLOOR_SCRIPT, 1, SEQ_KEY, self._delivered_seq)
+            return
+        _current, first, missed = await self._read_log(self._delivered_seq)
+        if first is not None and first > self._delivered_seq + 1:
+            log.warning(
+                "store %s: updates %d to %d are no longer in the replay log",
+                self.name, self._delivered_seq + 1, first - 1,
+            )
+        for update in missed:
+            self._deliver(update)
+
+    def _deliver_message(self, data: bytes) -> None:
+        update = self._decode(data, "message")
+        if update is not None and update.seq is None:
+            self._complaints.warning("message", f"store {self.name}: skipped a message without seq")
+        elif update is not None:
+            self._deliver(update)
+
+    def _deliver(self, update: Update) -> None:
+        assert update.seq is not None
+        if update.seq <= self._delivered_seq:
+            return
+        self._delivered_seq = update.seq
+        self._known_seq = max(self._known_seq, update.seq)
+        self._fanout.publish(update)
+
+
+def _entry_seq(entry_id: bytes | str) -> int:
+    text = entry_id.decode() if isinstance(entry_id, bytes) else entry_id
+    return int(text.partition("-")[0])
+
+
+def _reason(exc: BaseException) -> str:
+    """A short reason from a Redis error (its messages name hosts, never passwords)."""
+    if isinstance(exc, TimeoutError):
+        return "timed out"
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

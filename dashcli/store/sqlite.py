@@ -1,0 +1,268 @@
+"""The embedded store: one SQLite file in WAL mode, shared by every ``dash`` process of a machine.
+
+Two tables: ``state`` (the latest envelope per type) and ``log`` (a capped replay log keyed by
+``seq``), plus the ``seq`` counter in ``meta``; a put is one ``BEGIN IMMEDIATE`` transaction over
+all three. Every sqlite3 call runs on one worker thread, so the event loop never blocks on disk.
+Updates reach subscribers through one poller per process: it runs only while there are
+subscribers, checks ``PRAGMA data_version`` (a counter SQLite bumps when another connection
+commits) every ``poll_interval`` seconds, and wakes at once after a put of this process, so a
+``dash publish`` in another process reaches ``dash serve`` within a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import sqlite3
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from pathlib import Path
+from typing import TypeVar
+
+from dashcli.envelope import EnvelopeError, Update
+from dashcli.store.base import REPLAY_LOG_SIZE, Fanout, RateLimitedLog, StoreError, Subscription
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+POLL_INTERVAL = 0.15
+BUSY_TIMEOUT_MS = 5000
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS state (type TEXT PRIMARY KEY, seq INTEGER NOT NULL, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS log (seq INTEGER PRIMARY KEY, body TEXT NOT NULL);
+INSERT OR IGNORE INTO meta (key, value) VALUES ('seq', 0);
+"""
+
+
+def default_path() -> Path:
+    """Where ``embedded`` keeps its file: the user's state directory (XDG on Linux)."""
+    import platformdirs
+
+    return Path(platformdirs.user_state_dir("dash")) / "state.db"
+
+
+def path_from_url(url: str) -> Path:
+    """The file of ``embedded`` or ``sqlite:///path`` (``sqlite:///~/x.db`` expands ``~``)."""
+    if url == "embedded":
+        return default_path()
+    rest = url.removeprefix("sqlite://")
+    if rest.startswith("/~"):
+        rest = rest[1:]
+    if not rest or rest == "/":
+        raise StoreError(f"store {url!r}: no file path (use sqlite:///path/to/state.db)")
+    return Path(rest).expanduser()
+
+
+class SqliteStore:
+    """The embedded backend (``embedded``, ``sqlite:///path``)."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        replay_size: int = REPLAY_LOG_SIZE,
+        poll_interval: float = POLL_INTERVAL,
+        label: str | None = None,
+    ) -> None:
+        self.path = path
+        self._label = label or f"sqlite://{path}"
+        self._replay_size = replay_size
+        self._poll_interval = poll_interval
+        self._executor: ThreadPoolExecutor | None = None
+        self._db: sqlite3.Connection | None = None
+        self._fanout = Fanout(on_first=self._start_poller, on_last=self._stop_poller)
+        self._poller: asyncio.Task[None] | None = None
+        self._retired: asyncio.Task[None] | None = None
+        self._data_version = 0
+        self._wake = asyncio.Event()
+        # The highest seq this process knows was put: new subscribers start after it.
+        self._known_seq = 0
+        self._delivered_seq = 0
+        self._complaints = RateLimitedLog(log)
+
+    @property
+    def name(self) -> str:
+        return self._label
+
+    async def open(self) -> None:
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dash-sqlite")
+        self._known_seq = await self._run(self._open_db)
+
+    async def close(self) -> None:
+        self._fanout.close()
+        await self._stop_poller_and_wait()
+        if self._executor is None:
+            return
+        if self._db is not None:
+            await self._run(self._db.close)
+            self._db = None
+        self._executor.shutdown(wait=True)
+        self._executor = None
+
+    async def put(self, update: Update) -> Update:
+        body = update.to_dict()
+        seq = await self._run(lambda: self._put(update.type, body))
+        self._known_seq = max(self._known_seq, seq)
+        self._wake.set()
+        return update.with_seq(seq)
+
+    async def get(self, kind: str) -> Update | None:
+        rows = await self._run(lambda: self._query("SELECT body FROM state WHERE type = ?", kind))
+        return next(iter(self._decode(rows)), None)
+
+    async def snapshot(self) -> dict[str, Update]:
+        rows = await self._run(lambda: self._query("SELECT body FROM state ORDER BY type"))
+        return {update.type: update for update in self._decode(rows)}
+
+    def subscribe(self) -> Subscription:
+        if len(self._fanout) == 0:
+            self._delivered_seq = self._known_seq
+        return self._fanout.subscribe()
+
+    async def since(self, seq: int) -> list[Update] | None:
+        current, oldest, rows = await self._run(lambda: self._since(seq))
+        if seq >= current:
+            return []
+        if oldest is None or oldest > seq + 1:
+            return None
+        return self._decode(rows)
+
+    async def ping(self) -> bool:
+        try:
+            await self._run(lambda: self._query("SELECT 1"))
+        except StoreError:
+            return False
+        return True
+
+    # -- the worker thread ---------------------------------------------------------------
+
+    async def _run(self, call: Callable[[], T]) -> T:
+        if self._executor is None:
+            raise StoreError(f"store {self.name}: not open")
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self._executor, call)
+        except sqlite3.Error as exc:
+            raise StoreError(f"store {self.name}: {exc}") from None
+
+    def _open_db(self) -> int:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise sqlite3.OperationalError(
+                f"cannot create {self.path.parent}: {exc.strerror}"
+            ) from None
+        db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        try:
+            db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = NORMAL")
+            db.executescript(_SCHEMA)
+            seq: int = db.execute("SELECT value FROM meta WHERE key = 'seq'").fetchone()[0]
+        except sqlite3.Error:
+            db.close()
+            raise
+        self._db = db
+        self._data_version = self._version()
+        return seq
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._db is None:
+            raise sqlite3.OperationalError("database is not open")
+        return self._db
+
+    def _query(self, sql: str, *params: object) -> list[str]:
+        return [row[0] for row in self._connection().execute(sql, params)]
+
+    def _version(self) -> int:
+        version: int = self._connection().execute("PRAGMA data_version").fetchone()[0]
+        return version
+
+    def _put(self, kind: str, body: dict[str, object]) -> int:
+        db = self._connection()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            seq: int = db.execute(
+                "UPDATE meta SET value = value + 1 WHERE key = 'seq' RETURNING value"
+            ).fetchone()[0]
+            text = json.dumps({**body, "seq": seq}, ensure_ascii=False, separators=(",", ":"))
+            db.execute(
+                "INSERT INTO state (type, seq, body) VALUES (?, ?, ?) "
+                "ON CONFLICT (type) DO UPDATE SET seq = excluded.seq, body = excluded.body",
+                (kind, seq, text),
+            )
+            db.execute("INSERT INTO log (seq, body) VALUES (?, ?)", (seq, text))
+            db.execute("DELETE FROM log WHERE seq <= ?", (seq - self._replay_size,))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        return seq
+
+    def _since(self, seq: int) -> tuple[int, int | None, list[str]]:
+        db = self._connection()
+        db.execute("BEGIN")
+        try:
+            current: int = db.execute("SELECT value FROM meta WHERE key = 'seq'").fetchone()[0]
+            oldest: int | None = db.execute("SELECT min(seq) FROM log").fetchone()[0]
+            rows = self._query("SELECT body FROM log WHERE seq > ? ORDER BY seq", seq)
+        finally:
+            db.execute("COMMIT")
+        return current, oldest, rows
+
+    def _changes(self, after: int, forced: bool) -> list[str]:
+        """Log rows after ``after`` when the file changed since the last look (else nothing)."""
+        version = self._version()
+        if not forced and version == self._data_version:
+            return []
+        self._data_version = version
+        return self._query("SELECT body FROM log WHERE seq > ? ORDER BY seq", after)
+
+    # -- the poller ----------------------------------------------------------------------
+
+    def _decode(self, rows: list[str]) -> list[Update]:
+        updates = []
+        for body in rows:
+            try:
+                updates.append(Update.from_json(body))
+            except EnvelopeError as exc:
+                self._complaints.warning("row", f"store {self.name}: skipped a corrupt row: {exc}")
+        return updates
+
+    def _start_poller(self) -> None:
+        if self._poller is None or self._poller.done():
+            self._poller = asyncio.get_running_loop().create_task(self._poll())
+
+    def _stop_poller(self) -> None:
+        if self._poller is not None:
+            self._poller.cancel()
+            self._retired, self._poller = self._poller, None
+
+    async def _stop_poller_and_wait(self) -> None:
+        self._stop_poller()
+        retired, self._retired = self._retired, None
+        if retired is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await retired
+
+    async def _poll(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self._poll_interval)
+            forced = self._wake.is_set()
+            self._wake.clear()
+            try:
+                rows = await self._run(partial(self._changes, self._delivered_seq, forced))
+            except StoreError as exc:
+                self._complaints.warning("poll", str(exc))
+                continue
+            for update in self._decode(rows):
+                if update.seq is not None and update.seq > self._delivered_seq:
+                    self._delivered_seq = update.seq
+                    self._known_seq = max(self._known_seq, update.seq)
+                    self._fanout.publish(update)
