@@ -1,0 +1,70 @@
+"""The ``env`` secrets provider: mapped variables of the process environment and a ``.env`` file.
+
+Only the variables named in the profile's ``map`` (secret key -> variable) are read, never the
+whole environment. The process environment wins over the ``.env`` file, as with docker compose
+and python-dotenv.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from dashcli.secrets.base import Secrets, SecretsError
+from profiles.schema import EnvSecrets
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """The ``NAME=value`` lines of a ``.env`` file (``export``, comments and quotes allowed)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise SecretsError("env", f"{path}: file not found") from None
+    except UnicodeDecodeError:
+        raise SecretsError("env", f"{path}: not UTF-8 text") from None
+    except OSError as exc:
+        raise SecretsError("env", f"{path}: cannot read: {exc.strerror}") from None
+    found: dict[str, str] = {}
+    for number, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        name, equals, value = stripped.removeprefix("export ").partition("=")
+        name = name.strip()
+        if not equals or not name.replace("_", "a").isalnum():
+            raise SecretsError("env", f"{path}:{number}: expected NAME=value")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        elif " #" in value:
+            value = value.split(" #", 1)[0].rstrip()
+        found[name] = value
+    return found
+
+
+class EnvSecretsLookup(Secrets):
+    """Secrets from mapped environment variables (and an optional ``.env`` file)."""
+
+    provider = "env"
+
+    def __init__(self, config: EnvSecrets) -> None:
+        self.env_file = Path(config.env_file).expanduser() if config.env_file else None
+        name = f"env + {self.env_file}" if self.env_file else "env"
+        super().__init__(name, config.map)
+
+    def source_key(self, key: str) -> str:
+        # An unmapped key is not read at all: the map decides which variables are secrets.
+        return self._map.get(key, "")
+
+    def where(self, key: str) -> str:
+        variable = self.source_key(key)
+        return f"{self.name} ${variable}" if variable else f"{self.name} (not in secrets.map)"
+
+    def _load(self) -> dict[str, str]:
+        from_file = read_env_file(self.env_file) if self.env_file else {}
+        values: dict[str, str] = {}
+        for variable in self._map.values():
+            value = os.environ.get(variable) or from_file.get(variable)
+            if value:
+                values[variable] = value
+        return values
