@@ -1,9 +1,87 @@
-"""``dash serve``: placeholder until its issue lands; registers nothing yet."""
+"""``dash serve``: fetch on schedule, keep the state, serve it over HTTP and Server-Sent Events."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
+
+from dashcli.commands.options import ProfileOption, SetOption, StoreOption
 
 
 def register(app: typer.Typer) -> None:
-    """Add the command to ``app`` (filled in by the serve work)."""
+    """Add ``dash serve`` to ``app``."""
+    app.command("serve")(serve)
+
+
+def serve(
+    profile: ProfileOption = None,
+    overrides: SetOption = None,
+    host: Annotated[
+        str | None,
+        typer.Option("--host", help="Address to bind (profile server.host).",
+                     show_default="127.0.0.1"),
+    ] = None,
+    port: Annotated[
+        int | None,
+        typer.Option("--port", min=0, max=65535, help="Port (profile server.port).",
+                     show_default="8080"),
+    ] = None,
+    store: StoreOption = None,
+    no_fetch: Annotated[
+        bool,
+        typer.Option("--no-fetch", help="Serve only: do not run the sources (others publish)."),
+    ] = False,
+    legacy: Annotated[
+        bool,
+        typer.Option("--legacy", help="Also ingest the legacy envelope from Redis channel "
+                     "'update' (profile server.legacy)."),
+    ] = False,
+    legacy_redis: Annotated[
+        str | None,
+        typer.Option("--legacy-redis", metavar="URL",
+                     help="Redis of the legacy channel (default: the store's, when redis://)."),
+    ] = None,
+) -> None:
+    """Run the dashboard server: the scheduler fetches every enabled source, the server keeps the
+    latest state and pushes it to displays.
+
+    Endpoints: /healthz /readyz /status /metrics /state /state/TYPE /events (SSE)
+    /control/{pause,resume,next,prev} (POST) /frames/PAGE.png
+
+    Examples:
+
+        dash serve
+
+        dash serve --store redis://127.0.0.1:6379/0 --no-fetch
+
+        curl -N http://127.0.0.1:8080/events?types=weather,clock
+    """
+    import asyncio
+
+    from dashcli.secrets import open_secrets
+    from dashcli.server.run import ServeOptions
+    from dashcli.server.run import serve as run_serve
+    from profiles import load_profile
+
+    loaded = load_profile(profile, overrides)
+    options = ServeOptions(
+        host=host or loaded.server.host,
+        port=loaded.server.port if port is None else port,
+        store_url=store or loaded.store,
+        fetch=not no_fetch,
+        legacy=legacy or loaded.server.legacy,
+        legacy_redis=legacy_redis,
+    )
+
+    def announce(line: str) -> None:
+        typer.echo(line)
+
+    job = run_serve(loaded, options, secrets=open_secrets(loaded), announce=announce)
+    try:
+        import uvloop
+    except ImportError:
+        asyncio.run(job)
+    else:
+        with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+            runner.run(job)

@@ -1,0 +1,414 @@
+"""The aiohttp application of ``dash serve``: state, SSE, control, frames, health and metrics.
+
+:func:`create_app` builds the :class:`aiohttp.web.Application` around a store (and, optionally,
+the scheduler whose status it reports). Its start-up seeds the broadcaster's state mirror from
+the store, subscribes to the store and starts keep-alive pings; its shutdown sends every SSE
+client a final event. Everything the handlers share sits in one :class:`ServerContext` under
+:data:`CONTEXT`, so further routes (the live preview page) are added with
+``app.router.add_get(...)`` and read ``request.app[CONTEXT]``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import importlib
+import io
+import json
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol, TypeVar
+
+from aiohttp import web
+
+from dashcli.envelope import Update, utcnow
+from dashcli.server.sse import DEFAULT_MAX_BUFFER, DEFAULT_PING_INTERVAL, Broadcaster
+from dashcli.store.base import Store, StoreError
+
+log = logging.getLogger(__name__)
+
+CONTROL_ACTIONS = frozenset({"pause", "resume", "next", "prev"})
+# Browsers cannot set headers on EventSource or <img>: these paths also accept ?token=.
+QUERY_TOKEN_PATHS = ("/events", "/frames/")
+OPEN_PATHS = frozenset({"/healthz"})
+STORE_TIMEOUT = 3.0
+RESUBSCRIBE_MAX_DELAY = 10.0
+T = TypeVar("T")
+
+
+class SourceStatusView(Protocol):
+    """What the server reads from the scheduler's per-source status."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def last_success(self) -> object: ...
+    @property
+    def last_error(self) -> object: ...
+    @property
+    def next_run(self) -> object: ...
+    @property
+    def consecutive_failures(self) -> int: ...
+    @property
+    def fetches(self) -> int: ...
+    @property
+    def errors(self) -> int: ...
+    @property
+    def latency_seconds_sum(self) -> float: ...
+    @property
+    def last_latency_seconds(self) -> float | None: ...
+
+
+class StatusSource(Protocol):
+    """The scheduler as the server sees it: a status per source."""
+
+    def status(self) -> Mapping[str, SourceStatusView]: ...
+
+
+@dataclass
+class ServerContext:
+    """What every handler shares: the store, the broadcaster and the server's settings."""
+
+    store: Store
+    broadcaster: Broadcaster
+    scheduler: StatusSource | None = None
+    token: str | None = None
+    ping_interval: float = DEFAULT_PING_INTERVAL
+    size: tuple[int, int] = (128, 64)
+    timezone: str = "UTC"
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    async def state(self) -> tuple[dict[str, Update], bool]:
+        """The latest update of every type, and whether it came from the store.
+
+        While the store is unreachable the broadcaster's mirror answers, so displays keep
+        their data (the response says so in ``X-Dash-State``).
+        """
+        try:
+            return await store_call(self.store.snapshot()), True
+        except StoreError as exc:
+            log.warning("state from the server's mirror: %s", exc)
+            return dict(self.broadcaster.latest), False
+
+
+CONTEXT = web.AppKey("dash_context", ServerContext)
+
+
+async def store_call(call: Awaitable[T]) -> T:
+    """Await a store call with a timeout; any backend failure becomes a StoreError."""
+    try:
+        return await asyncio.wait_for(call, STORE_TIMEOUT)
+    except StoreError:
+        raise
+    except (OSError, TimeoutError, ConnectionError) as exc:
+        raise StoreError(f"store unreachable ({type(exc).__name__})") from None
+
+
+def create_app(
+    store: Store,
+    *,
+    scheduler: StatusSource | None = None,
+    token: str | None = None,
+    max_buffer: int = DEFAULT_MAX_BUFFER,
+    ping_interval: float = DEFAULT_PING_INTERVAL,
+    retry_ms: int = 3000,
+    size: tuple[int, int] = (128, 64),
+    timezone: str = "UTC",
+) -> web.Application:
+    """The ``dash serve`` application for an opened ``store``.
+
+    ``token`` enables bearer auth on every endpoint but ``/healthz``; ``max_buffer`` is the
+    number of unsent bytes after which an SSE client is dropped.
+    """
+    context = ServerContext(
+        store=store,
+        broadcaster=Broadcaster(max_buffer=max_buffer, retry_ms=retry_ms),
+        scheduler=scheduler,
+        token=token or None,
+        ping_interval=ping_interval,
+        size=size,
+        timezone=timezone,
+    )
+    app = web.Application(middlewares=[_auth])
+    app[CONTEXT] = context
+    app.router.add_get("/healthz", _healthz)
+    app.router.add_get("/readyz", _readyz)
+    app.router.add_get("/status", _status)
+    app.router.add_get("/metrics", _metrics)
+    app.router.add_get("/state", _state)
+    app.router.add_get("/state/{type}", _state_one)
+    app.router.add_get("/events", _events)
+    app.router.add_post("/control/{action}", _control)
+    app.router.add_get("/frames/{page}.png", _frame)
+    app.cleanup_ctx.append(_background)
+    app.on_shutdown.append(_shutdown)
+    return app
+
+
+def _json(
+    data: object, status: int = 200, headers: Mapping[str, str] | None = None
+) -> web.Response:
+    return web.json_response(
+        data, status=status, headers=headers, dumps=lambda value: json.dumps(value, default=str)
+    )
+
+
+def _error(status: int, message: str, headers: Mapping[str, str] | None = None) -> web.Response:
+    return _json({"error": message}, status=status, headers=headers)
+
+
+@web.middleware
+async def _auth(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """Require the bearer token (when one is configured) everywhere but ``/healthz``."""
+    token = request.app[CONTEXT].token
+    if token is None or request.path in OPEN_PATHS:
+        return await handler(request)
+    scheme, _, offered = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer":
+        offered = ""
+    if not offered and request.path.startswith(QUERY_TOKEN_PATHS):
+        offered = request.query.get("token", "")
+    if offered and hmac.compare_digest(offered.strip().encode(), token.encode()):
+        return await handler(request)
+    return _error(401, "unauthorized: bearer token required", {"WWW-Authenticate": "Bearer"})
+
+
+async def _healthz(request: web.Request) -> web.Response:
+    return _json({"ok": True})
+
+
+async def _readyz(request: web.Request) -> web.Response:
+    context = request.app[CONTEXT]
+    try:
+        ready = await store_call(context.store.ping())
+    except StoreError:
+        ready = False
+    return _json({"ready": ready, "store": context.store.name}, status=200 if ready else 503)
+
+
+def _plain(value: object) -> object:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+async def _status(request: web.Request) -> web.Response:
+    context = request.app[CONTEXT]
+    statuses = context.scheduler.status() if context.scheduler is not None else {}
+    sources = {
+        name: {
+            "last_success": _plain(status.last_success),
+            "last_error": _plain(status.last_error),
+            "next_run": _plain(status.next_run),
+            "consecutive_failures": status.consecutive_failures,
+            "fetches": status.fetches,
+            "errors": status.errors,
+            "last_latency_seconds": status.last_latency_seconds,
+        }
+        for name, status in statuses.items()
+    }
+    stats = context.broadcaster.stats
+    return _json(
+        {
+            "sources": sources,
+            "store": context.store.name,
+            "clients": context.broadcaster.client_count,
+            "events_sent": stats.events_sent,
+            "dropped_clients": stats.dropped,
+        }
+    )
+
+
+def _label(value: str) -> str:
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
+def render_metrics(context: ServerContext) -> str:
+    """The Prometheus text exposition of fetch and SSE counters."""
+    statuses = context.scheduler.status() if context.scheduler is not None else {}
+    per_source = sorted(statuses.items())
+    lines: list[str] = []
+
+    def metric(name: str, kind: str, help_text: str, samples: Iterable[tuple[str, object]]) -> None:
+        lines.append(f"# HELP {name} {help_text}")
+        lines.append(f"# TYPE {name} {kind}")
+        lines.extend(f"{name}{labels} {value}" for labels, value in samples)
+
+    def by_source(read: Callable[[SourceStatusView], object]) -> list[tuple[str, object]]:
+        found = [(f'{{source="{_label(name)}"}}', read(status)) for name, status in per_source]
+        return [(labels, value) for labels, value in found if value is not None]
+
+    metric("dash_source_fetches_total", "counter", "Fetches attempted per source.",
+           by_source(lambda s: s.fetches))
+    metric("dash_source_errors_total", "counter", "Failed fetches per source.",
+           by_source(lambda s: s.errors))
+    sums = by_source(lambda s: s.latency_seconds_sum)
+    counts = by_source(lambda s: s.fetches)
+    metric("dash_source_fetch_seconds", "summary", "Fetch latency per source.",
+           [("_sum" + labels, value) for labels, value in sums]
+           + [("_count" + labels, value) for labels, value in counts])
+    metric("dash_source_last_fetch_seconds", "gauge", "Latency of the latest fetch per source.",
+           by_source(lambda s: s.last_latency_seconds))
+    metric("dash_source_consecutive_failures", "gauge", "Failures since the last success.",
+           by_source(lambda s: s.consecutive_failures))
+    stats = context.broadcaster.stats
+    metric("dash_sse_clients", "gauge", "Connected SSE clients.",
+           [("", context.broadcaster.client_count)])
+    metric("dash_sse_connections_total", "counter", "SSE connections accepted.",
+           [("", stats.connections)])
+    metric("dash_sse_events_sent_total", "counter", "SSE events written to clients.",
+           [("", stats.events_sent)])
+    metric("dash_sse_clients_dropped_total", "counter", "SSE clients dropped for falling behind.",
+           [("", stats.dropped)])
+    return "\n".join(lines) + "\n"
+
+
+async def _metrics(request: web.Request) -> web.Response:
+    return web.Response(
+        text=render_metrics(request.app[CONTEXT]),
+        content_type="text/plain",
+        headers={"X-Content-Type-Options": "nosniff"},
+        charset="utf-8",
+    )
+
+
+def _state_headers(fresh: bool) -> dict[str, str]:
+    return {} if fresh else {"X-Dash-State": "mirror; store unreachable"}
+
+
+async def _state(request: web.Request) -> web.Response:
+    state, fresh = await request.app[CONTEXT].state()
+    return _json({kind: update.to_dict() for kind, update in sorted(state.items())},
+                 headers=_state_headers(fresh))
+
+
+async def _state_one(request: web.Request) -> web.Response:
+    kind = request.match_info["type"]
+    state, fresh = await request.app[CONTEXT].state()
+    update = state.get(kind)
+    if update is None:
+        return _error(404, f"unknown type {kind!r}: no state stored for it")
+    return _json(update.to_dict(), headers=_state_headers(fresh))
+
+
+def _last_event_id(request: web.Request) -> int | None:
+    text = request.headers.get("Last-Event-ID") or request.query.get("last_event_id")
+    if text is None or not text.strip():
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        raise web.HTTPBadRequest(
+            text=json.dumps({"error": "Last-Event-ID: not an event id of this server"}),
+            content_type="application/json",
+        ) from None
+    return value if value >= 0 else None
+
+
+async def _events(request: web.Request) -> web.StreamResponse:
+    context = request.app[CONTEXT]
+    if context.broadcaster.closing:
+        return _error(503, "server is shutting down")
+    wanted = [kind.strip() for kind in request.query.get("types", "").split(",") if kind.strip()]
+    types = frozenset(wanted) if wanted else None
+    last_id = _last_event_id(request)
+
+    def selected(update: Update) -> bool:
+        return types is None or update.type in types
+
+    async def catch_up() -> list[Update]:
+        if last_id is not None:
+            try:
+                missed = await store_call(context.store.since(last_id))
+            except StoreError as exc:
+                log.warning("replay unavailable, sending full state: %s", exc)
+                missed = None
+            if missed is not None:
+                return [update for update in missed if selected(update)]
+        state, _ = await context.state()
+        current = [update for update in state.values() if selected(update)]
+        return sorted(current, key=lambda update: update.seq or 0)
+
+    return await context.broadcaster.stream(request, types, catch_up)
+
+
+async def _control(request: web.Request) -> web.Response:
+    action = request.match_info["action"]
+    if action not in CONTROL_ACTIONS:
+        return _error(404, f"unknown control {action!r}: use {', '.join(sorted(CONTROL_ACTIONS))}")
+    clients = request.app[CONTEXT].broadcaster.control(action)
+    return _json({"action": action, "clients": clients})
+
+
+async def _frame(request: web.Request) -> web.Response:
+    context = request.app[CONTEXT]
+    page = request.match_info["page"]
+    try:
+        render = importlib.import_module("renderers").render
+    except (ImportError, AttributeError):
+        return _error(503, "frames unavailable: the renderers are not part of this build")
+    state, _ = await context.state()
+    now = utcnow()
+
+    def draw() -> bytes:
+        image = render(page, state, now, size=context.size, timezone=context.timezone)
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG")
+        return buffer.getvalue()
+
+    try:
+        body = await asyncio.to_thread(draw)
+    except KeyError:
+        return _error(404, f"unknown page {page!r}")
+    return web.Response(body=body, content_type="image/png", headers={"Cache-Control": "no-cache"})
+
+
+async def _pump(context: ServerContext) -> None:
+    """Forward every stored update to the broadcaster, resubscribing after store failures."""
+    delay = 0.5
+    while True:
+        try:
+            async for update in context.store.subscribe():
+                delay = 0.5
+                context.broadcaster.publish(update)
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            # Whatever the backend raises, the server must outlive it and listen again.
+            log.warning("store subscription lost (%s); resubscribing in %.1f s",
+                        type(exc).__name__, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, RESUBSCRIBE_MAX_DELAY)
+
+
+async def _pings(context: ServerContext) -> None:
+    while True:
+        await asyncio.sleep(context.ping_interval)
+        context.broadcaster.ping()
+
+
+async def _background(app: web.Application) -> AsyncIterator[None]:
+    context = app[CONTEXT]
+    try:
+        state = await store_call(context.store.snapshot())
+    except StoreError as exc:
+        log.warning("no initial state: %s", exc)
+    else:
+        context.broadcaster.remember(state.values())
+    context.tasks = [
+        asyncio.create_task(_pump(context), name="dash-sse-pump"),
+        asyncio.create_task(_pings(context), name="dash-sse-pings"),
+    ]
+    # Let the pump reach its subscription before the server accepts requests.
+    await asyncio.sleep(0)
+    yield
+    for task in context.tasks:
+        task.cancel()
+    await asyncio.gather(*context.tasks, return_exceptions=True)
+
+
+async def _shutdown(app: web.Application) -> None:
+    await app[CONTEXT].broadcaster.shutdown()

@@ -1,0 +1,176 @@
+"""The ``dash serve`` process: store, scheduler, legacy ingest and HTTP server as one unit.
+
+:func:`serve` opens the store, builds the app, listens, announces its URL in one line, runs the
+scheduler (unless told not to fetch) and the legacy ingest (when asked) as background tasks, and
+waits for SIGTERM/SIGINT or a background failure. Shutdown is ordered: SSE clients get their
+final event, the background tasks are cancelled, the store is closed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import logging
+import signal
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+
+from dashcli.errors import DashError, UsageError
+from dashcli.redact import redact_url
+from dashcli.server.app import StatusSource, create_app
+from dashcli.store.base import Store
+from profiles.schema import Profile
+from sources.base import SecretLookup
+
+log = logging.getLogger(__name__)
+
+SHUTDOWN_TIMEOUT = 5.0
+# Thousands of displays may (re)connect at once after a restart.
+LISTEN_BACKLOG = 4096
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    """What the command line decided, profile defaults already applied."""
+
+    host: str
+    port: int
+    store_url: str
+    fetch: bool = True
+    legacy: bool = False
+    legacy_redis: str | None = None
+
+
+def resolve_token(profile: Profile, secrets: SecretLookup) -> str | None:
+    """The bearer token: ``server.token``, or the secret named by ``server.token_secret``."""
+    if profile.server.token:
+        return profile.server.token
+    name = profile.server.token_secret
+    if not name:
+        return None
+    value = secrets.get(name)
+    if not value:
+        raise DashError(f"server.token_secret: secret {name!r} not found in {secrets.name}")
+    return value
+
+
+def legacy_redis_url(profile: Profile, options: ServeOptions) -> str:
+    """Where the legacy ``update`` channel is read: --legacy-redis, the profile, or the store."""
+    url = options.legacy_redis or profile.server.legacy_redis
+    if url and not url.startswith(("redis://", "rediss://")):
+        raise UsageError(f"--legacy-redis {redact_url(url)!r}: not a redis:// or rediss:// URL")
+    if url:
+        return url
+    if options.store_url.startswith(("redis://", "rediss://")):
+        return options.store_url
+    raise UsageError(
+        "--legacy needs a Redis to listen on: pass --legacy-redis redis://HOST:PORT/DB "
+        "or use a redis:// store"
+    )
+
+
+async def serve(
+    profile: Profile,
+    options: ServeOptions,
+    *,
+    secrets: SecretLookup,
+    announce: Callable[[str], None] = print,
+) -> None:
+    """Run ``dash serve`` until SIGTERM/SIGINT; a background task's failure is re-raised."""
+    from dashcli.store import open_store
+
+    token = resolve_token(profile, secrets)
+    legacy_url = legacy_redis_url(profile, options) if options.legacy else None
+    store = open_store(options.store_url)
+    await store.open()
+    try:
+        scheduler: Any = None
+        if options.fetch and profile.sources.enabled():
+            from dashcli.scheduler import Scheduler
+
+            scheduler = Scheduler(profile, store, secrets=secrets)
+        status: StatusSource | None = scheduler
+        app = create_app(
+            store,
+            scheduler=status,
+            token=token,
+            size=profile.display.width_height,
+            timezone=profile.location.timezone,
+        )
+        await _run_app(app, options, store, scheduler, legacy_url, announce)
+    finally:
+        await store.close()
+
+
+async def _run_app(
+    app: web.Application,
+    options: ServeOptions,
+    store: Store,
+    scheduler: Any,
+    legacy_url: str | None,
+    announce: Callable[[str], None],
+) -> None:
+    runner = web.AppRunner(
+        app, handler_cancellation=True, access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT
+    )
+    await runner.setup()
+    stop = asyncio.Event()
+    failures: list[BaseException] = []
+    tasks: list[asyncio.Task[None]] = []
+    try:
+        site = web.TCPSite(runner, options.host, options.port, backlog=LISTEN_BACKLOG)
+        try:
+            await site.start()
+        except OSError as exc:
+            reason = "address already in use" if exc.errno == errno.EADDRINUSE else (
+                exc.strerror or str(exc))
+            raise DashError(f"cannot listen on {options.host}:{options.port}: {reason}") from None
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
+
+        def start(name: str, job: Coroutine[Any, Any, None]) -> None:
+            task = asyncio.create_task(job, name=name)
+            task.add_done_callback(lambda done: _on_done(done, failures, stop))
+            tasks.append(task)
+
+        parts = [f"store {store.name}"]
+        if scheduler is not None:
+            start("dash-scheduler", scheduler.run())
+            parts.append("fetching")
+        if legacy_url is not None:
+            from dashcli.store.legacy import run_legacy_ingest
+
+            start("dash-legacy-ingest", run_legacy_ingest(legacy_url, store))
+            parts.append(f"legacy ingest from {redact_url(legacy_url)}")
+        host = f"[{options.host}]" if ":" in options.host else options.host
+        port = runner.addresses[0][1] if runner.addresses else options.port
+        announce(f"dash serve: http://{host}:{port}/ ({', '.join(parts)})")
+        await stop.wait()
+    finally:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(RuntimeError, ValueError):
+                asyncio.get_running_loop().remove_signal_handler(signum)
+        await runner.cleanup()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    if failures:
+        failure = failures[0]
+        if isinstance(failure, DashError):
+            raise failure
+        raise DashError(f"dash serve stopped: {type(failure).__name__}: {failure}") from failure
+
+
+def _on_done(task: asyncio.Task[None], failures: list[BaseException], stop: asyncio.Event) -> None:
+    if task.cancelled():
+        return
+    error = task.exception()
+    if error is not None:
+        log.error("%s failed: %s", task.get_name(), error)
+        failures.append(error)
+        stop.set()

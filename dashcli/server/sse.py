@@ -1,0 +1,252 @@
+"""Server-Sent Events fan-out: one broadcaster per server, each event encoded once for every client.
+
+The design is fixed by the fan-out benchmark (issue 3, section 6): a task and a queue per client
+cost too much at 1000+ clients, so the :class:`Broadcaster` encodes each event once into the bytes
+of an SSE block (plus its HTTP/1.1 chunk framing) and writes those same bytes straight to every
+subscribed client's transport in turn, with a per-client type filter. A client whose transport
+write buffer passes a bound is aborted and counted, so one slow reader never stalls the others.
+A new client is registered in a *pending* state first: live frames queue up for it while its
+catch-up (current state, or the updates missed since ``Last-Event-ID``) is written, then the queued
+frames it has not already seen are flushed and it joins the shared write path.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+
+from aiohttp import web
+
+from dashcli.envelope import Update
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_BUFFER = 1024 * 1024
+DEFAULT_PING_INTERVAL = 15.0
+DEFAULT_RETRY_MS = 3000
+# Recent update frames by seq: clients connecting together share their catch-up bytes.
+FRAME_CACHE_SIZE = 1024
+# What a new client is sent before live events: current state, or the updates it missed.
+CatchUp = Callable[[], Awaitable[list[Update]]]
+SSE_HEADERS = {
+    "Content-Type": "text/event-stream; charset=utf-8",
+    "Cache-Control": "no-cache",
+    "X-Accel-Buffering": "no",
+}
+
+
+@dataclass(frozen=True, eq=False)
+class Frame:
+    """One encoded SSE block: ``raw`` for identity bodies, ``chunk`` with HTTP/1.1 chunk framing.
+
+    ``kind`` is the data type the type filter applies to (None: every client gets it, as for
+    control and shutdown events); ``seq`` orders update frames against a client's catch-up.
+    """
+
+    raw: bytes
+    chunk: bytes
+    kind: str | None = None
+    seq: int | None = None
+
+
+def encode_frame(
+    event: str | None, data: str | None, *, event_id: int | None = None,
+    kind: str | None = None, comment: str | None = None, retry_ms: int | None = None,
+) -> Frame:
+    """Encode one SSE block (event/id/retry/data lines or a comment) once, in both framings."""
+    lines: list[str] = []
+    if comment is not None:
+        lines.append(f": {comment}")
+    if retry_ms is not None:
+        lines.append(f"retry: {retry_ms}")
+    if event_id is not None:
+        lines.append(f"id: {event_id}")
+    if event is not None:
+        lines.append(f"event: {event}")
+    if data is not None:
+        lines.extend(f"data: {line}" for line in data.splitlines() or [""])
+    raw = ("\n".join(lines) + "\n\n").encode()
+    return Frame(raw, b"%x\r\n%b\r\n" % (len(raw), raw), kind, event_id)
+
+
+def update_frame(update: Update) -> Frame:
+    """The SSE event of a stored update: ``event:`` = type, ``id:`` = seq, data = the envelope."""
+    return encode_frame(update.type, update.to_json(), event_id=update.seq, kind=update.type)
+
+
+@dataclass(eq=False)
+class Client:
+    """One connected SSE client: its transport, framing, type filter and catch-up state."""
+
+    transport: asyncio.Transport
+    chunked: bool
+    types: frozenset[str] | None
+    done: asyncio.Future[None]
+    pending: list[Frame] | None = field(default_factory=list)
+
+    def wants(self, frame: Frame) -> bool:
+        """True when the client's type filter lets ``frame`` through."""
+        return frame.kind is None or self.types is None or frame.kind in self.types
+
+    def write(self, frame: Frame) -> None:
+        self.transport.write(frame.chunk if self.chunked else frame.raw)
+
+
+@dataclass
+class SSEStats:
+    """Counters for ``/metrics`` and ``/status``."""
+
+    connections: int = 0
+    events_sent: int = 0
+    dropped: int = 0
+
+
+class Broadcaster:
+    """Fans every event out to the connected SSE clients, encoding it once.
+
+    ``latest`` mirrors the newest update of each type the server has seen, so state can still be
+    served while the store is unreachable.
+    """
+
+    def __init__(
+        self, *, max_buffer: int = DEFAULT_MAX_BUFFER, retry_ms: int = DEFAULT_RETRY_MS
+    ) -> None:
+        self.max_buffer = max_buffer
+        self.retry_ms = retry_ms
+        self.stats = SSEStats()
+        self.latest: dict[str, Update] = {}
+        self.closing = False
+        self._clients: dict[Client, None] = {}
+        self._frames: OrderedDict[int, Frame] = OrderedDict()
+        self._ping = encode_frame(None, None, comment="ping")
+
+    @property
+    def client_count(self) -> int:
+        return len(self._clients)
+
+    def frame_for(self, update: Update) -> Frame:
+        """The encoded frame of ``update``, shared by every client that gets it."""
+        if update.seq is None:
+            return update_frame(update)
+        frame = self._frames.get(update.seq)
+        if frame is None:
+            frame = self._frames[update.seq] = update_frame(update)
+            if len(self._frames) > FRAME_CACHE_SIZE:
+                self._frames.popitem(last=False)
+        return frame
+
+    def remember(self, updates: Iterable[Update]) -> None:
+        """Seed the state mirror (at start-up, from the store's snapshot)."""
+        for update in updates:
+            self.latest[update.type] = update
+
+    def publish(self, update: Update) -> None:
+        """Send a stored update to every client whose filter accepts its type."""
+        current = self.latest.get(update.type)
+        if current is None or current.seq is None or update.seq is None or update.seq > current.seq:
+            self.latest[update.type] = update
+        self.send(self.frame_for(update))
+
+    def control(self, action: str) -> int:
+        """Broadcast a display control event (pause, resume, next, prev); returns the clients."""
+        self.send(encode_frame("control", json.dumps({"action": action})))
+        return len(self._clients)
+
+    def ping(self) -> None:
+        """A keep-alive comment to every live client (also finds connections that went away)."""
+        self.send(self._ping, skip_pending=True)
+
+    def send(self, frame: Frame, *, skip_pending: bool = False) -> None:
+        """Write ``frame`` to every client that wants it; drop clients that cannot keep up."""
+        limit = self.max_buffer
+        sent = 0
+        for client in tuple(self._clients):
+            if not client.wants(frame):
+                continue
+            if client.pending is not None:
+                if not skip_pending:
+                    client.pending.append(frame)
+                continue
+            transport = client.transport
+            if transport.is_closing():
+                self._release(client)
+            elif transport.get_write_buffer_size() > limit:
+                self.drop(client)
+            else:
+                client.write(frame)
+                sent += 1
+        self.stats.events_sent += sent
+
+    def drop(self, client: Client) -> None:
+        """Disconnect a client whose unsent bytes passed the bound (counted in the metrics)."""
+        self.stats.dropped += 1
+        log.warning("SSE client dropped: more than %d bytes unsent", self.max_buffer)
+        client.transport.abort()
+        self._release(client)
+
+    def _release(self, client: Client) -> None:
+        self._clients.pop(client, None)
+        if not client.done.done():
+            client.done.set_result(None)
+
+    async def stream(
+        self, request: web.Request, types: frozenset[str] | None, catch_up: CatchUp
+    ) -> web.StreamResponse:
+        """Serve one ``/events`` request until the client leaves, is dropped or the server stops."""
+        response = web.StreamResponse(headers=SSE_HEADERS)
+        chunked = request.version >= (1, 1)
+        if chunked:
+            response.enable_chunked_encoding()
+        else:
+            response.force_close()
+        await response.prepare(request)
+        transport = request.transport
+        if transport is None:
+            return response
+        client = Client(transport, chunked, types, asyncio.get_running_loop().create_future())
+        self._clients[client] = None
+        self.stats.connections += 1
+        try:
+            await response.write(encode_frame(None, None, retry_ms=self.retry_ms).raw)
+            updates = await catch_up()
+            for update in updates:
+                await response.write(self.frame_for(update).raw)
+            self._go_live(client, updates)
+            await client.done
+        except ConnectionResetError:
+            log.debug("SSE client left during catch-up")
+        finally:
+            self._release(client)
+        return response
+
+    def _go_live(self, client: Client, sent: list[Update]) -> None:
+        """Flush the frames queued during catch-up that the client has not seen, then go live.
+
+        A queued update is skipped when the catch-up already carried it or a newer one of its
+        type: the catch-up was read after the client registered, so it may overlap the queue.
+        """
+        floor = {update.type: update.seq or 0 for update in sent}
+        pending, client.pending = client.pending or [], None
+        if client.transport.is_closing():
+            return
+        for frame in pending:
+            if frame.seq is not None and frame.kind is not None and frame.seq <= floor.get(
+                frame.kind, -1
+            ):
+                continue
+            client.write(frame)
+            self.stats.events_sent += 1
+
+    async def shutdown(self) -> None:
+        """Send every client a final ``shutdown`` event and end its stream (server stopping)."""
+        self.closing = True
+        final = encode_frame("shutdown", json.dumps({"reason": "server stopping"}))
+        for client in tuple(self._clients):
+            if not client.transport.is_closing():
+                client.write(final)
+            self._release(client)
+

@@ -1,0 +1,284 @@
+"""The dash serve application on a real 127.0.0.1 port, read by real SSE and HTTP clients."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import pytest
+from aiohttp import web
+
+from dashcli.envelope import Update, utcnow
+from dashcli.server import create_app
+from dashcli.store.base import MemoryStore
+from tests.sse_client import SSEClient
+
+TOKEN = "s3cret-token-0123456789"
+
+
+def update(kind: str, **values: Any) -> Update:
+    now = utcnow()
+    return Update(kind, now, now + timedelta(minutes=10), values, source="test")
+
+
+@contextlib.asynccontextmanager
+async def serving(store: Any, **options: Any) -> AsyncIterator[str]:
+    """The app on a free loopback port, run the way dash serve runs it."""
+    runner = web.AppRunner(create_app(store, **options), handler_cancellation=True,
+                           shutdown_timeout=2)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        yield f"http://127.0.0.1:{runner.addresses[0][1]}"
+    finally:
+        await runner.cleanup()
+
+
+async def get(url: str, **kwargs: Any) -> httpx.Response:
+    async with httpx.AsyncClient(timeout=5) as client:
+        return await client.get(url, **kwargs)
+
+
+async def test_current_state_first_then_live_updates() -> None:
+    store = MemoryStore()
+    await store.put(update("weather", temp=50))
+    await store.put(update("clock", time="12:00"))
+    async with serving(store) as base, SSEClient(f"{base}/events") as client:
+        assert client.status == 200
+        assert client.response_headers["content-type"].startswith("text/event-stream")
+        assert client.response_headers["cache-control"] == "no-cache"
+        assert client.response_headers["x-accel-buffering"] == "no"
+        first, second = await client.take(2)
+        assert (first.event, first.id, first.json()["values"]) == ("weather", "1", {"temp": 50})
+        assert (second.event, second.id) == ("clock", "2")
+        assert client.retry is not None
+        await store.put(update("weather", temp=51))
+        live = await client.next_event()
+        assert (live.event, live.id) == ("weather", "3")
+        assert live.json() == {**live.json(), "type": "weather", "seq": 3, "source": "test"}
+        assert live.json()["values"] == {"temp": 51}
+
+
+async def test_types_filter_limits_state_and_live_events() -> None:
+    store = MemoryStore()
+    await store.put(update("weather", temp=50))
+    await store.put(update("clock", time="12:00"))
+    async with serving(store) as base, SSEClient(f"{base}/events?types=clock,mlb") as client:
+        initial = await client.next_event()
+        assert (initial.event, initial.id) == ("clock", "2")
+        await store.put(update("weather", temp=51))
+        await store.put(update("mlb", games=[]))
+        await store.put(update("clock", time="12:01"))
+        events = await client.take(2)
+        assert [(event.event, event.id) for event in events] == [("mlb", "4"), ("clock", "5")]
+
+
+async def test_last_event_id_replays_exactly_the_missed_updates_in_order() -> None:
+    store = MemoryStore()
+    await store.put(update("weather", temp=50))
+    await store.put(update("clock", time="12:00"))
+    async with serving(store) as base:
+        async with SSEClient(f"{base}/events") as client:
+            seen = await client.take(2)
+        last_id = seen[-1].id
+        assert last_id == "2"
+        for minute in range(1, 4):
+            await store.put(update("clock", time=f"12:0{minute}"))
+        await store.put(update("weather", temp=52))
+        headers = {"Last-Event-ID": last_id}
+        async with SSEClient(f"{base}/events", headers) as client:
+            missed = await client.take(4)
+            assert [event.id for event in missed] == ["3", "4", "5", "6"]
+            assert [event.json()["values"].get("time") for event in missed[:3]] == [
+                "12:01", "12:02", "12:03"]
+            await store.put(update("weather", temp=53))
+            assert (await client.next_event()).id == "7"
+            with pytest.raises(TimeoutError):
+                await client.next_event(timeout=0.3)
+        async with SSEClient(f"{base}/events?types=weather&last_event_id=3") as client:
+            missed = await client.take(2)
+            assert [(event.event, event.id) for event in missed] == [
+                ("weather", "6"), ("weather", "7")]
+
+
+async def test_last_event_id_older_than_the_replay_log_gets_full_state() -> None:
+    store = MemoryStore(replay_size=2)
+    await store.put(update("weather", temp=50))
+    await store.put(update("clock", time="12:00"))
+    for minute in range(1, 5):
+        await store.put(update("clock", time=f"12:0{minute}"))
+    async with serving(store) as base:
+        async with SSEClient(f"{base}/events", {"Last-Event-ID": "1"}) as client:
+            events = await client.take(2)
+            assert [(event.event, event.id) for event in events] == [
+                ("weather", "1"), ("clock", "6")]
+        async with SSEClient(f"{base}/events", {"Last-Event-ID": "x"}) as client:
+            assert client.status == 400
+
+
+async def test_clients_joining_during_a_burst_see_every_update_once_in_order() -> None:
+    store = MemoryStore()
+    await store.put(update("clock", n=0))
+    async with serving(store) as base:
+        clients: list[SSEClient] = []
+
+        async def burst() -> None:
+            for n in range(1, 201):
+                await store.put(update("clock", n=n))
+                await asyncio.sleep(0)
+
+        producer = asyncio.create_task(burst())
+        for _ in range(5):
+            client = SSEClient(f"{base}/events")
+            await client.connect()
+            clients.append(client)
+        await producer
+        for client in clients:
+            seqs: list[int] = []
+            while not seqs or seqs[-1] < 201:
+                seqs.append(int((await client.next_event()).id or 0))
+            assert seqs == list(range(seqs[0], 202)), "gap or duplicate after catch-up"
+            await client.close()
+
+
+async def test_slow_client_is_dropped_while_a_fast_one_keeps_receiving() -> None:
+    store = MemoryStore()
+    padding = "x" * 16384
+    async with serving(store, max_buffer=65536) as base:
+        fast = SSEClient(f"{base}/events")
+        slow = SSEClient(f"{base}/events", slow=True)
+        await fast.connect()
+        await slow.connect()
+        received: list[int] = []
+
+        async def read_fast() -> None:
+            while True:
+                received.append(int((await fast.next_event(timeout=10)).id or 0))
+
+        reader = asyncio.create_task(read_fast())
+        published = 0
+        dropped = False
+        while published < 4000 and not dropped:
+            await store.put(update("weather", pad=padding))
+            published += 1
+            if published % 50 == 0:
+                dropped = "dash_sse_clients_dropped_total 1" in (await get(f"{base}/metrics")).text
+            await asyncio.sleep(0)
+        assert dropped, "the slow client was never dropped"
+        for _ in range(10):
+            await store.put(update("weather", pad="after"))
+        published += 10
+        async with asyncio.timeout(10):
+            while len(received) < published:
+                await asyncio.sleep(0.01)
+        reader.cancel()
+        assert received == list(range(1, published + 1))
+        status = (await get(f"{base}/status")).json()
+        assert status["clients"] == 1
+        assert status["dropped_clients"] == 1
+        await fast.close()
+        await slow.close()
+
+
+async def test_control_actions_reach_every_client() -> None:
+    store = MemoryStore()
+    async with serving(store) as base, SSEClient(f"{base}/events?types=weather") as client:
+        async with httpx.AsyncClient(timeout=5) as http:
+            reply = await http.post(f"{base}/control/next")
+            assert reply.status_code == 200
+            assert reply.json() == {"action": "next", "clients": 1}
+            assert (await http.post(f"{base}/control/explode")).status_code == 404
+            assert (await http.get(f"{base}/control/next")).status_code == 405
+        event = await client.next_event()
+        assert (event.event, event.json()) == ("control", {"action": "next"})
+
+
+async def test_state_endpoints() -> None:
+    store = MemoryStore()
+    await store.put(update("weather", temp=50))
+    async with serving(store) as base:
+        state = (await get(f"{base}/state")).json()
+        assert list(state) == ["weather"]
+        assert state["weather"]["values"] == {"temp": 50}
+        one = await get(f"{base}/state/weather")
+        assert one.json()["seq"] == 1
+        missing = await get(f"{base}/state/nope")
+        assert missing.status_code == 404
+        assert "nope" in missing.json()["error"]
+        assert (await get(f"{base}/healthz")).status_code == 200
+        ready = await get(f"{base}/readyz")
+        assert (ready.status_code, ready.json()["ready"]) == (200, True)
+
+
+async def test_bearer_token_required_everywhere_but_healthz() -> None:
+    store = MemoryStore()
+    async with serving(store, token=TOKEN) as base:
+        assert (await get(f"{base}/healthz")).status_code == 200
+        for path in ("/state", "/readyz", "/status", "/metrics", "/events"):
+            denied = await get(f"{base}{path}")
+            assert denied.status_code == 401, path
+            assert denied.json()["error"].startswith("unauthorized")
+            assert TOKEN not in denied.text
+            wrong = await get(f"{base}{path}", headers={"Authorization": "Bearer nope"})
+            assert wrong.status_code == 401, path
+        right = await get(f"{base}/state", headers={"Authorization": f"Bearer {TOKEN}"})
+        assert right.status_code == 200
+        assert (await get(f"{base}/state?token={TOKEN}")).status_code == 401
+        async with SSEClient(f"{base}/events?token={TOKEN}") as client:
+            assert client.status == 200
+        async with SSEClient(f"{base}/events", {"Authorization": f"Bearer {TOKEN}"}) as client:
+            assert client.status == 200
+        async with SSEClient(f"{base}/events?token=wrong") as client:
+            assert client.status == 401
+
+
+async def test_keepalive_pings() -> None:
+    async with serving(MemoryStore(), ping_interval=0.05) as base:
+        async with SSEClient(f"{base}/events") as client:
+            with pytest.raises(TimeoutError):
+                await client.next_event(timeout=0.3)
+            assert "ping" in client.comments
+
+
+async def test_metrics_count_clients_and_events() -> None:
+    store = MemoryStore()
+    async with serving(store) as base, SSEClient(f"{base}/events") as client:
+        await store.put(update("weather", temp=1))
+        await client.next_event()
+        text = (await get(f"{base}/metrics")).text
+        assert "# TYPE dash_sse_clients gauge" in text
+        assert "dash_sse_clients 1\n" in text
+        assert "dash_sse_events_sent_total 1\n" in text
+        assert "dash_sse_connections_total 1\n" in text
+
+
+async def test_shutdown_sends_a_final_event_and_ends_the_stream() -> None:
+    store = MemoryStore()
+    runner = web.AppRunner(create_app(store), handler_cancellation=True, shutdown_timeout=2)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    async with SSEClient(f"http://127.0.0.1:{runner.addresses[0][1]}/events") as client:
+        await asyncio.sleep(0.05)
+        await runner.cleanup()
+        events = await client.wait_closed()
+    assert [event.event for event in events] == ["shutdown"]
+    assert json.loads(events[0].data)["reason"]
+
+
+async def test_frames_answer_json_error_until_renderers_exist() -> None:
+    import importlib
+
+    renderers = importlib.import_module("renderers")
+    if hasattr(renderers, "render"):
+        pytest.skip("renderers present: covered by the frame test")
+    async with serving(MemoryStore()) as base:
+        reply = await get(f"{base}/frames/clock.png")
+        assert reply.status_code == 503
+        assert "renderers" in reply.json()["error"]
