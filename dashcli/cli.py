@@ -16,7 +16,7 @@ import click
 import typer
 
 from dashcli import __version__
-from dashcli.commands import fetch, matrix, profiles, publish, render, secrets, serve, tui
+from dashcli.commands import fetch, matrix, profiles, publish, render, secrets, serve, service, tui
 from dashcli.errors import DashError
 
 app = typer.Typer(
@@ -66,6 +66,7 @@ tui.register(app)
 matrix.register(app)
 secrets.register(app)
 profiles.register(app)
+service.register(app)
 
 
 def main() -> None:

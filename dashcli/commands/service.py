@@ -1,0 +1,267 @@
+"""``dash service install`` (systemd units for this virtualenv) and ``dash healthcheck URL``.
+
+``service install`` renders the packaged unit templates for the interpreter it runs from and the
+chosen profile, writes them, and prints (or, with ``--enable``, runs) the systemctl commands.
+``healthcheck`` is the container's and the probes' health check: it needs nothing but the standard
+library, so the image ships no curl.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from dashcli.commands.options import ProfileOption
+
+if TYPE_CHECKING:
+    from profiles.schema import Profile
+
+service_app = typer.Typer(
+    help="Run dash serve and dash matrix as systemd services.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``dash service`` and ``dash healthcheck`` to ``app``."""
+    app.add_typer(service_app, name="service")
+    app.command("healthcheck")(healthcheck)
+
+
+@service_app.command("install")
+def install(
+    user_mode: Annotated[
+        bool,
+        typer.Option(
+            "--user/--system",
+            help="Units for your own systemd manager (no root needed; no panel hardware access) "
+            "or for the system (the default: starts at boot, the panel runs as root).",
+        ),
+    ] = False,
+    profile: ProfileOption = None,
+    run_as: Annotated[
+        str | None,
+        typer.Option(
+            "--run-as",
+            metavar="USER",
+            help="System units: the account dash serve runs as "
+            "(default: $SUDO_USER, else the virtualenv's owner).",
+        ),
+    ] = None,
+    panel_user: Annotated[
+        str | None,
+        typer.Option(
+            "--panel-user",
+            metavar="USER",
+            help="System units: run dash matrix as USER (gpio group, CAP_SYS_NICE, no hardware "
+            "pulsing) instead of root.",
+        ),
+    ] = None,
+    matrix: Annotated[
+        bool, typer.Option("--matrix/--no-matrix", help="Also install the dash matrix unit.")
+    ] = True,
+    dest: Annotated[
+        Path | None,
+        typer.Option(
+            "--dest",
+            metavar="DIR",
+            help="Write the units here instead of /etc/systemd/system or ~/.config/systemd/user.",
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the units and commands; write nothing.")
+    ] = False,
+    enable: Annotated[
+        bool,
+        typer.Option("--enable", help="Also run systemctl daemon-reload and enable --now."),
+    ] = False,
+) -> None:
+    """Write systemd units that run this virtualenv's dash serve (and dash matrix) for a profile.
+
+    Examples:
+
+        sudo .venv/bin/dashcli service install --profile pi --enable
+
+        dash service install --user --no-matrix --profile home --dry-run
+    """
+    from dashcli.deploy.units import (
+        Mode,
+        UnitSettings,
+        dash_command,
+        render_units,
+        systemctl_commands,
+        unit_dir,
+    )
+    from dashcli.errors import UsageError
+
+    if dry_run and enable:
+        raise UsageError("--dry-run and --enable cannot be combined")
+    mode: Mode = "user" if user_mode else "system"
+    if user_mode and (run_as or panel_user):
+        raise UsageError("--run-as and --panel-user apply to system units only (not --user)")
+    profile_arg, loaded = _profile(profile)
+    settings = UnitSettings(
+        mode=mode,
+        dash=dash_command(),
+        profile=profile_arg,
+        server_url=_server_url(loaded),
+        serve_user=None if user_mode else _account(run_as or _default_account(), "--run-as"),
+        panel_user=_account(panel_user, "--panel-user") if panel_user else None,
+    )
+    units = render_units(settings, matrix=matrix)
+    folder = dest or unit_dir(mode)
+    commands = systemctl_commands(mode, list(units))
+    if dry_run:
+        for name, text in units.items():
+            typer.echo(f"# {folder / name}")
+            typer.echo(text)
+    else:
+        _write(folder, units, mode)
+    if enable:
+        _run(commands)
+        return
+    typer.echo("then run:" if not dry_run else "# then run:")
+    for command in commands:
+        typer.echo("  " + " ".join(command))
+    if user_mode:
+        typer.echo(f"  loginctl enable-linger {_current_user()}   # start at boot, not at login")
+
+
+def _profile(profile: str | None) -> tuple[str, Profile]:
+    """The ``--profile`` argument for the units and the loaded profile (validated now, not at boot).
+
+    A bundled profile keeps its name (it survives upgrades); any other becomes an absolute path,
+    because a service does not share the installing shell's environment or working directory.
+    """
+    from profiles import load_profile, resolve_profile_path
+    from profiles.loader import BUNDLED_DIR
+
+    path = resolve_profile_path(profile)
+    loaded = load_profile(str(path))
+    if path.parent.resolve() == BUNDLED_DIR:
+        return path.stem, loaded
+    return str(path.resolve()), loaded
+
+
+def _server_url(profile: Profile) -> str:
+    """Where the panel reaches dash serve on this machine: the profile's port, loopback if bound
+    to every interface."""
+    host = profile.server.host
+    if host in ("", "0.0.0.0", "::"):  # noqa: S104 - compared, not bound
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{profile.server.port}"
+
+
+def _default_account() -> str:
+    import os
+    import pwd
+    import sys
+
+    sudo_user = os.environ.get("SUDO_USER")
+    if sudo_user and sudo_user != "root":
+        return sudo_user
+    owner = pwd.getpwuid(Path(sys.prefix).stat().st_uid).pw_name
+    if owner == "root":
+        from dashcli.errors import UsageError
+
+        raise UsageError(
+            "dash serve would run as root (the virtualenv belongs to root): "
+            "pass --run-as USER, e.g. --run-as pi"
+        )
+    return owner
+
+
+def _account(name: str, option: str) -> str:
+    import pwd
+
+    from dashcli.errors import UsageError
+
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        raise UsageError(f"{option} {name}: no such user on this machine") from None
+    return name
+
+
+def _current_user() -> str:
+    import getpass
+
+    return getpass.getuser()
+
+
+def _write(folder: Path, units: dict[str, str], mode: str) -> None:
+    from dashcli.errors import DashError
+
+    hint = " (run it with sudo, or use --user)" if mode == "system" else ""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, text in units.items():
+            (folder / name).write_text(text, encoding="utf-8")
+            typer.echo(f"wrote {folder / name}")
+    except OSError as exc:
+        raise DashError(f"cannot write units to {folder}: {exc.strerror}{hint}") from None
+
+
+def _run(commands: list[list[str]]) -> None:
+    import subprocess
+
+    from dashcli.errors import DashError
+
+    for command in commands:
+        typer.echo("+ " + " ".join(command))
+        try:
+            completed = subprocess.run(command, check=False)  # noqa: S603 - fixed argv
+        except FileNotFoundError:
+            raise DashError(f"{command[0]} not found: is this a systemd machine?") from None
+        if completed.returncode != 0:
+            raise DashError(f"{' '.join(command)} failed (exit {completed.returncode})")
+
+
+def healthcheck(
+    url: Annotated[
+        str,
+        typer.Option(
+            "--url",
+            envvar="DASH_HEALTHCHECK_URL",
+            help="The address to ask; any 2xx answer is healthy.",
+        ),
+    ] = "http://127.0.0.1:8080/healthz",
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0.1, help="Seconds before giving up.")
+    ] = 5.0,
+) -> None:
+    """Exit 0 if URL answers 2xx, else print one line and exit 1 (container health checks).
+
+    Examples:
+
+        dash healthcheck
+
+        dash healthcheck --url http://127.0.0.1:8081/healthz
+    """
+    import urllib.error
+    import urllib.request
+    from urllib.parse import urlsplit
+
+    from dashcli.errors import DashError, UsageError
+    from dashcli.redact import redact_url
+
+    shown = redact_url(url)
+    if urlsplit(url).scheme not in ("http", "https"):
+        raise UsageError(f"healthcheck: {shown}: not an http:// or https:// URL")
+    try:
+        # The scheme is checked above: no file:// or other handlers are reachable.
+        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310
+            status = int(response.status)
+    except urllib.error.HTTPError as exc:
+        status = exc.code
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", None) or exc
+        raise DashError(f"healthcheck: {shown} unreachable: {reason}") from None
+    if not 200 <= status < 300:
+        raise DashError(f"healthcheck: {shown} answered {status}")
+    typer.echo(f"healthcheck: {shown} answered {status}")
