@@ -1,4 +1,4 @@
-"""A real SSE client for the server tests: raw HTTP/1.1 over asyncio, the SSE wire format parsed here.
+"""A real SSE client for the server tests: raw HTTP/1.1 over asyncio, SSE wire format parsed here.
 
 It reads the stream exactly as a display does (chunked or identity body, WHATWG event fields),
 keeps comments (keep-alive pings) apart, and can be made deliberately slow: a tiny receive buffer
@@ -8,6 +8,7 @@ and no reading, so the server's write buffer for it fills up.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import socket
 from dataclasses import dataclass
@@ -85,10 +86,8 @@ class SSEClient:
     async def close(self) -> None:
         if self._writer is not None:
             self._writer.close()
-            try:
+            with contextlib.suppress(OSError):
                 await self._writer.wait_closed()
-            except OSError:
-                pass
 
     async def body(self, timeout: float = 5.0) -> bytes:
         """The rest of a non-SSE response body (for error replies)."""

@@ -239,11 +239,13 @@ async def test_bearer_token_required_everywhere_but_healthz() -> None:
 
 
 async def test_keepalive_pings() -> None:
-    async with serving(MemoryStore(), ping_interval=0.05) as base:
-        async with SSEClient(f"{base}/events") as client:
-            with pytest.raises(TimeoutError):
-                await client.next_event(timeout=0.3)
-            assert "ping" in client.comments
+    async with (
+        serving(MemoryStore(), ping_interval=0.05) as base,
+        SSEClient(f"{base}/events") as client,
+    ):
+        with pytest.raises(TimeoutError):
+            await client.next_event(timeout=0.3)
+        assert "ping" in client.comments
 
 
 async def test_metrics_count_clients_and_events() -> None:
