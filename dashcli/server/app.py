@@ -365,23 +365,35 @@ async def _frame(request: web.Request) -> web.Response:
     return web.Response(body=body, content_type="image/png", headers={"Cache-Control": "no-cache"})
 
 
-async def _pump(context: ServerContext) -> None:
-    """Forward every stored update to the broadcaster, resubscribing after store failures."""
+async def _pump(context: ServerContext, updates: AsyncIterator[Update]) -> None:
+    """Forward every stored update to the broadcaster, subscribing again after a failure.
+
+    Backends reconnect by themselves (Redis catches up from its log); this loop only guards
+    against a subscription that still fails, so the server outlives it.
+    """
     delay = 0.5
     while True:
         try:
-            async for update in context.store.subscribe():
+            async for update in updates:
                 delay = 0.5
                 context.broadcaster.publish(update)
             return
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            # Whatever the backend raises, the server must outlive it and listen again.
-            log.warning("store subscription lost (%s); resubscribing in %.1f s",
+            log.warning("store subscription failed (%s); subscribing again in %.1f s",
                         type(exc).__name__, delay)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, RESUBSCRIBE_MAX_DELAY)
+        finally:
+            await _close(updates)
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, RESUBSCRIBE_MAX_DELAY)
+        updates = context.store.subscribe()
+
+
+async def _close(updates: AsyncIterator[Update]) -> None:
+    aclose = getattr(updates, "aclose", None)
+    if aclose is not None:
+        await aclose()
 
 
 async def _pings(context: ServerContext) -> None:
@@ -392,6 +404,8 @@ async def _pings(context: ServerContext) -> None:
 
 async def _background(app: web.Application) -> AsyncIterator[None]:
     context = app[CONTEXT]
+    # Subscribed before the snapshot is read, so no update falls between the two.
+    updates = context.store.subscribe()
     try:
         state = await store_call(context.store.snapshot())
     except StoreError as exc:
@@ -399,11 +413,9 @@ async def _background(app: web.Application) -> AsyncIterator[None]:
     else:
         context.broadcaster.remember(state.values())
     context.tasks = [
-        asyncio.create_task(_pump(context), name="dash-sse-pump"),
+        asyncio.create_task(_pump(context, updates), name="dash-sse-pump"),
         asyncio.create_task(_pings(context), name="dash-sse-pings"),
     ]
-    # Let the pump reach its subscription before the server accepts requests.
-    await asyncio.sleep(0)
     yield
     for task in context.tasks:
         task.cancel()

@@ -22,7 +22,7 @@ from aiohttp import web
 from dashcli.errors import DashError, UsageError
 from dashcli.redact import redact_url
 from dashcli.server.app import StatusSource, create_app
-from dashcli.store.base import Store
+from dashcli.store.base import Store, StoreError
 from profiles.schema import Profile
 from sources.base import SecretLookup
 
@@ -85,7 +85,11 @@ async def serve(
 
     token = resolve_token(profile, secrets)
     legacy_url = legacy_redis_url(profile, options) if options.legacy else None
-    store = open_store(options.store_url)
+    try:
+        store = open_store(options.store_url)
+    except StoreError as exc:
+        # Raised before any connection is tried: the URL itself is wrong.
+        raise UsageError(str(exc)) from None
     await store.open()
     try:
         scheduler: Any = None
