@@ -1,9 +1,9 @@
 """A local stand-in for HashiCorp Vault: Kubernetes auth and Transit over real HTTP on 127.0.0.1.
 
 Paths and JSON follow Vault's API: ``POST /v1/auth/{mount}/login`` answers ``auth.client_token``,
-``lease_duration``, ``renewable``, ``policies``...; ``POST /v1/transit/{encrypt,decrypt,rewrap}/{key}``
-answer ``data.ciphertext``/``data.plaintext``/``data.key_version``; ``POST
-/v1/auth/token/revoke-self`` answers 204; errors are ``{"errors": [...]}`` with Vault's wording
+``lease_duration``, ``renewable``, ``policies``...; ``POST /v1/transit/{operation}/{key}``
+(encrypt, decrypt, rewrap) answer ``data.ciphertext``, ``data.plaintext``, ``data.key_version``;
+``POST /v1/auth/token/revoke-self`` answers 204; errors are ``{"errors": [...]}`` in Vault's words
 (503 "Vault is sealed", 403 "permission denied", 400 "invalid ciphertext: no prefix"). Transit is
 real authenticated encryption (a keyed SHA-256 stream and an HMAC tag) with key versions, so a
 tampered ciphertext fails and rotation plus rewrap behave as in Vault.
@@ -75,7 +75,7 @@ class FakeVault(JsonServer):
     def _decrypt(self, name: str, ciphertext: str) -> tuple[int, Any]:
         if not ciphertext.startswith("vault:"):
             return 400, {"errors": ["invalid ciphertext: no prefix"]}
-        _, version_text, payload = (ciphertext.split(":", 2) + ["", ""])[:3]
+        _, version_text, payload = [*ciphertext.split(":", 2), "", ""][:3]
         try:
             version = int(version_text.removeprefix("v"))
             raw = base64.b64decode(payload, validate=True)

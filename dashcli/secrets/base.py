@@ -81,7 +81,7 @@ class Secrets:
     def where(self, key: str) -> str:
         """Where ``key`` is looked up, for ``dash secrets check`` (never a value)."""
         mapped = self.source_key(key)
-        return self.name if mapped == key else f"{self.name} [{mapped}]"
+        return self.provider if mapped == key else f"{self.provider} [{mapped}]"
 
     def close(self) -> None:
         """Release what the provider holds (a Vault token); idempotent."""

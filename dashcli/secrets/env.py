@@ -58,7 +58,7 @@ class EnvSecretsLookup(Secrets):
 
     def where(self, key: str) -> str:
         variable = self.source_key(key)
-        return f"{self.name} ${variable}" if variable else f"{self.name} (not in secrets.map)"
+        return f"env ${variable}" if variable else "env (not in secrets.map)"
 
     def _load(self) -> dict[str, str]:
         from_file = read_env_file(self.env_file) if self.env_file else {}
