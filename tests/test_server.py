@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import json
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -274,13 +275,23 @@ async def test_shutdown_sends_a_final_event_and_ends_the_stream() -> None:
     assert json.loads(events[0].data)["reason"]
 
 
-async def test_frames_answer_json_error_until_renderers_exist() -> None:
-    import importlib
+async def test_frames_are_pngs_of_the_current_state() -> None:
+    from PIL import Image
 
-    renderers = importlib.import_module("renderers")
-    if hasattr(renderers, "render"):
-        pytest.skip("renderers present: covered by the frame test")
-    async with serving(MemoryStore()) as base:
-        reply = await get(f"{base}/frames/clock.png")
-        assert reply.status_code == 503
-        assert "renderers" in reply.json()["error"]
+    store = MemoryStore()
+    await store.put(update("clock", time="12:00"))
+    async with serving(store, token=TOKEN, size=(64, 32), timezone="America/New_York") as base:
+        auth = {"Authorization": f"Bearer {TOKEN}"}
+        reply = await get(f"{base}/frames/clock.png", headers=auth)
+        assert reply.status_code == 200
+        assert reply.headers["content-type"] == "image/png"
+        image = Image.open(io.BytesIO(reply.content))
+        assert (image.size, image.mode) == ((64, 32), "RGB")
+        assert image.getbbox() is not None, "the frame is all black"
+        scaled = await get(f"{base}/frames/clock.png?scale=2&token={TOKEN}")
+        assert Image.open(io.BytesIO(scaled.content)).size == (128, 64)
+        assert (await get(f"{base}/frames/clock.png?scale=99", headers=auth)).status_code == 400
+        unknown = await get(f"{base}/frames/nope.png", headers=auth)
+        assert unknown.status_code == 404
+        assert "clock" in unknown.json()["error"]
+        assert (await get(f"{base}/frames/clock.png")).status_code == 401
