@@ -295,3 +295,45 @@ async def test_frames_are_pngs_of_the_current_state() -> None:
         assert unknown.status_code == 404
         assert "clock" in unknown.json()["error"]
         assert (await get(f"{base}/frames/clock.png")).status_code == 401
+
+
+async def test_status_and_metrics_report_the_scheduler(upstream: Any) -> None:
+    from dashcli.scheduler import Scheduler
+    from sources.http import RetryPolicy
+    from tests.conftest import fixture_path, profile_with
+    from tests.replay import Reply
+
+    upstream.route("/v1/forecast", Reply(fixture_path("open-meteo/forecast-boston-imperial.json")))
+    upstream.route("/v1/air-quality", Reply("upstream broke", status=500))
+    profile = profile_with(weather={"base_url": upstream.url}, air={"base_url": upstream.url})
+    store = MemoryStore()
+    scheduler = Scheduler(profile, store, retry=RetryPolicy(attempts=1, backoff=0.01),
+                          start_spread=0.0)
+    async with (
+        serving(store, scheduler=scheduler) as base,
+        SSEClient(f"{base}/events?types=weather") as client,
+    ):
+        running = asyncio.create_task(scheduler.run())
+        try:
+            event = await client.next_event(timeout=10)
+            assert event.event == "weather"
+            async with asyncio.timeout(10):
+                while scheduler.status()["air"].errors == 0:
+                    await asyncio.sleep(0.02)
+            status = (await get(f"{base}/status")).json()
+            metrics = (await get(f"{base}/metrics")).text
+        finally:
+            running.cancel()
+    weather, air = status["sources"]["weather"], status["sources"]["air"]
+    assert weather["last_success"] is not None
+    assert weather["consecutive_failures"] == 0
+    assert air["consecutive_failures"] >= 1
+    assert "500" in air["last_error"]
+    assert air["next_run"] is not None
+    assert status["store"] == "memory://"
+    assert status["clients"] == 1
+    assert 'dash_source_fetches_total{source="weather"} 1' in metrics
+    assert 'dash_source_errors_total{source="air"} 1' in metrics
+    assert 'dash_source_errors_total{source="weather"} 0' in metrics
+    assert 'dash_source_fetch_seconds_count{source="weather"} 1' in metrics
+    assert "# TYPE dash_source_fetch_seconds summary" in metrics
