@@ -1,0 +1,32 @@
+"""The renderer: every page of the dashboard drawn as a Pillow RGB image, pure and deterministic.
+
+``render(page, state, now, size=, timezone=, fonts=)`` is the one entry point the server, the
+displays and ``dash render`` use; ``PAGES`` is the registry (page → module, title, data types),
+``has_content`` tells displays which pages to skip, ``FrameCache`` avoids re-rendering unchanged
+inputs. Fonts, palette, text helpers and sprites are in the sibling modules; output targets
+(PNG, LED style, GIF) in :mod:`renderers.output`. See renderers/README.md for adding a page.
+"""
+
+from __future__ import annotations
+
+from renderers.engine import FrameCache, cache_key, has_content, render
+from renderers.fonts import FontSet, builtin_fonts, load_fonts
+from renderers.frame import LARGE, LAYOUTS, SMALL, Frame
+from renderers.registry import PAGES, PageSpec, page_spec
+
+__all__ = [
+    "LARGE",
+    "LAYOUTS",
+    "PAGES",
+    "SMALL",
+    "FontSet",
+    "Frame",
+    "FrameCache",
+    "PageSpec",
+    "builtin_fonts",
+    "cache_key",
+    "has_content",
+    "load_fonts",
+    "page_spec",
+    "render",
+]

@@ -1,0 +1,166 @@
+"""``render()``: one page of the state as an RGB image, pure and deterministic; the frame cache.
+
+Rendering reads no clock and does no I/O: ``now`` is given (aware) and localised to the
+profile's timezone, fonts are loaded beforehand. Missing required data draws "no data yet",
+values a page cannot read draw "unreadable data" (never an exception), and data past ``valid``
+gets the stale marker. :class:`FrameCache` keeps the frames of unchanged inputs so displays do
+not re-render them.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Hashable, Mapping
+from datetime import datetime, tzinfo
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from PIL import Image
+
+from dashcli.envelope import Update
+from dashcli.errors import UsageError
+from renderers.fonts import FontSet, builtin_fonts
+from renderers.frame import Frame, draw_no_data, draw_stale_marker, draw_unreadable
+from renderers.registry import PageSpec, page_spec
+
+# What a page raises on values of the wrong shape (missing keys, wrong types, bad times).
+DATA_ERRORS = (KeyError, IndexError, TypeError, ValueError, AttributeError)
+
+
+@cache
+def zone(name: str) -> tzinfo:
+    """The IANA timezone ``name``; an unknown name is a UsageError."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UsageError(f"unknown timezone {name!r}") from None
+
+
+def _frame(spec: PageSpec, state: Mapping[str, Update], now: datetime, layout: tuple[int, int],
+           timezone: str, fonts: FontSet | None) -> Frame:
+    if now.tzinfo is None:
+        raise ValueError("render: now must be timezone-aware")
+    tz = zone(timezone)
+    image = Image.new("RGB", layout)
+    return Frame(spec.name, image, now.astimezone(tz), tz, fonts or builtin_fonts(), state)
+
+
+def _problem(exc: Exception) -> str:
+    if isinstance(exc, KeyError):
+        return f"missing {exc.args[0]!r}" if exc.args else "missing key"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def render(
+    page: str,
+    state: Mapping[str, Update],
+    now: datetime,
+    *,
+    size: tuple[int, int] = (128, 64),
+    timezone: str = "UTC",
+    fonts: FontSet | None = None,
+) -> Image.Image:
+    """Draw ``page`` from ``state`` at ``now``: an RGB image of exactly ``size``.
+
+    Pages draw a 128×64 or 64×32 layout (the largest that fits); any other size gets that layout
+    centred on black. An unknown page is a UsageError listing the pages.
+    """
+    spec = page_spec(page)
+    layout = spec.layout_for(size)
+    frame = _frame(spec, state, now, layout, timezone, fonts)
+    missing = [kind for kind in spec.types if kind not in state]
+    if missing:
+        draw_no_data(frame, spec.title, missing)
+    else:
+        try:
+            spec.render(frame)
+        except DATA_ERRORS as exc:
+            frame.image = Image.new("RGB", layout)
+            draw_unreadable(frame, spec.title, _problem(exc))
+        if any(state[kind].is_stale(now) for kind in spec.uses if kind in state):
+            draw_stale_marker(frame.image)
+    if layout == size:
+        return frame.image
+    canvas = Image.new("RGB", size)
+    canvas.paste(frame.image, ((size[0] - layout[0]) // 2, (size[1] - layout[1]) // 2))
+    return canvas
+
+
+def has_content(
+    page: str, state: Mapping[str, Update], now: datetime, *, timezone: str = "UTC"
+) -> bool:
+    """False when the page has nothing to show (no data yet, or e.g. no games today), so
+    displays can skip it; data the page cannot read counts as content (its frame says so)."""
+    spec = page_spec(page)
+    if any(kind not in state for kind in spec.types):
+        return False
+    content = spec.content
+    if content is None:
+        return True
+    frame = _frame(spec, state, now, spec.sizes[0], timezone, None)
+    try:
+        return content(frame)
+    except DATA_ERRORS:
+        return True
+
+
+def cache_key(
+    page: str,
+    state: Mapping[str, Update],
+    now: datetime,
+    size: tuple[int, int],
+    timezone: str,
+    fonts: FontSet | None,
+) -> tuple[Hashable, ...]:
+    """What a frame depends on: the page, each used entry's seq (or identity) and staleness,
+    the displayed minute, the size, the timezone and the fonts."""
+    spec = page_spec(page)
+    kinds = sorted(state) if spec.all_types else [k for k in spec.uses if k in state]
+    entries = tuple(
+        (kind, update.seq if update.seq is not None else id(update), update.is_stale(now))
+        for kind in kinds
+        for update in (state[kind],)
+    )
+    minute = int(now.timestamp() // 60)
+    return (page, entries, minute, size, timezone, id(fonts) if fonts is not None else None)
+
+
+class FrameCache:
+    """Frames by :func:`cache_key`, least recently used evicted: displays call :meth:`render`
+    every tick and only changed inputs (new data, a new minute) are drawn again. The returned
+    images are shared: treat them as read-only."""
+
+    def __init__(self, maxsize: int = 64) -> None:
+        self.maxsize = maxsize
+        self.hits = 0
+        self.misses = 0
+        # The key holds ids; the entry keeps the updates and fonts alive so ids are not reused.
+        self._frames: OrderedDict[tuple[Hashable, ...], tuple[Image.Image, object]] = OrderedDict()
+
+    def render(
+        self,
+        page: str,
+        state: Mapping[str, Update],
+        now: datetime,
+        *,
+        size: tuple[int, int] = (128, 64),
+        timezone: str = "UTC",
+        fonts: FontSet | None = None,
+    ) -> Image.Image:
+        """The frame :func:`render` would draw, from the cache when its inputs are unchanged."""
+        key = cache_key(page, state, now, size, timezone, fonts)
+        found = self._frames.get(key)
+        if found is not None:
+            self.hits += 1
+            self._frames.move_to_end(key)
+            return found[0]
+        self.misses += 1
+        image = render(page, state, now, size=size, timezone=timezone, fonts=fonts)
+        self._frames[key] = (image, (dict(state), fonts))
+        while len(self._frames) > self.maxsize:
+            self._frames.popitem(last=False)
+        return image
+
+    def clear(self) -> None:
+        """Forget every frame."""
+        self._frames.clear()

@@ -1,0 +1,1 @@
+"""The pages, one module each: a ``render(frame)`` function and its layout constants."""

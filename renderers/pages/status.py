@@ -1,0 +1,102 @@
+"""The status page: every source's freshness in a grid (a dot, the type, the data's age).
+
+Drawn from the ``status`` values the server makes from its scheduler and store (which also know
+about failing fetches), or, without them, from the state itself: every entry's updated/valid.
+Green is fresh, amber past ``valid``, red a failing source, grey never fetched.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, cast
+
+from renderers import colors
+from renderers.frame import Frame
+from renderers.text import draw_text
+
+# 128×64: a title row, then two columns of cells
+TITLE_XY = (1, 1)
+GRID_TOP = 9
+ROW_PITCH = 9
+COLUMNS = 2
+DOT_SIZE = 3
+# 64×32: three columns of dots and short names
+COMPACT_TOP = 5
+COMPACT_PITCH = 7
+COMPACT_COLUMNS = 3
+
+SHORT_NAMES = {
+    "clock": "CLK", "weather": "WX", "air": "AIR", "moon": "MOON", "soccer": "SOC",
+    "calendar": "CAL", "events": "EVT", "github": "GH", "status": "STAT",
+}
+
+
+def _rows(frame: Frame) -> list[dict[str, Any]]:
+    status = frame.optional("status")
+    if status is not None:
+        return cast(list[dict[str, Any]], status["sources"])
+    return [
+        {"type": kind, "updated": update.updated.isoformat(), "valid": update.valid.isoformat(),
+         "ok": True, "error": None}
+        for kind, update in sorted(frame.state.items())
+    ]
+
+
+def _age(now: datetime, updated: datetime) -> str:
+    seconds = max((now - updated).total_seconds(), 0)
+    if seconds < 60:
+        return "now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)}m"
+    if seconds < 86400:
+        return f"{int(seconds // 3600)}h"
+    return f"{int(seconds // 86400)}d"
+
+
+def _state(frame: Frame, row: dict[str, Any]) -> tuple[colors.Color, str]:
+    """The row's colour and age text."""
+    updated = row["updated"]
+    if updated is None:
+        return (colors.ERROR if row["ok"] is False else colors.DIM), "--"
+    age = _age(frame.now, frame.local(str(updated)))
+    if row["ok"] is False:
+        return colors.ERROR, age
+    valid = row["valid"]
+    if valid is not None and frame.now >= frame.local(str(valid)):
+        return colors.STALE, age
+    return colors.FRESH, age
+
+
+def render(frame: Frame) -> None:
+    """Draw the freshness grid."""
+    rows = _rows(frame)
+    small = frame.fonts.small
+    if not rows:
+        draw_text(frame.image, frame.fonts.body, "no sources yet", (frame.width // 2,
+                  frame.height // 2 - 4), colors.SECONDARY, align="center")
+        return
+    if frame.compact:
+        cell = frame.width // COMPACT_COLUMNS
+        for index, row in enumerate(rows[: COMPACT_COLUMNS * 4]):
+            color, _ = _state(frame, row)
+            x = (index % COMPACT_COLUMNS) * cell
+            y = COMPACT_TOP + (index // COMPACT_COLUMNS) * COMPACT_PITCH
+            kind = str(row["type"])
+            frame.image.paste(color, (x + 1, y + 1, x + 1 + DOT_SIZE, y + 1 + DOT_SIZE))
+            draw_text(frame.image, small, SHORT_NAMES.get(kind, kind), (x + 6, y),
+                      colors.SECONDARY, max_width=cell - 7)
+        return
+    draw_text(frame.image, small, "STATUS", TITLE_XY, colors.SECONDARY)
+    fresh = sum(1 for row in rows if _state(frame, row)[0] == colors.FRESH)
+    draw_text(frame.image, small, f"{fresh}/{len(rows)} FRESH", (frame.width - 7, TITLE_XY[1]),
+              colors.DIM, align="right")
+    cell = frame.width // COLUMNS
+    for index, row in enumerate(rows[: COLUMNS * 6]):
+        color, age = _state(frame, row)
+        x = (index % COLUMNS) * cell
+        y = GRID_TOP + (index // COLUMNS) * ROW_PITCH
+        frame.image.paste(color, (x + 1, y + 1, x + 1 + DOT_SIZE, y + 1 + DOT_SIZE))
+        right = x + cell - 3
+        age_box = draw_text(frame.image, small, age, (right, y), color, align="right")
+        draw_text(frame.image, small, str(row["type"]), (x + 6, y), colors.WHITE,
+                  max_width=age_box[0] - x - 8)

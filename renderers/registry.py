@@ -1,0 +1,84 @@
+"""The page registry: every page's name, module, title, the data types it draws and its sizes.
+
+One line per page. ``types`` must all be in the state or the page shows "no data yet";
+``optional`` types are drawn when present (and count for staleness); ``all_types`` pages (status)
+depend on every entry of the state. A page module exposes ``render(frame)`` and may expose
+``has_content(frame) -> bool``; it is imported on first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import ModuleType
+
+from dashcli.errors import UsageError
+from renderers.frame import LARGE, LAYOUTS, SMALL, Frame
+
+RenderFunction = Callable[[Frame], None]
+ContentFunction = Callable[[Frame], bool]
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A page: its registry entry. ``sizes`` lists the layouts it draws (128×64, 64×32)."""
+
+    name: str
+    module: str
+    title: str
+    types: tuple[str, ...] = ()
+    optional: tuple[str, ...] = ()
+    sizes: tuple[tuple[int, int], ...] = LAYOUTS
+    all_types: bool = False
+    _loaded: dict[str, ModuleType] = field(default_factory=dict, compare=False, repr=False)
+
+    def load(self) -> ModuleType:
+        """The page module (imported once)."""
+        module = self._loaded.get("module")
+        if module is None:
+            module = self._loaded["module"] = importlib.import_module(self.module)
+        return module
+
+    @property
+    def render(self) -> RenderFunction:
+        function: RenderFunction = self.load().render
+        return function
+
+    @property
+    def content(self) -> ContentFunction | None:
+        function: ContentFunction | None = getattr(self.load(), "has_content", None)
+        return function
+
+    @property
+    def uses(self) -> tuple[str, ...]:
+        """Every data type the page reads (required, then optional)."""
+        return self.types + self.optional
+
+    def layout_for(self, size: tuple[int, int]) -> tuple[int, int]:
+        """The largest layout that fits ``size`` (the smallest when none fits)."""
+        fitting = [s for s in self.sizes if s[0] <= size[0] and s[1] <= size[1]]
+        if fitting:
+            return max(fitting, key=lambda s: s[0] * s[1])
+        return min(self.sizes, key=lambda s: s[0] * s[1])
+
+
+PAGES: dict[str, PageSpec] = {
+    spec.name: spec
+    for spec in (
+        PageSpec("clock", "renderers.pages.clock", "Clock"),
+        PageSpec("status", "renderers.pages.status", "Status", (), ("status",), all_types=True),
+    )
+}
+
+
+def page_spec(name: str) -> PageSpec:
+    """The registry entry of ``name``; an unknown page is a UsageError listing the known ones."""
+    try:
+        return PAGES[name]
+    except KeyError:
+        known = ", ".join(sorted(PAGES))
+        raise UsageError(f"unknown page {name!r} (known: {known})") from None
+
+
+__all__ = ["LARGE", "PAGES", "SMALL", "PageSpec", "page_spec"]

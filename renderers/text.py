@@ -1,0 +1,137 @@
+"""Text helpers: measure, align, shorten with an ellipsis, wrap and clip, on exact glyph extents.
+
+Pages place text by an anchor: ``align="left"`` puts the text's left edge at ``x``, ``"center"``
+centres it on ``x`` and ``"right"`` ends it just before ``x`` (so ``x = width`` right-aligns to
+the panel edge). ``max_width`` shortens the text with an ellipsis so it never runs into its
+neighbour; ``clip`` cuts drawing to a box. Drawing is one paste of the font's cached mask.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+from PIL import Image
+
+from renderers.colors import Color
+from renderers.fonts import ELLIPSIS, Font
+
+Align = Literal["left", "center", "right"]
+Box = tuple[int, int, int, int]  # left, top, right, bottom (right/bottom exclusive)
+
+
+def ellipsis_for(font: Font) -> str:
+    """The font's ellipsis: its own glyph when it has one, else two dots."""
+    return ELLIPSIS if font.has(ELLIPSIS) else ".."
+
+
+@lru_cache(maxsize=2048)
+def fit(font: Font, text: str, width: int) -> str:
+    """``text`` if it fits in ``width`` pixels, else its longest prefix that fits with an ellipsis
+    (an empty string when not even the ellipsis fits)."""
+    if font.width(text) <= width:
+        return text
+    mark = ellipsis_for(font)
+    for end in range(len(text) - 1, 0, -1):
+        candidate = text[:end].rstrip() + mark
+        if font.width(candidate) <= width:
+            return candidate
+    return mark if font.width(mark) <= width else ""
+
+
+@lru_cache(maxsize=1024)
+def wrap(font: Font, text: str, width: int, lines: int) -> tuple[str, ...]:
+    """``text`` broken at spaces into at most ``lines`` lines of ``width`` pixels; the last line
+    ends with an ellipsis when text remains, and a word too long for a line is shortened."""
+    words = text.split()
+    result: list[str] = []
+    current = ""
+    index = 0
+    while index < len(words) and len(result) < lines:
+        candidate = f"{current} {words[index]}" if current else words[index]
+        if font.width(candidate) <= width:
+            current = candidate
+            index += 1
+            continue
+        if not current:
+            current = fit(font, words[index], width)
+            index += 1
+        result.append(current)
+        current = ""
+    if current and len(result) < lines:
+        result.append(current)
+    if index < len(words) and result:
+        result[-1] = fit(font, result[-1] + " " + " ".join(words[index:]), width)
+    return tuple(result)
+
+
+def text_box(font: Font, text: str, xy: tuple[int, int], align: Align = "left") -> Box:
+    """The box ``text`` covers when drawn at ``xy`` with ``align``."""
+    width = font.width(text)
+    x, y = xy
+    if align == "center":
+        x -= width // 2
+    elif align == "right":
+        x -= width
+    return (x, y, x + width, y + font.height)
+
+
+def draw_text(
+    image: Image.Image,
+    font: Font,
+    text: str,
+    xy: tuple[int, int],
+    color: Color,
+    *,
+    align: Align = "left",
+    max_width: int | None = None,
+    clip: Box | None = None,
+) -> Box:
+    """Draw ``text`` in ``color`` anchored at ``xy``; returns the box it covers.
+
+    ``max_width`` shortens the text with an ellipsis first; ``clip`` limits drawing to a box
+    (pixels outside the image are always clipped).
+    """
+    if max_width is not None:
+        text = fit(font, text, max(max_width, 0))
+    if not text:
+        return (xy[0], xy[1], xy[0], xy[1])
+    box = text_box(font, text, xy, align)
+    mask = font.mask(text)
+    if clip is not None:
+        left, top = max(box[0], clip[0]), max(box[1], clip[1])
+        right, bottom = min(box[2], clip[2]), min(box[3], clip[3])
+        if left >= right or top >= bottom:
+            return box
+        mask = mask.crop((left - box[0], top - box[1], right - box[0], bottom - box[1]))
+        image.paste(color, (left, top, right, bottom), mask)
+        return box
+    image.paste(color, box, mask)
+    return box
+
+
+def draw_runs(
+    image: Image.Image,
+    runs: list[tuple[Font, str, Color]],
+    xy: tuple[int, int],
+    *,
+    align: Align = "left",
+    gap: int = 1,
+    baseline: bool = True,
+) -> Box:
+    """Draw several (font, text, colour) runs side by side as one line, e.g. a large number
+    followed by a small unit; with ``baseline`` the runs share the first run's baseline."""
+    widths = [font.width(text) for font, text, _ in runs]
+    total = sum(widths) + gap * (len(runs) - 1)
+    x, y = xy
+    if align == "center":
+        x -= total // 2
+    elif align == "right":
+        x -= total
+    left = x
+    base = y + runs[0][0].baseline
+    for (font, text, color), width in zip(runs, widths, strict=True):
+        top = base - font.baseline if baseline else y
+        draw_text(image, font, text, (x, top), color)
+        x += width + gap
+    return (left, y, left + total, y + max(font.height for font, _, _ in runs))
