@@ -162,11 +162,11 @@ def parse_weather(root: Node, tz: tzinfo, imperial: bool) -> dict[str, Any]:
         })
 
     hours: list[dict[str, Any]] = []
-    hour_start = now.replace(minute=0, second=0, microsecond=0)
     hourly = root.get("hourly")
     for entry in hourly.items() if hourly is not None else []:
         moment = read_time(entry["dt"], tz)
-        if moment < hour_start or len(hours) == 24:
+        # from the hour that contains "now" (OWM's hours start on the UTC hour)
+        if moment + timedelta(hours=1) <= now or len(hours) == 24:
             continue
         hour_weather = entry["weather"][0]
         rise, set_ = suns.get(moment.date().isoformat(), (None, None))
