@@ -1,0 +1,43 @@
+"""Demo values for every data type, shipped with the package: frames with no network.
+
+Each ``<type>.json`` is an update envelope as ``dash fetch --json`` prints it, all around one
+moment, :data:`DEMO_NOW` (a Sunday afternoon in Boston with baseball and football live), so
+``dash render --demo`` draws at that moment unless ``--at`` says otherwise.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from functools import cache
+from importlib import resources
+
+from dashcli.envelope import Update
+from dashcli.errors import UsageError
+
+DEMO_NOW = datetime(2026, 9, 27, 17, 40, tzinfo=UTC)
+DEMO_TIMEZONE = "America/New_York"
+
+
+def demo_types() -> list[str]:
+    """The data types that have demo values."""
+    files = resources.files(__name__).iterdir()
+    return sorted(item.name.removesuffix(".json") for item in files if item.name.endswith(".json"))
+
+
+@cache
+def _load(kind: str) -> str:
+    path = resources.files(__name__).joinpath(f"{kind}.json")
+    if not path.is_file():
+        raise UsageError(f"no demo values for {kind!r} (demo types: {', '.join(demo_types())})")
+    return path.read_text(encoding="utf-8")
+
+
+def demo_update(kind: str, seq: int = 1) -> Update:
+    """The demo update of ``kind`` (a fresh object each call, so callers may keep it)."""
+    return Update.from_json(_load(kind)).with_seq(seq)
+
+
+def demo_state(*kinds: str) -> dict[str, Update]:
+    """Demo updates of ``kinds`` (every demo type when none are given), seq numbered."""
+    names = list(kinds) or demo_types()
+    return {kind: demo_update(kind, seq) for seq, kind in enumerate(names, start=1)}
