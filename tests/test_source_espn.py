@@ -16,6 +16,7 @@ from sources.errors import DataError, UpstreamError
 from sources.espn import parse_scoreboard
 from sources.validate import Node
 from tests.conftest import fetch_values, fixture_path, shared_fixture
+from tests.json_mutations import json_values, mutated
 from tests.replay import Reply
 
 EASTERN = ZoneInfo("America/New_York")
@@ -381,12 +382,6 @@ def test_recorded_soccer_minutes():
     assert games["623597"]["detail"] == "FT"
 
 
-json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner,
-                                                                 max_size=3),
-    max_leaves=15,
-)
 keys = st.sampled_from([
     "events", "competitions", "id", "date", "status", "type", "state", "name", "period",
     "displayClock", "detail", "shortDetail", "competitors", "homeAway", "team", "abbreviation",
@@ -414,3 +409,19 @@ def test_any_json_gives_values_or_a_data_error(document, sport):
         assert game["state"] in ("pre", "in", "post", "postponed", "suspended", "delayed",
                                  "cancelled")
         datetime.fromisoformat(game["start"])
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(doc=st.sampled_from([NFL, MLB, SOCCER]).flatmap(
+    lambda name: mutated(json.loads(fixture_path(name).read_text()))),
+       sport=st.sampled_from(["baseball", "football", "soccer"]))
+def test_a_damaged_scoreboard_gives_values_or_a_data_error(doc, sport):
+    try:
+        values = parse_scoreboard(Node(doc, "espn"), sport=sport, league="x", tz=EASTERN,
+                                  day=date(2026, 7, 4), teams=["NE"])
+    except DataError:
+        return
+    for game in values["games"]:
+        for side in ("away", "home"):
+            assert isinstance(game[side]["abbreviation"], str)
+            assert game[side]["score"] is None or isinstance(game[side]["score"], int)

@@ -15,6 +15,7 @@ from sources.errors import DataError, UpstreamError
 from sources.mlb_statsapi import parse_schedule
 from sources.validate import Node
 from tests.conftest import fetch_values, fixture_path, shared_fixture
+from tests.json_mutations import json_values, mutated
 from tests.replay import Reply
 
 PATH = "/api/v1/schedule"
@@ -343,12 +344,6 @@ async def test_recording_without_hydration_uses_the_team_table():
     assert final["home"]["color"] == "#134A8E"
 
 
-json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner,
-                                                                 max_size=3),
-    max_leaves=15,
-)
 keys = st.sampled_from([
     "dates", "games", "gamePk", "gameDate", "status", "abstractGameState", "codedGameState",
     "detailedState", "teams", "away", "home", "team", "name", "id", "abbreviation", "score",
@@ -375,3 +370,16 @@ def test_any_json_gives_values_or_a_data_error(document):
         assert game["state"] in ("pre", "in", "post", "postponed", "suspended", "delayed",
                                  "cancelled")
         datetime.fromisoformat(game["start"])
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(doc=mutated(json.loads(fixture_path(ALL_STATES).read_text())))
+def test_a_damaged_schedule_gives_values_or_a_data_error(doc):
+    try:
+        values = parse_schedule(Node(doc, "statsapi"), EASTERN, date(2026, 7, 4), ["BOS"])
+    except DataError:
+        return
+    for game in values["games"]:
+        for side in ("away", "home"):
+            assert isinstance(game[side]["abbreviation"], str)
+            assert game[side]["score"] is None or isinstance(game[side]["score"], int)
