@@ -8,7 +8,7 @@ The date changes at local midnight, so that is when the values go stale.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, tzinfo
+from datetime import UTC, datetime, time, timedelta, tzinfo
 
 from sources.base import FetchContext, Fetched
 
@@ -16,9 +16,13 @@ PROVIDER = "local"
 
 
 def next_midnight(moment: datetime, tz: tzinfo) -> datetime:
-    """The first local midnight in ``tz`` after ``moment`` (for data that is per local day)."""
+    """The first instant of the next local day in ``tz`` (for data that is per local day).
+
+    Where a zone skips midnight (daylight time starting at 24:00, a skipped date) that is the
+    transition, written with the offset in force after it.
+    """
     tomorrow = moment.astimezone(tz).date() + timedelta(days=1)
-    return datetime.combine(tomorrow, time(0), tzinfo=tz)
+    return datetime.combine(tomorrow, time(0), tzinfo=tz).astimezone(UTC).astimezone(tz)
 
 
 async def fetch(ctx: FetchContext) -> Fetched:
