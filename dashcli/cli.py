@@ -56,6 +56,9 @@ def root(
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    from dashcli.secrets.logs import redact_http_logs
+
+    redact_http_logs()  # request URLs can carry API keys in their query strings
 
 
 fetch.register(app)
