@@ -78,8 +78,8 @@ async def test_final_game_scores_teams_and_colours(upstream):
     assert final["start"] == "2026-07-04T13:05:00-04:00"
     assert final["favorite"] is True
     assert final["situation"] is None
-    assert final["home"] == {"abbreviation": "BOS", "name": "Boston Red Sox", "color": "#BD3039",
-                             "alt_color": "#0C2340", "record": "47-40", "score": 5}
+    assert final["home"] == {"abbreviation": "BOS", "name": "Boston Red Sox", "color": "#bd3039",
+                             "alt_color": "#0c2340", "record": "47-40", "score": 5}
     assert (final["away"]["abbreviation"], final["away"]["score"]) == ("NYY", 4)
 
 
@@ -200,8 +200,8 @@ async def test_missing_linescore_and_hydration_and_records(upstream):
     games = by_id((await fetch(upstream, doc)).update.values)
     game = games["777002"]
     assert (game["state"], game["detail"], game["situation"]) == ("in", "In Progress", None)
-    assert game["away"] == {"abbreviation": "TB", "name": "Tampa Bay Rays", "color": "#092C5C",
-                            "alt_color": "#8FBCE6", "record": None, "score": 3}
+    assert game["away"] == {"abbreviation": "TB", "name": "Tampa Bay Rays", "color": "#092c5c",
+                            "alt_color": "#8fbce6", "record": None, "score": 3}
     unknown = games["777004"]["home"]
     assert (unknown["abbreviation"], unknown["color"]) == ("JAC", None)
 
@@ -341,7 +341,7 @@ async def test_recording_without_hydration_uses_the_team_table():
     assert (final["state"], final["detail"]) == ("post", "Final")
     assert (final["away"]["abbreviation"], final["away"]["score"]) == ("LAD", 1)
     assert (final["home"]["abbreviation"], final["home"]["score"]) == ("TOR", 3)
-    assert final["home"]["color"] == "#134A8E"
+    assert final["home"]["color"] == "#134a8e"
 
 
 keys = st.sampled_from([
