@@ -138,14 +138,16 @@ def calendar_values(
     ``where`` names the file or URL in errors.
     """
     calendar = _parse(body, where)
-    today = now.astimezone(tz).date()
+    # recurring-ical-events reads all-day and floating events in the zone of the times it is given
+    local_now = now.astimezone(tz)
+    today = local_now.date()
     day_start = _midnight(today, tz)
     tomorrow = _midnight(today + timedelta(days=1), tz)
     window_end = _midnight(today + timedelta(days=days), tz)
     try:
         query = recurring_ical_events.of(calendar, skip_bad_series=True)
         in_window = list(query.between(day_start, window_end))
-        ahead = list(islice(query.after(now), LOOKAHEAD))
+        ahead = list(islice(query.after(local_now), LOOKAHEAD))
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise DataError(where, f"cannot expand the calendar's events ({_short(exc)})") from None
 
