@@ -26,8 +26,9 @@ first, then by start time. Per game, from the event and its first competition:
   possession (the team id resolved to its abbreviation), ``downDistanceText``, ``isRedZone``,
   last play; hockey, basketball and soccer — period and ``displayClock`` (soccer: "58'").
 
-``valid`` follows :func:`sources.scoreboard.valid_until`: 30 s for MLB and 60 s for the other
-leagues while a game is live.
+``valid`` (:func:`sources.scoreboard.valid_until`): now + 30 s (MLB) or 60 s (other leagues) while
+a game is live or delayed (or a scheduled start has passed); otherwise the next start, at most 15
+minutes ahead; when nothing is left to play, the next 06:00 local.
 """
 
 from __future__ import annotations

@@ -24,7 +24,9 @@ game of every date in the response, favourites first, then by start time. Per ga
   ``isTopInning``), balls/strikes/outs, runners from ``linescore.offense.first/second/third``.
   The schedule carries no play-by-play, so ``last_play`` is None.
 
-``valid`` follows :func:`sources.scoreboard.valid_until` with 30 seconds while a game is live.
+``valid`` (:func:`sources.scoreboard.valid_until`): now + 30 s while a game is live or delayed (or a
+scheduled start has passed); otherwise the next start, at most 15 minutes ahead; when nothing is
+left to play, the next 06:00 local.
 """
 
 from __future__ import annotations
