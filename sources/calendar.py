@@ -254,7 +254,7 @@ def _midnight(day: date, tz: tzinfo) -> datetime:
     return datetime.combine(day, time(), tzinfo=tz).astimezone(UTC).astimezone(tz)
 
 
-def _short(exc: BaseException) -> str:
+def _short(exc: BaseException | str) -> str:
     text = " ".join(str(exc).split())
     return text if len(text) <= 120 else text[:117] + "..."
 
