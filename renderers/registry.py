@@ -67,6 +67,10 @@ PAGES: dict[str, PageSpec] = {
     spec.name: spec
     for spec in (
         PageSpec("clock", "renderers.pages.clock", "Clock"),
+        PageSpec("weather", "renderers.pages.weather", "Weather", ("weather",), ("air",)),
+        PageSpec("hourly", "renderers.pages.hourly", "Next hours", ("weather",)),
+        PageSpec("forecast", "renderers.pages.forecast", "Forecast", ("weather",)),
+        PageSpec("moon", "renderers.pages.moon", "Sun & moon", ("moon",)),
         PageSpec("status", "renderers.pages.status", "Status", (), ("status",), all_types=True),
     )
 }

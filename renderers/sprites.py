@@ -23,9 +23,9 @@ IconSize = Literal["large", "small"]
 ICON_SIZES: dict[IconSize, int] = {"large": 16, "small": 11}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Sprite:
-    """An RGB image and its mask (255 where the sprite is drawn)."""
+    """An RGB image and its mask (255 where the sprite is drawn); hashed by identity."""
 
     image: Image.Image
     mask: Image.Image
@@ -75,6 +75,14 @@ def layer(table: str, key: dict[str, Color] = KEY) -> Image.Image:
         for char in row.ljust(width, ".")
     ])
     return image
+
+
+@cache
+def enlarged(sprite: Sprite, factor: int) -> Sprite:
+    """``sprite`` drawn ``factor`` times larger, each pixel a square block (cached)."""
+    size = (sprite.width * factor, sprite.height * factor)
+    nearest = Image.Resampling.NEAREST
+    return Sprite(sprite.image.resize(size, nearest), sprite.mask.resize(size, nearest))
 
 
 def from_rgba(image: Image.Image) -> Sprite:
@@ -297,12 +305,20 @@ def _paste_image(canvas: Image.Image, part: Image.Image, xy: tuple[int, int]) ->
     canvas.alpha_composite(part, xy)
 
 
-def _moon_layer(diameter: int, angle: float) -> Image.Image:
-    moon = moon_phase(angle, diameter, colors.MOON, dark=None)
-    part = Image.new("RGBA", moon.image.size)
-    part.paste(moon.image, (0, 0), moon.mask)
-    part.putalpha(moon.mask)
-    return part
+def _crescent(diameter: int) -> Image.Image:
+    """A crescent moon for night icons: the disc minus a disc shifted up and to the right."""
+    radius = diameter / 2
+    image = Image.new("RGBA", (diameter, diameter))
+    lit = (*colors.MOON, 255)
+    image.putdata([
+        lit
+        if (x - radius) ** 2 + (y - radius) ** 2 <= radius**2
+        and (x - radius * 1.55) ** 2 + (y - radius * 0.75) ** 2 > (radius * 0.85) ** 2
+        else (0, 0, 0, 0)
+        for y in (py + 0.5 for py in range(diameter))
+        for x in (px + 0.5 for px in range(diameter))
+    ])
+    return image
 
 
 @cache
@@ -318,7 +334,7 @@ def weather_icon(condition: str, is_day: bool, size: IconSize = "large") -> Spri
         if is_day:
             _paste(canvas, SUN_LARGE if large else SUN_SMALL, (0, 0) if large else (0, 1))
         else:
-            _paste_image(canvas, _moon_layer(11 if large else 8, 300), (2, 1) if large else (1, 1))
+            _paste_image(canvas, _crescent(13 if large else 9), (1, 1) if large else (0, 1))
             star = Image.new("RGBA", (1, 1), (*colors.WHITE, 255))
             for xy in ((14, 2), (12, 9)) if large else ((9, 1), (10, 6)):
                 _paste_image(canvas, star, xy)
@@ -333,7 +349,7 @@ def weather_icon(condition: str, is_day: bool, size: IconSize = "large") -> Spri
             _paste(canvas, SUN_BEHIND_LARGE if large else SUN_BEHIND_SMALL,
                    (7, 0) if large else (6, 0))
         else:
-            _paste_image(canvas, _moon_layer(8 if large else 6, 300), (8, 0) if large else (5, 0))
+            _paste_image(canvas, _crescent(9 if large else 6), (7, 0) if large else (5, 0))
         _paste(canvas, CLOUD_LARGE if large else CLOUD_SMALL, (0, 7) if large else (0, 4))
         return from_rgba(canvas)
     if condition == "cloudy":

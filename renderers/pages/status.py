@@ -26,7 +26,7 @@ COMPACT_PITCH = 7
 COMPACT_COLUMNS = 3
 
 SHORT_NAMES = {
-    "clock": "CLK", "weather": "WX", "air": "AIR", "moon": "MOON", "soccer": "SOC",
+    "clock": "CLK", "weather": "WX", "air": "AIR", "moon": "MN", "soccer": "SOC",
     "calendar": "CAL", "events": "EVT", "github": "GH", "status": "STAT",
 }
 

@@ -1,0 +1,114 @@
+"""The forecast page: the coming days (weekday, icon, high, low, chance of precipitation).
+
+Reads ``weather.daily`` (:class:`sources.values.DailyWeather`), from today on. On 128×64 each day
+is a column with a range bar between its high and low, placed on the week's temperature scale so
+warm and cold days stand out; 64×32 shows four days.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import cast
+
+from renderers import colors
+from renderers.format import degrees, number, percent
+from renderers.frame import Frame
+from renderers.sprites import weather_icon
+from renderers.text import draw_text
+from sources.values import DailyWeather, WeatherValues
+
+# 128×64
+COLUMNS = 7
+COLUMN_WIDTH = 17  # the last weekday ends before the stale marker's corner
+DAY_Y = 1
+ICON_Y = 8
+HIGH_Y = 21
+BAR_TOP = 30
+BAR_BOTTOM = 44
+BAR_WIDTH = 3
+LOW_Y = 46
+RAIN_Y = 57
+# 64×32
+COMPACT_COLUMNS = 4
+COMPACT_COLUMN_WIDTH = 15
+COMPACT_DAY_Y = 0
+COMPACT_ICON_Y = 6
+COMPACT_HIGH_Y = 18
+COMPACT_LOW_Y = 27
+
+TODAY_COLOR = colors.SKY
+TRACK_COLOR = colors.FAINT
+RANGE_COLOR = colors.AMBER
+
+
+def upcoming(frame: Frame, days: list[DailyWeather]) -> list[DailyWeather]:
+    """The days from today (in the frame's timezone) on."""
+    today = frame.now.date()
+    return [day for day in days if date.fromisoformat(str(day["date"])) >= today]
+
+
+def _label(frame: Frame, day: DailyWeather) -> tuple[str, colors.Color]:
+    is_today = date.fromisoformat(str(day["date"])) == frame.now.date()
+    return str(day["weekday"]).upper()[:3], TODAY_COLOR if is_today else colors.SECONDARY
+
+
+def _icon(frame: Frame, day: DailyWeather, centre: int, y: int) -> None:
+    condition = day["condition"]
+    if condition is None:
+        draw_text(frame.image, frame.fonts.small, "--", (centre, y + 3), colors.DIM,
+                  align="center")
+        return
+    icon = weather_icon(str(condition), True, "small")
+    icon.draw(frame.image, (centre - icon.width // 2, y))
+
+
+def render(frame: Frame) -> None:
+    """Draw one column per day."""
+    weather = cast(WeatherValues, frame.values("weather"))
+    units = str(weather["units"]["temperature"])
+    days = upcoming(frame, weather["daily"])
+    fonts = frame.fonts
+    if not days:
+        draw_text(frame.image, fonts.body, "no forecast", (frame.width // 2,
+                  frame.height // 2 - 4), colors.SECONDARY, align="center")
+        return
+    if frame.compact:
+        for index, day in enumerate(days[:COMPACT_COLUMNS]):
+            centre = index * COMPACT_COLUMN_WIDTH + COMPACT_COLUMN_WIDTH // 2
+            label, color = _label(frame, day)
+            draw_text(frame.image, fonts.small, label, (centre, COMPACT_DAY_Y), color,
+                      align="center")
+            _icon(frame, day, centre, COMPACT_ICON_Y)
+            high = number(day["high"])
+            draw_text(frame.image, fonts.body, degrees(high, ""), (centre, COMPACT_HIGH_Y),
+                      colors.temperature_color(high, units), align="center")
+            draw_text(frame.image, fonts.small, degrees(day["low"], ""), (centre, COMPACT_LOW_Y),
+                      colors.SECONDARY, align="center")
+        return
+    shown = days[:COLUMNS]
+    highs = [number(day["high"]) for day in shown]
+    lows = [number(day["low"]) for day in shown]
+    top, bottom = max(highs), min(lows)
+    spread = max(top - bottom, 1.0)
+
+    def scale(value: float) -> int:
+        return round(BAR_TOP + (top - value) / spread * (BAR_BOTTOM - BAR_TOP))
+
+    for index, day in enumerate(shown):
+        centre = index * COLUMN_WIDTH + COLUMN_WIDTH // 2 + 2
+        label, color = _label(frame, day)
+        draw_text(frame.image, fonts.small, label, (centre, DAY_Y), color, align="center",
+                  max_width=COLUMN_WIDTH + 6)
+        _icon(frame, day, centre, ICON_Y)
+        high, low = highs[index], lows[index]
+        draw_text(frame.image, fonts.body, degrees(high, ""), (centre, HIGH_Y),
+                  colors.temperature_color(high, units), align="center")
+        left = centre - BAR_WIDTH // 2
+        frame.image.paste(TRACK_COLOR, (centre, BAR_TOP, centre + 1, BAR_BOTTOM + 1))
+        frame.image.paste(RANGE_COLOR, (left, scale(high), left + BAR_WIDTH, scale(low) + 1))
+        draw_text(frame.image, fonts.body, degrees(low, ""), (centre, LOW_Y), colors.SECONDARY,
+                  align="center")
+        chance = day["precipitation_probability"]
+        if chance is not None and number(chance) >= 10:
+            draw_text(frame.image, fonts.small, percent(chance), (centre, RAIN_Y), colors.RAIN,
+                      align="center")

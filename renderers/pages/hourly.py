@@ -1,0 +1,116 @@
+"""The hourly page: the next hours (time, icon, temperature, rain chance) and a temperature curve.
+
+Reads ``weather.hourly`` (:class:`sources.values.HourlyWeather`), from the hour containing
+``now`` on, every :data:`STEP` hours. Under the columns (128×64) a line traces the temperature
+hour by hour across the same span, over blue bars of the precipitation probability.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import cast
+
+from PIL import ImageDraw
+
+from renderers import colors
+from renderers.format import degrees, number, percent, whole
+from renderers.frame import Frame
+from renderers.sprites import weather_icon
+from renderers.text import draw_text
+from sources.values import HourlyWeather, WeatherValues
+
+STEP = 2  # hours between columns
+# 128×64
+COLUMNS = 6
+COLUMN_WIDTH = 20  # the last time label ends before the stale marker's corner
+TIME_Y = 1
+ICON_Y = 8
+TEMP_Y = 21
+RAIN_Y = 30
+CURVE_TOP = 38
+CURVE_BOTTOM = 53
+BARS_BOTTOM = 63
+BARS_HEIGHT = 8
+# 64×32
+COMPACT_COLUMNS = 4
+COMPACT_COLUMN_WIDTH = 15
+COMPACT_TIME_Y = 0
+COMPACT_ICON_Y = 6
+COMPACT_TEMP_Y = 18
+COMPACT_RAIN_Y = 27
+
+CURVE_COLOR = colors.AMBER
+BAR_COLOR = colors.scale(colors.RAIN, 0.55)
+
+
+def upcoming(frame: Frame, hours: list[HourlyWeather]) -> list[HourlyWeather]:
+    """The entries from the hour containing ``now`` on."""
+    start = frame.now - timedelta(hours=1)
+    return [hour for hour in hours if frame.local(str(hour["time"])) > start]
+
+
+def _column(frame: Frame, hour: HourlyWeather, centre: int, rows: tuple[int, int, int, int],
+            units: str, compact: bool) -> None:
+    time_y, icon_y, temp_y, rain_y = rows
+    fonts = frame.fonts
+    local = frame.local(str(hour["time"]))
+    label = f"{local.hour:02d}" if compact else f"{local.hour:02d}:00"
+    draw_text(frame.image, fonts.small, label, (centre, time_y), colors.SECONDARY, align="center")
+    icon = weather_icon(str(hour["condition"]), bool(hour["is_day"]), "small")
+    icon.draw(frame.image, (centre - icon.width // 2, icon_y))
+    temperature = number(hour["temperature"])
+    # 64×32 columns are too narrow for the degree sign between numbers
+    text = degrees(temperature, "" if compact else "°")
+    draw_text(frame.image, fonts.body, text, (centre + (0 if compact else 1), temp_y),
+              colors.temperature_color(temperature, units), align="center")
+    chance = hour["precipitation_probability"]
+    if chance is not None and number(chance) >= 10:
+        text = str(whole(chance)) if compact else percent(chance)  # blue reads as "chance of rain"
+        draw_text(frame.image, fonts.small, text, (centre, rain_y), colors.RAIN, align="center")
+
+
+def _chart(frame: Frame, hours: list[HourlyWeather], width: int) -> None:
+    """Temperature line over precipitation bars, one x step per hour."""
+    temperatures = [number(hour["temperature"]) for hour in hours]
+    low, high = min(temperatures), max(temperatures)
+    spread = max(high - low, 1.0)
+    step = width / len(hours)
+    draw = ImageDraw.Draw(frame.image)
+    for index, hour in enumerate(hours):
+        chance = hour["precipitation_probability"]
+        if chance is not None and number(chance) > 0:
+            height = max(1, round(number(chance) / 100 * BARS_HEIGHT))
+            left = round(index * step) + 1
+            draw.rectangle((left, BARS_BOTTOM - height + 1, round((index + 1) * step) - 1,
+                            BARS_BOTTOM), fill=BAR_COLOR)
+    points = [
+        (round((index + 0.5) * step),
+         round(CURVE_BOTTOM - (value - low) / spread * (CURVE_BOTTOM - CURVE_TOP)))
+        for index, value in enumerate(temperatures)
+    ]
+    if len(points) > 1:
+        draw.line(points, fill=CURVE_COLOR, width=1)
+    else:
+        draw.point(points, fill=CURVE_COLOR)
+
+
+def render(frame: Frame) -> None:
+    """Draw the next hours as columns, and the curve and bars under them (128×64)."""
+    weather = cast(WeatherValues, frame.values("weather"))
+    units = str(weather["units"]["temperature"])
+    hours = upcoming(frame, weather["hourly"])
+    if not hours:
+        draw_text(frame.image, frame.fonts.body, "no hourly data", (frame.width // 2,
+                  frame.height // 2 - 4), colors.SECONDARY, align="center")
+        return
+    if frame.compact:
+        rows = (COMPACT_TIME_Y, COMPACT_ICON_Y, COMPACT_TEMP_Y, COMPACT_RAIN_Y)
+        for index, hour in enumerate(hours[::STEP][:COMPACT_COLUMNS]):
+            centre = index * COMPACT_COLUMN_WIDTH + COMPACT_COLUMN_WIDTH // 2
+            _column(frame, hour, centre, rows, units, compact=True)
+        return
+    shown = hours[::STEP][:COLUMNS]
+    for index, hour in enumerate(shown):
+        centre = index * COLUMN_WIDTH + COLUMN_WIDTH // 2 + 1
+        _column(frame, hour, centre, (TIME_Y, ICON_Y, TEMP_Y, RAIN_Y), units, compact=False)
+    _chart(frame, hours[: len(shown) * STEP], frame.width)

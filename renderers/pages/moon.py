@@ -1,0 +1,91 @@
+"""The sun & moon page: the moon drawn at its phase, its name and illumination, today's rise/set.
+
+Reads ``moon`` (:class:`sources.values.MoonValues`). The disc is drawn from the phase angle
+(unlit part in faint earthshine so the whole disc shows). Times already past today are grey,
+the ones still to come white; a missing time (polar day or night, a moon that does not rise
+today) reads ``--:--``. The last line gives the day length.
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+from renderers import colors
+from renderers.format import duration, number, whole
+from renderers.frame import Frame
+from renderers.sprites import moon_phase
+from renderers.text import draw_text
+from sources.values import MoonValues, SunMoonDay
+
+# 128×64
+DISC_XY = (3, 3)
+DISC_DIAMETER = 30
+TABLE_LABEL_X = 40
+RISE_X = 68
+SET_X = 98
+HEADER_Y = 3
+SUN_Y = 11
+MOON_Y = 22
+DAYLIGHT_Y = 33
+PHASE_Y = 43
+ILLUMINATION_Y = 54
+# 64×32
+COMPACT_DISC_XY = (1, 1)
+COMPACT_DISC_DIAMETER = 22
+COMPACT_X = 26
+COMPACT_PITCH = 7
+COMPACT_PERCENT_Y = 26
+
+
+def _time(frame: Frame, text: str | None) -> tuple[str, colors.Color]:
+    if text is None:
+        return "--:--", colors.DIM
+    moment = frame.local(text)
+    return moment.strftime("%H:%M"), colors.WHITE if moment >= frame.now else colors.SECONDARY
+
+
+def _day_length(frame: Frame, today: SunMoonDay) -> str | None:
+    sunrise, sunset = today["sunrise"], today["sunset"]
+    if sunrise is None or sunset is None:
+        return None
+    return duration(frame.local(str(sunset)) - frame.local(str(sunrise)))
+
+
+def render(frame: Frame) -> None:
+    """Draw the phase, the rise/set table and the day length."""
+    moon = cast(MoonValues, frame.values("moon"))
+    phase = moon["phase"]
+    today = moon["today"]
+    angle = number(phase["angle"])
+    illumination = f"{whole(number(phase['illumination']) * 100)}%"
+    fonts = frame.fonts
+    rows = (("SUN", "sunrise", "sunset", colors.SUN), ("MOON", "moonrise", "moonset", colors.MOON))
+    if frame.compact:
+        moon_phase(round(angle), COMPACT_DISC_DIAMETER).draw(frame.image, COMPACT_DISC_XY)
+        draw_text(frame.image, fonts.small, illumination,
+                  (COMPACT_DISC_XY[0] + COMPACT_DISC_DIAMETER // 2, COMPACT_PERCENT_Y),
+                  colors.SECONDARY, align="center")
+        y = 2
+        for _, rise_key, set_key, color in rows:
+            for label, key in (("R", rise_key), ("S", set_key)):
+                text, time_color = _time(frame, today[key])  # type: ignore[literal-required]
+                draw_text(frame.image, fonts.small, label, (COMPACT_X, y), color)
+                draw_text(frame.image, fonts.small, text, (COMPACT_X + 6, y), time_color)
+                y += COMPACT_PITCH
+        return
+    moon_phase(round(angle), DISC_DIAMETER).draw(frame.image, DISC_XY)
+    draw_text(frame.image, fonts.small, "RISE", (RISE_X, HEADER_Y), colors.SECONDARY)
+    draw_text(frame.image, fonts.small, "SET", (SET_X, HEADER_Y), colors.SECONDARY)
+    for (label, rise_key, set_key, color), y in zip(rows, (SUN_Y, MOON_Y), strict=True):
+        draw_text(frame.image, fonts.body, label.title(), (TABLE_LABEL_X, y), color)
+        for key, x in ((rise_key, RISE_X), (set_key, SET_X)):
+            text, time_color = _time(frame, today[key])  # type: ignore[literal-required]
+            draw_text(frame.image, fonts.body, text, (x, y), time_color)
+    length = _day_length(frame, today)
+    if length is not None:
+        draw_text(frame.image, fonts.small, f"DAYLIGHT {length.upper()}", (TABLE_LABEL_X,
+                  DAYLIGHT_Y), colors.SECONDARY)
+    draw_text(frame.image, fonts.body, str(phase["name"]), (DISC_XY[0], PHASE_Y), colors.MOON,
+              max_width=frame.width - 4)
+    draw_text(frame.image, fonts.small, f"{illumination} ILLUMINATED", (DISC_XY[0],
+              ILLUMINATION_Y), colors.SECONDARY)

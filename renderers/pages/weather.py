@@ -1,0 +1,143 @@
+"""The weather page: current conditions (icon, temperature, feels-like, wind, humidity) and the AQI.
+
+Reads ``weather`` (:class:`sources.values.WeatherValues`) and, when present, ``air``
+(:class:`sources.values.AirValues`): the AQI is drawn in its EPA category colour (lifted when too
+dark for LEDs). The bottom line gives today's high/low and the next sunrise or sunset.
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+from renderers import colors
+from renderers.format import MISSING, compass, degrees, percent, whole
+from renderers.frame import Frame
+from renderers.sprites import enlarged, weather_icon
+from renderers.text import draw_runs, draw_text
+from sources.values import AirValues, WeatherValues
+
+# 128×64
+ICON_XY = (1, 1)
+ICON_SCALE = 2
+TEXT_X = 38
+TEMP_Y = 3
+FEELS_RIGHT = 122
+DESCRIPTION_Y = 21
+ROW_LABEL_X = 2
+ROW_VALUE_X = 24
+WIND_Y = 37
+HUMIDITY_LABEL_X = 84
+HUMIDITY_VALUE_X = 100
+AQI_Y = 46
+SUN_Y = 57
+# 64×32
+COMPACT_ICON_XY = (0, 1)
+COMPACT_TEMP_XY = (18, 1)
+COMPACT_AQI_RIGHT = 63
+COMPACT_DESCRIPTION_Y = 19
+COMPACT_DETAIL_Y = 26
+
+# Long EPA category names shortened to fit the AQI line.
+AQI_SHORT = {"Unhealthy for Sensitive Groups": "Unhealthy SG", "Very Unhealthy": "Very unhealthy"}
+
+
+def _aqi(air: AirValues) -> tuple[str, str, colors.Color]:
+    category = str(air["category"])
+    color = colors.readable(colors.parse_color(air["color"], colors.WHITE))
+    return str(whole(air["aqi"])), AQI_SHORT.get(category, category), color
+
+
+def _wind(weather: WeatherValues, with_unit: bool) -> str:
+    """Wind as ``"11 mph SW"`` (``"11 SW"`` without the unit), ``"calm"`` or ``"--"``."""
+    current = weather["current"]
+    speed = current["wind_speed"]
+    if speed is None:
+        return MISSING
+    if whole(speed) == 0:
+        return "calm"
+    parts = [str(whole(speed)), weather["units"]["wind"] if with_unit else "",
+             compass(current["wind_direction"])]
+    return " ".join(part for part in parts if part)
+
+
+def _sun_event(frame: Frame, weather: WeatherValues) -> tuple[str, str] | None:
+    """The next of today's sunrise and sunset, as (label, HH:MM)."""
+    for label, key in (("SUNRISE", "sunrise"), ("SUNSET", "sunset")):
+        text = weather[key]  # type: ignore[literal-required]
+        if text is not None and frame.local(str(text)) >= frame.now:
+            return label, frame.hhmm(str(text))
+    return None
+
+
+def render(frame: Frame) -> None:
+    """Draw current conditions, wind, humidity, AQI, today's range and the next sun event."""
+    weather = cast(WeatherValues, frame.values("weather"))
+    air = cast(AirValues | None, frame.optional("air"))
+    current = weather["current"]
+    units = weather["units"]
+    icon = weather_icon(str(current["condition"]), bool(current["is_day"]), "large")
+    temperature = degrees(current["temperature"])
+    temp_color = colors.temperature_color(whole(current["temperature"]), units["temperature"])
+    fonts = frame.fonts
+    if frame.compact:
+        icon.draw(frame.image, COMPACT_ICON_XY)
+        draw_text(frame.image, fonts.large, temperature, COMPACT_TEMP_XY, temp_color)
+        if air is not None:
+            number, _, color = _aqi(air)
+            draw_text(frame.image, fonts.small, "AQI", (COMPACT_AQI_RIGHT, 5), colors.SECONDARY,
+                      align="right")
+            draw_text(frame.image, fonts.body, number, (COMPACT_AQI_RIGHT, 11), color,
+                      align="right")
+        draw_text(frame.image, fonts.small, str(current["description"]),
+                  (1, COMPACT_DESCRIPTION_Y), colors.WHITE, max_width=frame.width - 2)
+        draw_text(frame.image, fonts.small, f"FEELS {degrees(current['feels_like'])}",
+                  (1, COMPACT_DETAIL_Y), colors.SECONDARY)
+        draw_text(frame.image, fonts.small, _wind(weather, False),
+                  (frame.width - 1, COMPACT_DETAIL_Y), colors.SECONDARY, align="right")
+        return
+    enlarged(icon, ICON_SCALE).draw(frame.image, ICON_XY)
+    unit = units["temperature"].removeprefix("°")
+    draw_runs(frame.image, [(fonts.large, temperature, temp_color), (fonts.body, unit, temp_color)],
+              (TEXT_X, TEMP_Y))
+    draw_text(frame.image, fonts.small, "FEELS", (FEELS_RIGHT, TEMP_Y + 2), colors.SECONDARY,
+              align="right")
+    draw_text(frame.image, fonts.body, degrees(current["feels_like"]), (FEELS_RIGHT, TEMP_Y + 9),
+              colors.WHITE, align="right")
+    draw_text(frame.image, fonts.body, str(current["description"]), (TEXT_X, DESCRIPTION_Y),
+              colors.WHITE, max_width=frame.width - TEXT_X - 1)
+
+    label_offset = fonts.body.baseline - fonts.small.baseline
+    draw_text(frame.image, fonts.small, "WIND", (ROW_LABEL_X, WIND_Y + label_offset),
+              colors.SECONDARY)
+    draw_text(frame.image, fonts.body, _wind(weather, True), (ROW_VALUE_X, WIND_Y), colors.WHITE,
+              max_width=HUMIDITY_LABEL_X - ROW_VALUE_X - 3)
+    draw_text(frame.image, fonts.small, "HUM", (HUMIDITY_LABEL_X, WIND_Y + label_offset),
+              colors.SECONDARY)
+    draw_text(frame.image, fonts.body, percent(current["humidity"]), (HUMIDITY_VALUE_X, WIND_Y),
+              colors.WHITE)
+
+    if air is not None:
+        number, category, color = _aqi(air)
+        draw_text(frame.image, fonts.small, "AQI", (ROW_LABEL_X, AQI_Y + label_offset),
+                  colors.SECONDARY)
+        box = draw_text(frame.image, fonts.body, number, (ROW_VALUE_X, AQI_Y), color)
+        pollutant = str(air["pollutant_name"])
+        pollutant_box = draw_text(frame.image, fonts.small, pollutant,
+                                  (frame.width - 2, AQI_Y + label_offset), colors.SECONDARY,
+                                  align="right")
+        draw_text(frame.image, fonts.body, category, (box[2] + 4, AQI_Y), color,
+                  max_width=pollutant_box[0] - box[2] - 7)
+
+    daily = weather["daily"]
+    if daily:
+        today = daily[0]
+        draw_text(frame.image, fonts.small,
+                  f"H {degrees(today['high'])} L {degrees(today['low'])}", (ROW_LABEL_X, SUN_Y),
+                  colors.SECONDARY)
+    event = _sun_event(frame, weather)
+    if event is not None:
+        label, time = event
+        box = draw_text(frame.image, fonts.small, time, (frame.width - 2, SUN_Y), colors.SUN,
+                        align="right")
+        draw_text(frame.image, fonts.small, label, (box[0] - 4, SUN_Y), colors.SECONDARY,
+                  align="right")
