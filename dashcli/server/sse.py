@@ -88,10 +88,6 @@ class Client:
     done: asyncio.Future[None]
     pending: list[Frame] | None = field(default_factory=list)
 
-    def wants(self, frame: Frame) -> bool:
-        """True when the client's type filter lets ``frame`` through."""
-        return frame.kind is None or self.types is None or frame.kind in self.types
-
     def write(self, frame: Frame) -> None:
         self.transport.write(frame.chunk if self.chunked else frame.raw)
 
@@ -161,11 +157,17 @@ class Broadcaster:
         self.send(self._ping, skip_pending=True)
 
     def send(self, frame: Frame, *, skip_pending: bool = False) -> None:
-        """Write ``frame`` to every client that wants it; drop clients that cannot keep up."""
+        """Write ``frame`` to every client that wants it; drop clients that cannot keep up.
+
+        This loop runs once per event for every client (80,000 writes a second at 4000
+        clients and 20 events/s), so it stays flat: no per-client calls but the transport's.
+        """
         limit = self.max_buffer
+        kind = frame.kind
         sent = 0
         for client in tuple(self._clients):
-            if not client.wants(frame):
+            types = client.types
+            if kind is not None and types is not None and kind not in types:
                 continue
             if client.pending is not None:
                 if not skip_pending:
@@ -177,7 +179,7 @@ class Broadcaster:
             elif transport.get_write_buffer_size() > limit:
                 self.drop(client)
             else:
-                client.write(frame)
+                transport.write(frame.chunk if client.chunked else frame.raw)
                 sent += 1
         self.stats.events_sent += sent
 
