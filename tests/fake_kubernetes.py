@@ -14,6 +14,7 @@ import json
 import ssl
 import threading
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -122,7 +123,7 @@ class FakeKubernetes(JsonServer):
             "creationTimestamp": "2026-02-06T21:00:00Z",
         }
 
-    def add_secret(self, namespace: str, name: str, data: dict[str, bytes | str]) -> None:
+    def add_secret(self, namespace: str, name: str, data: Mapping[str, bytes | str]) -> None:
         """A Secret whose values are given raw (the fake encodes them as the API does)."""
         encoded = {
             key: base64.b64encode(value.encode() if isinstance(value, str) else value).decode()

@@ -44,6 +44,7 @@ class FakeVault(JsonServer):
     tokens: set[str] = field(default_factory=set)
     revoked: list[str] = field(default_factory=list)
     logins: int = 0
+    tamper_rewrap: bool = False  # a broken Vault: rewrap answers another plaintext's ciphertext
 
     def add_role(self, role: str, jwt: str) -> None:
         self.roles[role] = jwt
@@ -167,6 +168,7 @@ class FakeVault(JsonServer):
         if operation == "decrypt":
             return 200, self._envelope({"plaintext": base64.b64encode(result).decode()})
         if operation == "rewrap":
-            return 200, self._envelope({"ciphertext": self.encrypt(name, result),
+            rewrapped = result + b" " if self.tamper_rewrap else result
+            return 200, self._envelope({"ciphertext": self.encrypt(name, rewrapped),
                                         "key_version": len(self.keys[name])})
         return 405, {"errors": ["unsupported operation"]}

@@ -276,7 +276,8 @@ def test_check_with_set_and_no_needs(
 # --- the issue's "done when": a new user with OpenWeatherMap and a secrets file ---------------
 
 
-def _dash(*args: str) -> subprocess.CompletedProcess[str]:
+def dash_process(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m dashcli`` as a new user would, with a bare environment."""
     return subprocess.run(
         [sys.executable, "-m", "dashcli", *args], capture_output=True, text=True, timeout=60,
         env={"PATH": "/usr/bin:/bin", "COLUMNS": "200", "HOME": "/nonexistent"},
@@ -298,23 +299,23 @@ def test_done_when_openweathermap_key_in_a_secrets_file(
         "sources": {"weather": {"provider": "openweathermap", "base_url": upstream.url}},
     }))
 
-    checked = _dash("secrets", "check", "--profile", str(home))
+    checked = dash_process("secrets", "check", "--profile", str(home))
     assert checked.returncode == 0, checked.stderr
     row = next(line for line in checked.stdout.splitlines() if "owm_api_key" in line)
     assert "found" in row
     assert mask(OWM_KEY) in row
 
-    fetched = _dash("fetch", "weather", "--profile", str(home), "--json")
+    fetched = dash_process("fetch", "weather", "--profile", str(home), "--json")
     assert fetched.returncode == 0, fetched.stderr
     assert json.loads(fetched.stdout)["source"] == "openweathermap"
     assert upstream.hits("/data/3.0/onecall")[-1].query["appid"] == [OWM_KEY]
 
     secrets_file.write_text("github_token: unrelated-token\n")
-    checked = _dash("secrets", "check", "--profile", str(home))
+    checked = dash_process("secrets", "check", "--profile", str(home))
     assert checked.returncode == 1
     assert checked.stderr.count("\n") == 1
     assert "'owm_api_key'" in checked.stderr
-    fetched = _dash("fetch", "weather", "--profile", str(home))
+    fetched = dash_process("fetch", "weather", "--profile", str(home))
     assert fetched.returncode == 1
     assert fetched.stderr == (
         f"weather: missing secret 'owm_api_key' (secrets provider: file {secrets_file})\n"

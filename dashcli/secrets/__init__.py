@@ -4,24 +4,25 @@
 when it opened; ``refresh()`` reads them again (after an upstream rejected a rotated key) and
 ``close()`` releases what the provider holds (the kubevault Vault token). Values never reach logs,
 output, exception messages or a ``repr``: errors name providers, files, objects and keys only.
-Each provider lives in its own module, imported only when a profile selects it.
+Each provider lives in its own module, imported only when a profile selects it, and this package
+imports nothing heavy itself, so :mod:`dashcli.secrets.logs` stays cheap for the command line.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from dashcli.secrets.base import Secrets, SecretsError
-from profiles.schema import (
-    EnvSecrets,
-    FileSecrets,
-    KubernetesSecrets,
-    KubeVaultSecrets,
-    Profile,
-)
-from sources.base import NoSecrets, SecretLookup
+
+if TYPE_CHECKING:
+    from profiles.schema import Profile
+    from sources.base import SecretLookup
 
 
 def provider_lookup(profile: Profile) -> Secrets | None:
     """The profile's provider, not yet read (None when the profile configures none)."""
+    from profiles.schema import EnvSecrets, FileSecrets, KubernetesSecrets, KubeVaultSecrets
+
     config = profile.secrets
     if config is None:
         return None
@@ -46,6 +47,8 @@ def provider_lookup(profile: Profile) -> Secrets | None:
 
 def open_secrets(profile: Profile) -> SecretLookup:
     """The profile's secrets, read now; a provider failure is one SecretsError line (exit 1)."""
+    from sources.base import NoSecrets
+
     lookup = provider_lookup(profile)
     if lookup is None:
         return NoSecrets()

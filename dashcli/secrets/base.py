@@ -17,8 +17,6 @@ from collections.abc import Mapping
 from types import TracebackType
 from typing import Any, Self
 
-import yaml
-
 from dashcli.errors import DashError
 
 
@@ -108,6 +106,8 @@ def string_values(data: Any, provider: str, where: str) -> dict[str, str]:
 
 def parse_mapping(text: str, provider: str, where: str, *, kind: str) -> dict[str, str]:
     """Parse JSON or YAML (``kind``) text of key: value; errors give the line, never the text."""
+    import yaml
+
     data: Any
     try:
         data = json.loads(text) if kind == "JSON" else yaml.safe_load(text)

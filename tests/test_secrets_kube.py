@@ -1,0 +1,576 @@
+"""The kubernetes and kubevault providers, ``dash secrets encrypt``/``rewrap``, and leak checks.
+
+Kubernetes and Vault cannot run here, so they are local HTTP(S) servers on 127.0.0.1 following
+the real APIs' paths and JSON (tests/fake_kubernetes.py, tests/fake_vault.py); everything on
+dashcli's side (httpx, hvac, requests, TLS verification) is real.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import shutil
+import ssl
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from dashcli.redact import mask
+from dashcli.secrets import SecretsError, open_secrets
+from dashcli.secrets import kubernetes as kube_module
+from dashcli.secrets.kubevault import Vault, plaintext_of
+from profiles.schema import Profile
+from tests.conftest import fixture_path
+from tests.fake_kubernetes import FakeKubernetes
+from tests.fake_vault import FakeVault
+from tests.replay import ReplayServer, Reply
+from tests.test_secrets import BOSTON, dash_process, run_dash
+
+JWT = "eyJhbGciOiJSUzI1NiJ9.service-account-jwt-for-tests.c2lnbmF0dXJl"
+SECRETS = {"owm_api_key": "kv-0wm-9a8b7c6d5e4f3a2b1c0d", "server_token": "kv-srv-7f6e5d4c3b2a"}
+EXPIRED = "revoked or expired"
+
+
+@pytest.fixture
+def kube() -> Iterator[FakeKubernetes]:
+    server = FakeKubernetes()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def vault() -> Iterator[FakeVault]:
+    server = FakeVault()
+    server.add_role("dash", JWT)
+    server.add_key("dash")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def jwt_file(tmp_path: Path) -> Path:
+    path = tmp_path / "sa-token"
+    path.write_text(JWT + "\n")
+    return path
+
+
+@pytest.fixture
+def tls(tmp_path: Path) -> tuple[ssl.SSLContext, Path]:
+    """A self-signed certificate for 127.0.0.1: the server's TLS context and the CA file."""
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed")
+    cert, key = tmp_path / "tls.crt", tmp_path / "tls.key"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True, timeout=60,
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    return context, cert
+
+
+def k8s_profile(kubeconfig: Path, **secrets: Any) -> Profile:
+    return Profile.model_validate({"location": BOSTON, "secrets": {
+        "source": "kubernetes", "namespace": "dash", "name": "dash-secrets",
+        "kubeconfig": str(kubeconfig), **secrets}})
+
+
+def kv_settings(kubeconfig: Path, vault: FakeVault, jwt: Path, **extra: Any) -> dict[str, Any]:
+    return {"source": "kubevault", "namespace": "dash", "name": "dash-secrets",
+            "key": "secrets", "kubeconfig": str(kubeconfig), "vault_url": vault.url,
+            "role": "dash", "transit_key": "dash", "jwt_path": str(jwt), **extra}
+
+
+def kv_profile(kubeconfig: Path, vault: FakeVault, jwt: Path, **extra: Any) -> Profile:
+    return Profile.model_validate(
+        {"location": BOSTON, "secrets": kv_settings(kubeconfig, vault, jwt, **extra)}
+    )
+
+
+def store_ciphertext(kube: FakeKubernetes, vault: FakeVault, values: dict[str, str]) -> str:
+    ciphertext = vault.encrypt("dash", plaintext_of(values))
+    kube.add_secret("dash", "dash-secrets", {"secrets": ciphertext})
+    return ciphertext
+
+
+# --- kubernetes -----------------------------------------------------------------------------
+
+
+def test_secret_every_key(tmp_path: Path, kube: FakeKubernetes) -> None:
+    kube.add_secret("dash", "dash-secrets", {"OWM": "owm-secret-value-1", "server_token": "t0k"})
+    lookup = open_secrets(k8s_profile(kube.kubeconfig(tmp_path), map={"owm_api_key": "OWM"}))
+    assert lookup.get("owm_api_key") == "owm-secret-value-1"
+    assert lookup.get("server_token") == "t0k"
+    assert lookup.name == "kubernetes Secret dash/dash-secrets"
+    request = kube.calls("GET", "/api/v1/namespaces/dash/secrets/dash-secrets")[0]
+    assert request.headers["Authorization"] == f"Bearer {kube.token}"
+
+
+@pytest.mark.parametrize("encode", [False, True], ids=["json", "base64-json"])
+def test_secret_one_key_holding_json(tmp_path: Path, kube: FakeKubernetes, encode: bool) -> None:
+    document = json.dumps({"owm_api_key": "owm-from-json-key"}).encode()
+    kube.add_secret("dash", "dash-secrets", {
+        "config": base64.b64encode(document) if encode else document, "other": "x"})
+    lookup = open_secrets(k8s_profile(kube.kubeconfig(tmp_path), key="config"))
+    assert lookup.get("owm_api_key") == "owm-from-json-key"
+    assert lookup.get("other") is None
+
+
+def test_configmap_data_binary_data_and_key(tmp_path: Path, kube: FakeKubernetes) -> None:
+    kube.add_configmap("dash", "dash-secrets", {"calendar_url": "https://cal.example/x.ics"})
+    kube.objects[("configmaps", "dash", "dash-secrets")]["binaryData"] = {
+        "github_token": base64.b64encode(b"ghp_binary_data_token").decode()}
+    config = kube.kubeconfig(tmp_path)
+    lookup = open_secrets(k8s_profile(config, kind="configmap"))
+    assert lookup.get("calendar_url") == "https://cal.example/x.ics"
+    assert lookup.get("github_token") == "ghp_binary_data_token"
+    kube.add_configmap("dash", "dash-secrets", {"all": '{"owm_api_key": "cm-json-key"}'})
+    assert open_secrets(k8s_profile(config, kind="configmap", key="all")).get(
+        "owm_api_key") == "cm-json-key"
+
+
+def test_kubernetes_errors(tmp_path: Path, kube: FakeKubernetes) -> None:
+    config = kube.kubeconfig(tmp_path)
+    with pytest.raises(SecretsError) as caught:
+        open_secrets(k8s_profile(config))
+    assert str(caught.value) == "secrets (kubernetes): Secret dash/dash-secrets: not found (404)"
+    kube.add_secret("dash", "dash-secrets", {"a": "1"})
+    kube.forbidden.add(("secrets", "dash", "dash-secrets"))
+    with pytest.raises(SecretsError) as caught:
+        open_secrets(k8s_profile(config))
+    assert str(caught.value) == (
+        "secrets (kubernetes): Secret dash/dash-secrets: 403 Forbidden from Kubernetes: "
+        'secrets "dash-secrets" is forbidden: User "system:serviceaccount:dash:dash" cannot get '
+        'resource "secrets" in API group "" in the namespace "dash"'
+    )
+    kube.forbidden.clear()
+    with pytest.raises(SecretsError, match=r"has no key 'config' \(keys: a\)$"):
+        open_secrets(k8s_profile(config, key="config"))
+    kube.token = "rotated"
+    with pytest.raises(SecretsError, match="401 Unauthorized from Kubernetes"):
+        open_secrets(k8s_profile(config))
+    kube.stop()
+    with pytest.raises(SecretsError, match=r"cannot reach the Kubernetes API at http://127"):
+        open_secrets(k8s_profile(config))
+
+
+def test_in_cluster_service_account_over_tls(
+    tmp_path: Path, tls: tuple[ssl.SSLContext, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server = FakeKubernetes(tls=tls[0])
+    server.start()
+    try:
+        server.add_secret("dash", "dash-secrets", {"owm_api_key": "in-cluster-owm-key"})
+        account = tmp_path / "serviceaccount"
+        account.mkdir()
+        (account / "token").write_text(server.token)
+        shutil.copy(tls[1], account / "ca.crt")
+        monkeypatch.setattr(kube_module, "SERVICE_ACCOUNT_DIR", account)
+        monkeypatch.setenv("KUBERNETES_SERVICE_HOST", "127.0.0.1")
+        monkeypatch.setenv("KUBERNETES_SERVICE_PORT", server.url.rsplit(":", 1)[1])
+        profile = Profile.model_validate({"location": BOSTON, "secrets": {
+            "source": "kubernetes", "namespace": "dash", "name": "dash-secrets"}})
+        assert open_secrets(profile).get("owm_api_key") == "in-cluster-owm-key"
+        # A kubeconfig with the wrong CA: TLS verification fails, said in one line.
+        other = tmp_path / "other"
+        other.mkdir()
+        wrong_ca = FakeKubernetes(url=server.url).kubeconfig(other, ca_pem=_other_ca(other))
+        with pytest.raises(SecretsError, match=r"\(TLS verification failed\)$"):
+            open_secrets(k8s_profile(wrong_ca))
+        right_ca = FakeKubernetes(url=server.url, token=server.token).kubeconfig(
+            other, ca_pem=tls[1].read_text())
+        assert open_secrets(k8s_profile(right_ca)).get("owm_api_key") == "in-cluster-owm-key"
+    finally:
+        server.stop()
+
+
+def _other_ca(folder: Path) -> str:
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+         "-subj", "/CN=other", "-keyout", str(folder / "o.key"), "-out", str(folder / "o.crt")],
+        check=True, capture_output=True, timeout=60,
+    )
+    return (folder / "o.crt").read_text()
+
+
+# --- kubevault ------------------------------------------------------------------------------
+
+
+def test_kubevault_decrypts_and_revokes(
+    tmp_path: Path, kube: FakeKubernetes, vault: FakeVault, jwt_file: Path
+) -> None:
+    store_ciphertext(kube, vault, SECRETS)
+    lookup = open_secrets(kv_profile(kube.kubeconfig(tmp_path), vault, jwt_file,
+                                     map={"owm": "owm_api_key"}))
+    assert lookup.get("owm") == SECRETS["owm_api_key"]
+    assert lookup.get("server_token") == SECRETS["server_token"]
+    login = vault.calls("POST", "/v1/auth/kubernetes/login")
+    assert [r.body for r in login] == [{"role": "dash", "jwt": JWT}]
+    assert len(vault.calls("POST", "/v1/transit/decrypt/dash")) == 1
+    assert vault.revoked == []
+    close = lookup.close  # type: ignore[attr-defined]
+    close()
+    close()
+    assert len(vault.revoked) == 1
+    assert vault.tokens == set()
+
+
+def test_kubevault_expired_token_logs_in_again(
+    tmp_path: Path, kube: FakeKubernetes, vault: FakeVault, jwt_file: Path
+) -> None:
+    store_ciphertext(kube, vault, SECRETS)
+    lookup = open_secrets(kv_profile(kube.kubeconfig(tmp_path), vault, jwt_file))
+    store_ciphertext(kube, vault, {"owm_api_key": "rotated-owm-key-1234"})
+    vault.expire_tokens()
+    lookup.refresh()  # type: ignore[attr-defined]
+    assert lookup.get("owm_api_key") == "rotated-owm-key-1234"
+    assert vault.logins == 2
+    decrypts = vault.calls("POST", "/v1/transit/decrypt/dash")
+    assert len(decrypts) == 3  # first read, the 403 with the expired token, the retry
+
+
+def test_kubevault_short_lease_logs_in_before_calling(
+    tmp_path: Path, kube: FakeKubernetes, vault: FakeVault, jwt_file: Path
+) -> None:
+    vault.lease_duration = 1  # shorter than the margin: every call logs in first
+    store_ciphertext(kube, vault, SECRETS)
+    lookup = open_secrets(kv_profile(kube.kubeconfig(tmp_path), vault, jwt_file))
+    lookup.refresh()  # type: ignore[attr-defined]
+    assert vault.logins == 2
+    assert len(vault.calls("POST", "/v1/transit/decrypt/dash")) == 2
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        ("sealed", "Vault at {vault} is sealed (503)"),
+        ("bad-jwt", "login to Vault auth/kubernetes with role 'dash': permission denied by Vault "
+                    "(403)"),
+        ("bad-role", "login to Vault auth/kubernetes with role 'nobody': Vault answered 400: "
+                     'invalid role name "nobody"'),
+        ("missing-key", "Secret dash/dash-secrets has no key 'secrets' (keys: other)"),
+        ("malformed", "Secret dash/dash-secrets key 'secrets': malformed ciphertext "
+                      "(expected vault:vN:...)"),
+        ("tampered", "decrypt with transit key 'dash': Vault answered 400: "
+                     "cipher: message authentication failed"),
+        ("forbidden", 'Secret dash/dash-secrets: 403 Forbidden from Kubernetes: secrets '
+                      '"dash-secrets" is forbidden: User "system:serviceaccount:dash:dash" cannot '
+                      'get resource "secrets" in API group "" in the namespace "dash"'),
+        ("no-vault", "cannot reach Vault at {vault} (ConnectionError)"),
+        ("not-json", "the decrypted Secret dash/dash-secrets key 'secrets': neither a JSON "
+                     "object nor base64 of one"),
+    ],
+)
+def test_kubevault_failures_are_one_line(
+    tmp_path: Path, kube: FakeKubernetes, vault: FakeVault, jwt_file: Path, setup: str,
+    message: str,
+) -> None:
+    ciphertext = store_ciphertext(kube, vault, SECRETS)
+    extra: dict[str, Any] = {}
+    if setup == "sealed":
+        vault.sealed = True
+    elif setup == "bad-jwt":
+        jwt_file.write_text("another.jwt.value")
+    elif setup == "bad-role":
+        extra["role"] = "nobody"
+    elif setup == "missing-key":
+        kube.add_secret("dash", "dash-secrets", {"other": ciphertext})
+    elif setup == "malformed":
+        kube.add_secret("dash", "dash-secrets", {"secrets": "plain text, not vault ciphertext"})
+    elif setup == "tampered":
+        body = bytearray(base64.b64decode(ciphertext.split(":", 2)[2]))
+        body[14] ^= 1
+        tampered = "vault:v1:" + base64.b64encode(bytes(body)).decode()
+        kube.add_secret("dash", "dash-secrets", {"secrets": tampered})
+    elif setup == "forbidden":
+        kube.forbidden.add(("secrets", "dash", "dash-secrets"))
+    elif setup == "no-vault":
+        vault.stop()
+    elif setup == "not-json":
+        kube.add_secret("dash", "dash-secrets", {"secrets": vault.encrypt("dash", b"%%%%")})
+    profile = kv_profile(kube.kubeconfig(tmp_path), vault, jwt_file, **extra)
+    with pytest.raises(SecretsError) as caught:
+        open_secrets(profile)
+    assert str(caught.value) == "secrets (kubevault): " + message.format(vault=vault.url)
+    assert caught.value.exit_code == 1
+    if setup in ("tampered", "not-json"):
+        assert len(vault.revoked) == 1  # a failed open still revokes its token
+
+
+def test_vault_ca_certificate(
+    tmp_path: Path, kube: FakeKubernetes, jwt_file: Path, tls: tuple[ssl.SSLContext, Path]
+) -> None:
+    vault = FakeVault(tls=tls[0])
+    vault.add_role("dash", JWT)
+    vault.add_key("dash")
+    vault.start()
+    try:
+        store_ciphertext(kube, vault, SECRETS)
+        config = kube.kubeconfig(tmp_path)
+        lookup = open_secrets(kv_profile(config, vault, jwt_file, ca_cert=str(tls[1])))
+        assert lookup.get("owm_api_key") == SECRETS["owm_api_key"]
+        with pytest.raises(SecretsError) as caught:
+            open_secrets(kv_profile(config, vault, jwt_file))
+        assert str(caught.value) == (
+            f"secrets (kubevault): cannot reach Vault at {vault.url} (TLS verification failed; "
+            "set the Vault CA certificate)"
+        )
+        with pytest.raises(SecretsError, match=r"Vault CA certificate /nonexistent.pem: file not"):
+            open_secrets(kv_profile(config, vault, jwt_file, ca_cert="/nonexistent.pem"))
+    finally:
+        vault.stop()
+
+
+# --- dash secrets encrypt / rewrap, and the kubevault path end to end -----------------------
+
+
+def _kv_profile_file(tmp_path: Path, kube: FakeKubernetes, vault: FakeVault, jwt: Path,
+                     base_url: str) -> Path:
+    path = tmp_path / "cluster.yaml"
+    path.write_text(yaml.safe_dump({
+        "location": BOSTON, "units": "imperial",
+        "secrets": kv_settings(kube.kubeconfig(tmp_path), vault, jwt),
+        "sources": {"weather": {"provider": "openweathermap", "base_url": base_url}},
+        "server": {"token_secret": "server_token"},
+    }))
+    return path
+
+
+def test_kubevault_end_to_end_encrypt_check_fetch_rewrap(
+    tmp_path: Path, kube: FakeKubernetes, vault: FakeVault, jwt_file: Path,
+    upstream: ReplayServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    pytest.importorskip("sources.openweathermap")
+    monkeypatch.delenv("VAULT_TOKEN", raising=False)
+    upstream.route("/data/3.0/onecall",
+                   Reply(fixture_path("openweathermap/onecall-boston-imperial.json")))
+    profile = _kv_profile_file(tmp_path, kube, vault, jwt_file, upstream.url)
+    plain = tmp_path / "plain.yaml"
+    plain.write_text(yaml.safe_dump(SECRETS))
+
+    # The Secret does not exist yet: encrypt creates it (defaults from the profile).
+    code, out, err = run_dash(monkeypatch, capsys, "secrets", "encrypt", "--profile", str(profile),
+                              "--file", str(plain), "--write-secret", "dash/dash-secrets")
+    assert (code, err) == (0, "")
+    assert out == (
+        "Secret dash/dash-secrets key 'secrets': created (2 secrets, transit key 'dash' v1)\n"
+    )
+    stored = kube.secret_value("dash", "dash-secrets", "secrets").decode()
+    assert stored.startswith("vault:v1:")
+    assert kube.calls("POST", "/api/v1/namespaces/dash/secrets")
+
+    code, out, err = run_dash(monkeypatch, capsys, "secrets", "check", "--profile", str(profile))
+    assert (code, err) == (0, "")
+    assert mask(SECRETS["owm_api_key"]) in out
+    assert "kubevault dash/dash-secrets[secrets]" in out
+
+    # A separate process, as a user runs it: its Vault token is revoked when it exits.
+    logins, revoked = vault.logins, len(vault.revoked)
+    fetched = dash_process("fetch", "weather", "--profile", str(profile), "--json")
+    assert (fetched.returncode, fetched.stderr) == (0, "")
+    assert upstream.hits("/data/3.0/onecall")[-1].query["appid"] == [SECRETS["owm_api_key"]]
+    assert (vault.logins, len(vault.revoked)) == (logins + 1, revoked + 1)
+
+    # Key rotation, then rewrap in place: the Secret moves to v2 and still decrypts.
+    vault.rotate("dash")
+    code, out, err = run_dash(monkeypatch, capsys, "secrets", "rewrap", "--profile", str(profile))
+    assert (code, err) == (0, "")
+    assert out == (
+        "Secret dash/dash-secrets key 'secrets': rewrapped v1 -> v2 (round trip verified)\n"
+    )
+    assert kube.secret_value("dash", "dash-secrets", "secrets").startswith(b"vault:v2:")
+    # encrypt: PATCH 404 then POST; rewrap: one PATCH
+    assert len(kube.calls("PATCH", "/api/v1/namespaces/dash/secrets/dash-secrets")) == 2
+    code, out, _ = run_dash(monkeypatch, capsys, "secrets", "rewrap", "--profile", str(profile))
+    assert code == 0
+    assert out == ("Secret dash/dash-secrets key 'secrets': already at the newest key version "
+                   "v2; nothing changed\n")
+    code, out, _ = run_dash(monkeypatch, capsys, "secrets", "check", "--profile", str(profile))
+    assert code == 0
+    # Every token the commands logged in for was revoked on exit.
+    assert vault.tokens == set()
+    assert len(vault.revoked) == vault.logins
+
+
+def test_rewrap_refuses_a_bad_round_trip(
+    tmp_path: Path, kube: FakeKubernetes, vault: FakeVault, jwt_file: Path,
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.delenv("VAULT_TOKEN", raising=False)
+    profile = _kv_profile_file(tmp_path, kube, vault, jwt_file, "http://127.0.0.1:9")
+    before = store_ciphertext(kube, vault, SECRETS)
+    vault.rotate("dash")
+    vault.tamper_rewrap = True
+    code, out, err = run_dash(monkeypatch, capsys, "secrets", "rewrap", "--profile", str(profile))
+    assert (code, out) == (1, "")
+    assert err == ("secrets (kubevault): rewrap: the new ciphertext does not decrypt to the same "
+                   "secrets; nothing was replaced\n")
+    assert kube.secret_value("dash", "dash-secrets", "secrets").decode() == before
+    assert kube.calls("PATCH", "/api/v1/namespaces/dash/secrets/dash-secrets") == []
+
+
+def test_encrypt_and_rewrap_stdin_with_vault_token(
+    tmp_path: Path, vault: FakeVault, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    token = vault.add_token()
+    monkeypatch.setenv("VAULT_TOKEN", token)
+    monkeypatch.setattr("sys.stdin", _Stdin('{"owm_api_key": "stdin-owm-key-0001"}'))
+    code, out, err = run_dash(monkeypatch, capsys, "secrets", "encrypt", "-",
+                              "--transit-key", "dash", "--vault-url", vault.url)
+    assert code == 0, err
+    assert err == "encrypted 1 secrets with transit key 'dash' v1\n"
+    ciphertext = base64.b64decode(out.strip()).decode()
+    vault_client = Vault(vault.url, token=token)
+    assert json.loads(vault_client.decrypt("dash", ciphertext)) == {
+        "owm_api_key": "stdin-owm-key-0001"}
+    assert vault.logins == 0
+
+    vault.rotate("dash")
+    monkeypatch.setattr("sys.stdin", _Stdin(out))
+    code, out2, err = run_dash(monkeypatch, capsys, "secrets", "rewrap", "-",
+                               "--transit-key", "dash", "--vault-url", vault.url)
+    assert code == 0, err
+    assert err == "rewrapped v1 -> v2 (round trip verified)\n"
+    rewrapped = base64.b64decode(out2.strip()).decode()
+    assert rewrapped.startswith("vault:v2:")
+    assert vault_client.decrypt("dash", rewrapped) == vault_client.decrypt("dash", ciphertext)
+    assert vault.revoked == []  # an operator's token is never revoked
+    assert token in vault.tokens
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["encrypt", "--transit-key", "k", "--vault-url", "http://127.0.0.1:9"],
+         "give exactly one of --file FILE or '-' (standard input)"),
+        (["encrypt", "-", "--vault-url", "http://127.0.0.1:9"],
+         "--transit-key is required (no kubevault section in the profile)"),
+        (["encrypt", "--file", "{plain}", "--transit-key", "k"],
+         "--vault-url (or VAULT_ADDR) is required"),
+        (["encrypt", "--file", "{plain}", "--transit-key", "k", "--vault-url", "http://x",
+          "--write-secret", "nonamespace", "--key", "k"], "'nonamespace': expected NAMESPACE/NAME"),
+        (["rewrap", "--transit-key", "k", "--vault-url", "http://x"],
+         "nothing to rewrap: give --secret and --key, --file, or '-'"),
+    ],
+)
+def test_admin_usage_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    args: list[str], message: str,
+) -> None:
+    monkeypatch.setenv("VAULT_TOKEN", "unused")
+    monkeypatch.delenv("VAULT_ADDR", raising=False)
+    monkeypatch.setattr("sys.stdin", _Stdin('{"a": "b"}'))
+    plain = tmp_path / "plain.json"
+    plain.write_text('{"a": "b"}')
+    argv = [arg.format(plain=plain) for arg in args]
+    code, out, err = run_dash(monkeypatch, capsys, "secrets", *argv)
+    assert (code, out, err) == (2, "", message + "\n")
+
+
+class _Stdin:
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def read(self) -> str:
+        return self.text
+
+
+# --- no value anywhere ----------------------------------------------------------------------
+
+
+def test_no_secret_value_in_any_output(
+    tmp_path: Path, kube: FakeKubernetes, vault: FakeVault, jwt_file: Path,
+    upstream: ReplayServer, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Every secret path, success and failure, with everything captured and searched."""
+    caplog.set_level(logging.DEBUG)
+    monkeypatch.delenv("VAULT_TOKEN", raising=False)
+    values = {
+        "owm_api_key": "LEAK-owm-5f4e3d2c1b0a",
+        "server_token": "LEAK-srv-a1b2c3d4e5f6",
+        "github_token": "LEAK-ghp-0f1e2d3c4b5a",
+    }
+    secret_texts = [*values.values(), JWT, kube.token]
+    seen: list[str] = []
+
+    def attempt(action: Any) -> None:
+        try:
+            result = action()
+        except Exception as exc:
+            seen.extend([str(exc), repr(exc), repr(exc.args)])
+        else:
+            seen.append(repr(result))
+
+    upstream.route("/data/3.0/onecall",
+                   Reply(fixture_path("openweathermap/onecall-boston-imperial.json")))
+    # file: good, bad YAML containing the value, bad JSON, nested value
+    good = tmp_path / "s.yaml"
+    good.write_text(yaml.safe_dump(values))
+    file_cfg = {"source": "file", "path": str(good)}
+    attempt(lambda: open_secrets(Profile.model_validate({"location": BOSTON, "secrets": file_cfg})))
+    for name, text in [("b.yaml", f"owm_api_key: [{values['owm_api_key']}\n"),
+                       ("b.json", f'{{"owm_api_key": {values["owm_api_key"]}}}'),
+                       ("n.yaml", f"owm_api_key: {{x: {values['owm_api_key']}}}\n")]:
+        (tmp_path / name).write_text(text)
+        cfg = {"source": "file", "path": str(tmp_path / name)}
+        attempt(lambda cfg=cfg: open_secrets(
+            Profile.model_validate({"location": BOSTON, "secrets": cfg})))
+    # env: good and a broken .env line holding the value
+    env_file = tmp_path / ".env"
+    env_file.write_text(f"OWM={values['owm_api_key']}\n")
+    env_cfg = {"source": "env", "env_file": str(env_file), "map": {"owm_api_key": "OWM"}}
+    attempt(lambda: open_secrets(Profile.model_validate({"location": BOSTON, "secrets": env_cfg})))
+    (tmp_path / "bad.env").write_text(f"not a line {values['owm_api_key']}\n")
+    bad_env = {"source": "env", "env_file": str(tmp_path / "bad.env"), "map": {"a": "A"}}
+    attempt(lambda: open_secrets(Profile.model_validate({"location": BOSTON, "secrets": bad_env})))
+    # kubernetes and kubevault: success, 401, 403, tampered, sealed
+    kube.add_secret("dash", "plain", values)
+    config = kube.kubeconfig(tmp_path)
+    k8s = {"source": "kubernetes", "namespace": "dash", "name": "plain", "kubeconfig": str(config)}
+    attempt(lambda: open_secrets(Profile.model_validate({"location": BOSTON, "secrets": k8s})))
+    store_ciphertext(kube, vault, values)
+    kv = kv_profile(config, vault, jwt_file)
+    attempt(lambda: open_secrets(kv))
+    kube.forbidden.add(("secrets", "dash", "plain"))
+    attempt(lambda: open_secrets(Profile.model_validate({"location": BOSTON, "secrets": k8s})))
+    vault.expire_tokens()
+    jwt_file.write_text("wrong-jwt")
+    attempt(lambda: open_secrets(kv))
+    jwt_file.write_text(JWT)
+    vault.sealed = True
+    attempt(lambda: open_secrets(kv))
+    vault.sealed = False
+    # the commands: check (found, missing), fetch (with the key, then without), encrypt, rewrap
+    profile = _kv_profile_file(tmp_path, kube, vault, jwt_file, upstream.url)
+    outputs: list[str] = []
+    for args in (["secrets", "check", "--profile", str(profile)],
+                 ["--debug", "fetch", "weather", "--profile", str(profile), "--json"],
+                 ["secrets", "rewrap", "--profile", str(profile)]):
+        outputs.extend(run_dash(monkeypatch, capsys, *args)[1:])
+    (tmp_path / "plain.yaml").write_text(yaml.safe_dump(values))
+    outputs.extend(run_dash(monkeypatch, capsys, "secrets", "encrypt", "--profile", str(profile),
+                            "--file", str(tmp_path / "plain.yaml"))[1:])
+    store_ciphertext(kube, vault, {"github_token": values["github_token"]})
+    outputs.extend(run_dash(monkeypatch, capsys, "secrets", "check", "--profile", str(profile))[1:])
+    outputs.extend(run_dash(monkeypatch, capsys, "fetch", "weather", "--profile", str(profile))[1:])
+    assert any("found" in text for text in outputs)
+    assert any("missing secret 'owm_api_key'" in text for text in outputs)
+
+    logs = [record.getMessage() for record in caplog.records]
+    logs += [repr(record.args) for record in caplog.records]
+    everything = "\n".join([*seen, *outputs, *logs])
+    assert "secrets (file)" in everything  # the captured failures are really there
+    assert "secrets (kubevault): Vault at" in everything
+    for text in secret_texts:
+        assert text not in everything, f"a secret value leaked: {text[:8]}…"
