@@ -151,41 +151,61 @@ class Sources(StrictModel):
 
 
 class FileSecrets(StrictModel):
+    """A JSON (``.json``) or YAML file of key: value."""
+
     source: Literal["file"]
     path: str = "~/.config/dash/secrets.yaml"
     map: dict[str, str] = Field(default_factory=dict, description="secret key -> key in the file")
 
 
 class EnvSecrets(StrictModel):
+    """Mapped process environment variables, and an optional ``.env`` file (the process wins)."""
+
     source: Literal["env"]
     env_file: str | None = Field(default=None, description="A .env file read besides os.environ.")
-    map: dict[str, str] = Field(default_factory=dict, description="secret key -> variable name")
+    map: dict[str, str] = Field(
+        default_factory=dict, description="secret key -> variable name; only these are read"
+    )
+
+
+# Kubernetes object names and namespaces (DNS-1123 subdomain); they are put into API paths.
+_K8S_NAME = r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"
 
 
 class KubernetesSecrets(StrictModel):
+    """A Secret (every key, or one key holding a JSON object) or a ConfigMap."""
+
     source: Literal["kubernetes"]
-    namespace: str = "default"
-    name: str
+    namespace: str = Field(default="default", pattern=_K8S_NAME)
+    name: str = Field(pattern=_K8S_NAME)
     kind: Literal["secret", "configmap"] = "secret"
-    key: str | None = Field(default=None, description="One key holding base64 JSON; else all.")
-    kubeconfig: str | None = None
-    map: dict[str, str] = Field(default_factory=dict)
+    key: str | None = Field(
+        default=None, description="One key holding a JSON object (or base64 of one); else all."
+    )
+    kubeconfig: str | None = Field(
+        default=None, description="Default: in-cluster account, $KUBECONFIG, ~/.kube/config."
+    )
+    map: dict[str, str] = Field(default_factory=dict, description="secret key -> key in the object")
 
 
 class KubeVaultSecrets(StrictModel):
+    """Vault Transit ciphertext in a Secret's key, decrypted after Vault Kubernetes auth."""
+
     source: Literal["kubevault"]
-    namespace: str = "default"
-    name: str
-    key: str = Field(description="The Secret's key holding the base64 ciphertext.")
-    kubeconfig: str | None = None
-    vault_url: str
-    role: str
-    transit_key: str
+    namespace: str = Field(default="default", pattern=_K8S_NAME)
+    name: str = Field(pattern=_K8S_NAME)
+    key: str = Field(description="The Secret's key holding the ciphertext (vault:vN:...).")
+    kubeconfig: str | None = Field(
+        default=None, description="Default: in-cluster account, $KUBECONFIG, ~/.kube/config."
+    )
+    vault_url: str = Field(pattern=r"^https?://[^\s/]+", description="e.g. https://vault:8200")
+    role: str = Field(min_length=1, description="Vault Kubernetes-auth role.")
+    transit_key: str = Field(min_length=1)
     transit_mount: str = "transit"
     auth_mount: str = "kubernetes"
     jwt_path: str = "/var/run/secrets/kubernetes.io/serviceaccount/token"
-    ca_cert: str | None = None
-    map: dict[str, str] = Field(default_factory=dict)
+    ca_cert: str | None = Field(default=None, description="CA certificate (PEM) to verify Vault.")
+    map: dict[str, str] = Field(default_factory=dict, description="secret key -> key in the JSON")
 
 
 SecretsConfig = Annotated[
