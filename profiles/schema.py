@@ -169,15 +169,15 @@ class EnvSecrets(StrictModel):
 
 
 # Kubernetes object names and namespaces (DNS-1123 subdomain); they are put into API paths.
-_K8S_NAME = r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"
+K8S_NAME = r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"
 
 
 class KubernetesSecrets(StrictModel):
     """A Secret (every key, or one key holding a JSON object) or a ConfigMap."""
 
     source: Literal["kubernetes"]
-    namespace: str = Field(default="default", pattern=_K8S_NAME)
-    name: str = Field(pattern=_K8S_NAME)
+    namespace: str = Field(default="default", pattern=K8S_NAME)
+    name: str = Field(pattern=K8S_NAME)
     kind: Literal["secret", "configmap"] = "secret"
     key: str | None = Field(
         default=None, description="One key holding a JSON object (or base64 of one); else all."
@@ -192,8 +192,8 @@ class KubeVaultSecrets(StrictModel):
     """Vault Transit ciphertext in a Secret's key, decrypted after Vault Kubernetes auth."""
 
     source: Literal["kubevault"]
-    namespace: str = Field(default="default", pattern=_K8S_NAME)
-    name: str = Field(pattern=_K8S_NAME)
+    namespace: str = Field(default="default", pattern=K8S_NAME)
+    name: str = Field(pattern=K8S_NAME)
     key: str = Field(description="The Secret's key holding the ciphertext (vault:vN:...).")
     kubeconfig: str | None = Field(
         default=None, description="Default: in-cluster account, $KUBECONFIG, ~/.kube/config."

@@ -344,8 +344,12 @@ def _secret_ref(target: str, key: str) -> SecretRef:
     from dashcli.errors import UsageError
     from dashcli.secrets.kubevault import SecretRef
 
-    namespace, slash, name = target.partition("/")
-    if not slash or not namespace or not name or "/" in name:
+    import re
+
+    from profiles.schema import K8S_NAME
+
+    namespace, _, name = target.partition("/")
+    if not (re.match(K8S_NAME, namespace) and re.match(K8S_NAME, name)):
         raise UsageError(f"{target!r}: expected NAMESPACE/NAME")
     if not key:
         raise UsageError("--key is required (the Secret's key holding the ciphertext)")
