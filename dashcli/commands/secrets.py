@@ -341,11 +341,10 @@ def _vault(
 
 
 def _secret_ref(target: str, key: str) -> SecretRef:
-    from dashcli.errors import UsageError
-    from dashcli.secrets.kubevault import SecretRef
-
     import re
 
+    from dashcli.errors import UsageError
+    from dashcli.secrets.kubevault import SecretRef
     from profiles.schema import K8S_NAME
 
     namespace, _, name = target.partition("/")
