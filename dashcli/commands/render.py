@@ -1,9 +1,266 @@
-"""``dash render``: placeholder until its issue lands; registers nothing yet."""
+"""``dash render``: draw pages headless to PNG files, or the profile's page cycle to a GIF.
+
+The frames are exactly what the panel shows (``renderers.render``). Data comes from ``--data``
+(the envelope ``dash fetch --json`` prints, a JSON list of envelopes, or a ``/state`` object),
+from ``--demo`` (sample values shipped with the package) or else from the profile's store.
+"""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
 import typer
+
+from dashcli.commands.options import ProfileOption, SetOption, StoreOption
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from PIL import Image
+
+    from dashcli.envelope import Update
+    from profiles.schema import Profile
+    from renderers.fonts import FontSet
 
 
 def register(app: typer.Typer) -> None:
-    """Add the command to ``app`` (filled in by the render work)."""
+    app.command("render")(render)
+
+
+def render(
+    page: Annotated[
+        str | None, typer.Argument(help="Page: clock, weather, hourly, forecast, moon, mlb, ...")
+    ] = None,
+    data: Annotated[
+        str | None,
+        typer.Option("--data", metavar="FILE|-",
+                     help="Envelope JSON (dash fetch --json), a list of them or a /state object; "
+                          "- reads stdin. Default: the store's state."),
+    ] = None,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Draw the sample values shipped with dashcli.")
+    ] = False,
+    out: Annotated[
+        str | None,
+        typer.Option("--out", "-o", metavar="PATH",
+                     help="Output file (default PAGE.png; cycle.gif with --cycle); - is stdout."),
+    ] = None,
+    all_pages: Annotated[
+        bool, typer.Option("--all", help="Draw every page of the profile's cycle into --out-dir.")
+    ] = False,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out-dir", metavar="DIR", help="Directory for --all.")
+    ] = None,
+    cycle: Annotated[
+        bool, typer.Option("--cycle", help="The profile's cycle as an animated GIF.")
+    ] = False,
+    scale: Annotated[
+        int, typer.Option("--scale", min=1, max=32, help="Enlarge each pixel N times.")
+    ] = 1,
+    style: Annotated[
+        str, typer.Option("--style", metavar="flat|led", help="flat pixels or round LEDs.")
+    ] = "flat",
+    at: Annotated[
+        str | None,
+        typer.Option("--at", metavar="ISO-TIME",
+                     help="Draw as of this time (default: now; with --demo the demo's moment)."),
+    ] = None,
+    size: Annotated[
+        str | None,
+        typer.Option("--size", metavar="WxH", help="Frame size (default: the profile's, 128x64)."),
+    ] = None,
+    profile: ProfileOption = None,
+    overrides: SetOption = None,
+    store: StoreOption = None,
+) -> None:
+    """Draw PAGE to a PNG file, every page of the cycle (--all) or the cycle as a GIF (--cycle).
+
+    Examples:
+
+        dash render weather --demo --out weather.png --scale 8
+
+        dash fetch mlb --json | dash render mlb --data - --out mlb.png
+
+        dash render --all --demo --out-dir gallery --scale 4 --style led
+
+        dash render --cycle --out cycle.gif --scale 4
+    """
+    from dashcli.errors import UsageError
+    from profiles import load_profile
+    from renderers import page_spec
+    from renderers.output import STYLES, Style
+
+    modes = sum((page is not None, all_pages, cycle))
+    if modes != 1:
+        raise UsageError("give a PAGE, --all or --cycle (exactly one)")
+    if style not in STYLES:
+        raise UsageError(f"--style: {style!r} is not one of {', '.join(STYLES)}")
+    if data is not None and demo:
+        raise UsageError("--data and --demo cannot be combined")
+    if out_dir is not None and not all_pages:
+        raise UsageError("--out-dir goes with --all (use --out for one page)")
+    look: Style = style
+    if page is not None:
+        page_spec(page)
+    loaded = load_profile(profile, overrides)
+    frame_size = _size(size) if size else loaded.display.width_height
+    moment = _now(at, loaded.location.timezone, demo)
+    state = _state(loaded, data, demo, store)
+    fonts = _fonts(loaded)
+
+    def draw(name: str) -> Image.Image:
+        from renderers import render as render_page
+
+        return render_page(name, state, moment, size=frame_size,
+                           timezone=loaded.location.timezone, fonts=fonts)
+
+    from renderers.output import gif_bytes, png_bytes
+
+    if page is not None:
+        if data is not None:
+            _check_types(page, state)
+        _write(out or f"{page}.png", png_bytes(draw(page), scale, look))
+        return
+    pages = [entry.page for entry in loaded.display.cycle]
+    for name in pages:
+        page_spec(name)
+    if all_pages:
+        directory = out_dir or Path(".")
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            from dashcli.errors import DashError
+
+            raise DashError(f"cannot create {directory}: {exc.strerror or exc}") from None
+        for name in dict.fromkeys(pages):
+            _write(str(directory / f"{name}.png"), png_bytes(draw(name), scale, look))
+        return
+    frames = [(draw(entry.page), entry.seconds) for entry in loaded.display.cycle]
+    _write(out or "cycle.gif", gif_bytes(frames, scale, look))
+
+
+def _size(text: str) -> tuple[int, int]:
+    from dashcli.errors import UsageError
+
+    width, sep, height = text.lower().partition("x")
+    if not sep or not width.isdigit() or not height.isdigit():
+        raise UsageError(f"--size: {text!r} is not WxH, e.g. 128x64")
+    pair = (int(width), int(height))
+    if not (8 <= pair[0] <= 1024 and 8 <= pair[1] <= 1024):
+        raise UsageError(f"--size: {text!r} out of range (8 to 1024 pixels a side)")
+    return pair
+
+
+def _now(at: str | None, timezone: str, demo: bool) -> datetime:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from dashcli.envelope import utcnow
+    from dashcli.errors import UsageError
+
+    if at is not None:
+        try:
+            moment = datetime.fromisoformat(at)
+        except ValueError:
+            raise UsageError(f"--at: not an ISO 8601 time: {at!r}") from None
+        # A time without an offset is read in the profile's timezone, as the panel shows it.
+        return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(timezone))
+    if demo:
+        from renderers.demo import DEMO_NOW
+
+        return DEMO_NOW
+    return utcnow()
+
+
+def _fonts(profile: Profile) -> FontSet | None:
+    chosen = profile.display.fonts
+    if not (chosen.small or chosen.body or chosen.large):
+        return None
+    from renderers import load_fonts
+
+    return load_fonts(chosen.small, chosen.body, chosen.large)
+
+
+def _state(profile: Profile, data: str | None, demo: bool, store: str | None) -> dict[str, Update]:
+    if demo:
+        from renderers.demo import demo_state
+
+        return demo_state()
+    if data is not None:
+        return _read_data(data)
+    import asyncio
+
+    from dashcli.store import open_store
+
+    async def snapshot() -> dict[str, Update]:
+        backend = open_store(store or profile.store)
+        await backend.open()
+        try:
+            return await backend.snapshot()
+        finally:
+            await backend.close()
+
+    return asyncio.run(snapshot())
+
+
+def _read_data(source: str) -> dict[str, Update]:
+    """Updates by type from an envelope, a list of envelopes or a ``/state`` object."""
+    import json
+
+    from dashcli.envelope import EnvelopeError, Update
+    from dashcli.errors import DashError, UsageError
+
+    where = "stdin" if source == "-" else source
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DashError(f"--data: cannot read {where}: {getattr(exc, 'strerror', None) or exc}")\
+            from None
+    try:
+        parsed: Any = json.loads(text)
+    except ValueError as exc:
+        raise UsageError(f"--data: {where} is not JSON ({exc})") from None
+    if isinstance(parsed, dict) and "type" in parsed and "values" in parsed:
+        items: list[Any] = [parsed]
+    elif isinstance(parsed, list):
+        items = parsed
+    elif isinstance(parsed, dict):
+        items = list(parsed.values())
+    else:
+        raise UsageError(f"--data: {where} is not an envelope, a list of them or a /state object")
+    state: dict[str, Update] = {}
+    for index, item in enumerate(items):
+        try:
+            update = Update.from_dict(item)
+        except EnvelopeError as exc:
+            raise UsageError(f"--data: {where}: item {index}: {exc}") from None
+        state[update.type] = update if update.seq is not None else update.with_seq(index + 1)
+    return state
+
+
+def _check_types(page: str, state: dict[str, Update]) -> None:
+    """A page given data without the types it draws is a usage error, not a "no data" frame."""
+    from dashcli.errors import UsageError
+    from renderers import page_spec
+
+    spec = page_spec(page)
+    missing = [kind for kind in spec.types if kind not in state]
+    if missing:
+        held = ", ".join(sorted(state)) or "nothing"
+        raise UsageError(f"page {page!r} draws {', '.join(spec.types)} data; --data holds {held}")
+
+
+def _write(path: str, content: bytes) -> None:
+    from dashcli.errors import DashError
+
+    if path == "-":
+        sys.stdout.buffer.write(content)
+        sys.stdout.buffer.flush()
+        return
+    try:
+        Path(path).write_bytes(content)
+    except OSError as exc:
+        raise DashError(f"cannot write {path}: {exc.strerror or exc}") from None
+    typer.echo(f"wrote {path}", err=True)
