@@ -2,11 +2,11 @@
 
 The calendar comes from ``url`` (HTTP through :func:`sources.http.get`; ``webcal://`` is read as
 ``https://``), from a private URL kept in the secret named by ``url_secret``, or from a local
-``path``. Parsing is icalendar's and recurrence expansion is recurring-ical-events' (RRULE, RDATE,
-EXDATE, moved and cancelled instances by RECURRENCE-ID); a series whose rule is broken is skipped
-so one odd event does not blank the page, but a file that is not iCalendar at all is a DataError
-naming the file or URL. A secret URL never appears in output: errors call it "the calendar URL
-from secret NAME".
+``path`` (``~`` expanded, relative to the working directory). Parsing is icalendar's and
+recurrence expansion is recurring-ical-events' (RRULE, RDATE, EXDATE, moved and cancelled
+instances by RECURRENCE-ID); a series whose rule is broken is skipped so one odd event does not
+blank the page, but a file that is not iCalendar at all is a DataError naming the file or URL. A
+secret URL never appears in output: errors call it "the calendar URL from secret NAME".
 
 ``values`` (:class:`sources.values.CalendarValues`), every time in the profile's timezone:
 
@@ -258,5 +258,3 @@ def _short(exc: BaseException | str) -> str:
     text = " ".join(str(exc).split())
     return text if len(text) <= 120 else text[:117] + "..."
 
-
-__all__ = ["Occurrence", "calendar_values", "fetch"]

@@ -1,9 +1,10 @@
 """Birthdays and anniversaries (``events``) from a local YAML list: the next ones, days until.
 
-The list is the YAML file at ``path`` and/or the profile's inline ``items``, each entry
-``{name, date, kind}`` with ``date`` as ``YYYY-MM-DD`` (the year of the first occurrence, so ages
-can be counted) or ``MM-DD``. The file is read with the safe loader only; an entry that is not
-valid gives one line naming ``file:line``, the entry and what is wrong.
+The list is the YAML file at ``path`` (``~`` expanded, relative to the working directory) and/or
+the profile's inline ``items``, each entry ``{name, date, kind}`` with ``date`` as ``YYYY-MM-DD``
+(the year of the first occurrence, so ages can be counted) or ``MM-DD``. The file is read with the
+safe loader only; an entry that is not valid gives one line naming ``file:line``, the entry and
+what is wrong.
 
 ``values`` (:class:`sources.values.EventsValues`): ``upcoming``, the next ``count`` occasions from
 today in the profile's timezone, soonest first, each with the ``date`` of its next occurrence,
