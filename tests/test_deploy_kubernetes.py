@@ -96,7 +96,7 @@ def profile_text(objects: list[dict[str, Any]]) -> str:
 def test_every_object_validates_against_the_kubernetes_schemas(
     overlay: str, rendered: dict[str, list[dict[str, Any]]]
 ) -> None:
-    import kubernetes_validate
+    import kubernetes_validate  # type: ignore[import-untyped]
 
     version = kubernetes_validate.latest_version()
     for obj in rendered[overlay]:
@@ -315,6 +315,7 @@ def test_the_dash_acl_user_can_run_the_store(acl_redis: int) -> None:
                                    values={"n": 2}, source="local"))
             assert (await store.get("clock")).values == {"n": 2}  # type: ignore[union-attr]
             assert set(await store.snapshot()) == {"clock"}
+            assert first.seq is not None
             missed = await store.since(first.seq)
             assert missed is not None
             assert [u.values for u in missed] == [{"n": 2}]
