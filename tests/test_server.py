@@ -8,6 +8,7 @@ import io
 import json
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -16,6 +17,7 @@ from aiohttp import web
 
 from dashcli.envelope import Update, utcnow
 from dashcli.server import create_app
+from dashcli.store import Store, open_store
 from dashcli.store.base import MemoryStore
 from tests.sse_client import SSEClient
 
@@ -41,13 +43,27 @@ async def serving(store: Any, **options: Any) -> AsyncIterator[str]:
         await runner.cleanup()
 
 
+@pytest.fixture(params=["memory", "embedded", "redis"])
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
+    """Each real backend in turn, fresh and opened."""
+    if request.param == "memory":
+        url = "memory://"
+    elif request.param == "embedded":
+        url = f"sqlite:///{tmp_path}/state.db"
+    else:
+        url = request.getfixturevalue("redis_server").url
+    opened = open_store(url)
+    await opened.open()
+    yield opened
+    await opened.close()
+
+
 async def get(url: str, **kwargs: Any) -> httpx.Response:
     async with httpx.AsyncClient(timeout=5) as client:
         return await client.get(url, **kwargs)
 
 
-async def test_current_state_first_then_live_updates() -> None:
-    store = MemoryStore()
+async def test_current_state_first_then_live_updates(store: Store) -> None:
     await store.put(update("weather", temp=50))
     await store.put(update("clock", time="12:00"))
     async with serving(store) as base, SSEClient(f"{base}/events") as client:
@@ -66,8 +82,7 @@ async def test_current_state_first_then_live_updates() -> None:
         assert live.json()["values"] == {"temp": 51}
 
 
-async def test_types_filter_limits_state_and_live_events() -> None:
-    store = MemoryStore()
+async def test_types_filter_limits_state_and_live_events(store: Store) -> None:
     await store.put(update("weather", temp=50))
     await store.put(update("clock", time="12:00"))
     async with serving(store) as base, SSEClient(f"{base}/events?types=clock,mlb") as client:
@@ -80,8 +95,7 @@ async def test_types_filter_limits_state_and_live_events() -> None:
         assert [(event.event, event.id) for event in events] == [("mlb", "4"), ("clock", "5")]
 
 
-async def test_last_event_id_replays_exactly_the_missed_updates_in_order() -> None:
-    store = MemoryStore()
+async def test_last_event_id_replays_exactly_the_missed_updates_in_order(store: Store) -> None:
     await store.put(update("weather", temp=50))
     await store.put(update("clock", time="12:00"))
     async with serving(store) as base:
@@ -123,8 +137,7 @@ async def test_last_event_id_older_than_the_replay_log_gets_full_state() -> None
             assert client.status == 400
 
 
-async def test_clients_joining_during_a_burst_see_every_update_once_in_order() -> None:
-    store = MemoryStore()
+async def test_clients_joining_during_a_burst_see_every_update_once_in_order(store: Store) -> None:
     await store.put(update("clock", n=0))
     async with serving(store) as base:
         clients: list[SSEClient] = []

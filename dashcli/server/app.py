@@ -317,16 +317,20 @@ async def _events(request: web.Request) -> web.StreamResponse:
         return types is None or update.type in types
 
     async def catch_up() -> list[Update]:
+        # Both answers stop at what the broadcaster has sent: anything newer reaches the
+        # client live, so nothing arrives twice.
+        broadcaster = context.broadcaster
         if last_id is not None:
+            position = broadcaster.position
             try:
                 missed = await store_call(context.store.since(last_id))
             except StoreError as exc:
                 log.warning("replay unavailable, sending full state: %s", exc)
                 missed = None
             if missed is not None:
-                return [update for update in missed if selected(update)]
-        state, _ = await context.state()
-        current = [update for update in state.values() if selected(update)]
+                return [update for update in missed
+                        if selected(update) and (update.seq or 0) <= position]
+        current = [update for update in broadcaster.latest.values() if selected(update)]
         return sorted(current, key=lambda update: update.seq or 0)
 
     return await context.broadcaster.stream(request, types, catch_up)

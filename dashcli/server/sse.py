@@ -104,8 +104,10 @@ class SSEStats:
 class Broadcaster:
     """Fans every event out to the connected SSE clients, encoding it once.
 
-    ``latest`` mirrors the newest update of each type the server has seen, so state can still be
-    served while the store is unreachable.
+    ``latest`` mirrors the newest update of each type the broadcaster has sent and ``position``
+    the highest seq. New clients catch up from this mirror (not from the store, which may be
+    ahead of the stream), so catch-up and live events never overlap; it also keeps state
+    available while the store is unreachable.
     """
 
     def __init__(
@@ -115,6 +117,7 @@ class Broadcaster:
         self.retry_ms = retry_ms
         self.stats = SSEStats()
         self.latest: dict[str, Update] = {}
+        self.position = 0
         self.closing = False
         self._clients: dict[Client, None] = {}
         self._frames: OrderedDict[int, Frame] = OrderedDict()
@@ -136,16 +139,28 @@ class Broadcaster:
         return frame
 
     def remember(self, updates: Iterable[Update]) -> None:
-        """Seed the state mirror (at start-up, from the store's snapshot)."""
+        """Seed the mirror (at start-up, from the store's snapshot)."""
         for update in updates:
-            self.latest[update.type] = update
+            self._record(update)
 
     def publish(self, update: Update) -> None:
-        """Send a stored update to every client whose filter accepts its type."""
+        """Send a stored update to every client whose filter accepts its type.
+
+        An update no newer than the mirror's of its type is one the clients already have (the
+        subscription began before the start-up snapshot was read): it is not sent again.
+        """
         current = self.latest.get(update.type)
-        if current is None or current.seq is None or update.seq is None or update.seq > current.seq:
-            self.latest[update.type] = update
+        if current is not None and update.seq is not None and current.seq is not None and (
+            update.seq <= current.seq
+        ):
+            return
+        self._record(update)
         self.send(self.frame_for(update))
+
+    def _record(self, update: Update) -> None:
+        self.latest[update.type] = update
+        if update.seq is not None:
+            self.position = max(self.position, update.seq)
 
     def control(self, action: str) -> int:
         """Broadcast a display control event (pause, resume, next, prev); returns the clients."""
