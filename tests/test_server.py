@@ -350,3 +350,28 @@ async def test_status_and_metrics_report_the_scheduler(upstream: Any) -> None:
     assert 'dash_source_errors_total{source="weather"} 0' in metrics
     assert 'dash_source_fetch_seconds_count{source="weather"} 1' in metrics
     assert "# TYPE dash_source_fetch_seconds summary" in metrics
+
+
+async def test_a_client_that_leaves_is_forgotten_at_once() -> None:
+    async with serving(MemoryStore()) as base:
+        client = SSEClient(f"{base}/events")
+        await client.connect()
+        assert (await get(f"{base}/status")).json()["clients"] == 1
+        await client.close()
+        async with asyncio.timeout(5):
+            while (await get(f"{base}/status")).json()["clients"] != 0:
+                await asyncio.sleep(0.02)
+
+
+async def test_http_1_0_clients_get_an_identity_body() -> None:
+    store = MemoryStore()
+    await store.put(update("weather", temp=50))
+    async with serving(store) as base:
+        host, port = base.removeprefix("http://").split(":")
+        reader, writer = await asyncio.open_connection(host, int(port))
+        writer.write(b"GET /events HTTP/1.0\r\nAccept: text/event-stream\r\n\r\n")
+        head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 5)
+        assert b"chunked" not in head.lower()
+        body = await asyncio.wait_for(reader.readuntil(b"\n\n" + b"id: 1\n"), 5)
+        assert body.startswith(b"retry: ")
+        writer.close()
