@@ -115,7 +115,7 @@ def draw_no_data(frame: Frame, title: str, missing: list[str]) -> None:
     """The "no data yet" frame: the page title, the message, and the types it waits for."""
     small = frame.fonts.small
     y = _title_and_message(frame, title, "no data yet", colors.WHITE)
-    hint = "waiting for " + ", ".join(missing)
+    hint = ("need " if frame.compact else "waiting for ") + ", ".join(missing)
     draw_text(frame.image, small, hint, (frame.width // 2, y), colors.DIM, align="center",
               max_width=frame.width - 2)
 

@@ -6,7 +6,10 @@ like syrupy's image extension but decides a match by the decoded RGB pixels, and
 mismatch by the size and the number of differing pixels.
 
     def test_weather(frame_snapshot):
-        assert render("weather", state, NOW) == frame_snapshot
+        assert frame_snapshot == render("weather", state, NOW)
+
+The snapshot goes on the left: ``Image.__eq__`` answers False for anything that is not an image
+instead of deferring to syrupy.
 """
 
 from __future__ import annotations

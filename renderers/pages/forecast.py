@@ -11,6 +11,7 @@ from datetime import date
 from typing import cast
 
 from renderers import colors
+from renderers.fonts import Font
 from renderers.format import degrees, number, percent
 from renderers.frame import Frame
 from renderers.sprites import weather_icon
@@ -50,6 +51,12 @@ def upcoming(frame: Frame, days: list[DailyWeather]) -> list[DailyWeather]:
 def _label(frame: Frame, day: DailyWeather) -> tuple[str, colors.Color]:
     is_today = date.fromisoformat(str(day["date"])) == frame.now.date()
     return str(day["weekday"]).upper()[:3], TODAY_COLOR if is_today else colors.SECONDARY
+
+
+def _number_font(frame: Frame, text: str) -> Font:
+    """The body font, or the small one when the number would touch its neighbours ("-15")."""
+    body = frame.fonts.body
+    return body if body.width(text) <= COLUMN_WIDTH - 3 else frame.fonts.small
 
 
 def _icon(frame: Frame, day: DailyWeather, centre: int, y: int) -> None:
@@ -101,13 +108,13 @@ def render(frame: Frame) -> None:
                   max_width=COLUMN_WIDTH + 6)
         _icon(frame, day, centre, ICON_Y)
         high, low = highs[index], lows[index]
-        draw_text(frame.image, fonts.body, degrees(high, ""), (centre, HIGH_Y),
-                  colors.temperature_color(high, units), align="center")
+        draw_text(frame.image, _number_font(frame, degrees(high, "")), degrees(high, ""),
+                  (centre, HIGH_Y), colors.temperature_color(high, units), align="center")
         left = centre - BAR_WIDTH // 2
         frame.image.paste(TRACK_COLOR, (centre, BAR_TOP, centre + 1, BAR_BOTTOM + 1))
         frame.image.paste(RANGE_COLOR, (left, scale(high), left + BAR_WIDTH, scale(low) + 1))
-        draw_text(frame.image, fonts.body, degrees(low, ""), (centre, LOW_Y), colors.SECONDARY,
-                  align="center")
+        draw_text(frame.image, _number_font(frame, degrees(low, "")), degrees(low, ""),
+                  (centre, LOW_Y), colors.SECONDARY, align="center")
         chance = day["precipitation_probability"]
         if chance is not None and number(chance) >= 10:
             draw_text(frame.image, fonts.small, percent(chance), (centre, RAIN_Y), colors.RAIN,

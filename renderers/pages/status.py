@@ -72,8 +72,10 @@ def render(frame: Frame) -> None:
     rows = _rows(frame)
     small = frame.fonts.small
     if not rows:
-        draw_text(frame.image, frame.fonts.body, "no sources yet", (frame.width // 2,
-                  frame.height // 2 - 4), colors.SECONDARY, align="center")
+        font = frame.fonts.small if frame.compact else frame.fonts.body
+        draw_text(frame.image, font, "no sources yet", (frame.width // 2,
+                  (frame.height - font.height) // 2), colors.SECONDARY, align="center",
+                  max_width=frame.width - 2)
         return
     if frame.compact:
         cell = frame.width // COMPACT_COLUMNS

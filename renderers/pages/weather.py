@@ -37,13 +37,15 @@ COMPACT_AQI_RIGHT = 63
 COMPACT_DESCRIPTION_Y = 19
 COMPACT_DETAIL_Y = 26
 
+AQI_MINIMUM_BRIGHTNESS = 170
 # Long EPA category names shortened to fit the AQI line.
 AQI_SHORT = {"Unhealthy for Sensitive Groups": "Unhealthy SG", "Very Unhealthy": "Very unhealthy"}
 
 
 def _aqi(air: AirValues) -> tuple[str, str, colors.Color]:
     category = str(air["category"])
-    color = colors.readable(colors.parse_color(air["color"], colors.WHITE))
+    # The EPA's maroon (Hazardous) is too dark on LEDs: lift it further than team colours.
+    color = colors.readable(colors.parse_color(air["color"], colors.WHITE), AQI_MINIMUM_BRIGHTNESS)
     return str(whole(air["aqi"])), AQI_SHORT.get(category, category), color
 
 
@@ -121,12 +123,14 @@ def render(frame: Frame) -> None:
         draw_text(frame.image, fonts.small, "AQI", (ROW_LABEL_X, AQI_Y + label_offset),
                   colors.SECONDARY)
         box = draw_text(frame.image, fonts.body, number, (ROW_VALUE_X, AQI_Y), color)
+        category_x = box[2] + 4
         pollutant = str(air["pollutant_name"])
-        pollutant_box = draw_text(frame.image, fonts.small, pollutant,
-                                  (frame.width - 2, AQI_Y + label_offset), colors.SECONDARY,
-                                  align="right")
-        draw_text(frame.image, fonts.body, category, (box[2] + 4, AQI_Y), color,
-                  max_width=pollutant_box[0] - box[2] - 7)
+        room = frame.width - 2 - category_x
+        # The main pollutant only when it fits beside the whole category name.
+        if fonts.body.width(category) + 5 + fonts.small.width(pollutant) <= room:
+            draw_text(frame.image, fonts.small, pollutant, (frame.width - 2, AQI_Y + label_offset),
+                      colors.SECONDARY, align="right")
+        draw_text(frame.image, fonts.body, category, (category_x, AQI_Y), color, max_width=room)
 
     daily = weather["daily"]
     if daily:
