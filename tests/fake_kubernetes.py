@@ -74,7 +74,7 @@ class JsonServer:
         if self.tls is not None:
             self._server.socket = self.tls.wrap_socket(self._server.socket, server_side=True)
             scheme = "https"
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
         self.url = f"{scheme}://127.0.0.1:{self._server.server_address[1]}"
         return self
 

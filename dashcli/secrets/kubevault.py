@@ -202,11 +202,10 @@ class Vault:
 
     def close(self) -> None:
         """Revoke the token this client logged in for (an operator's token is left alone)."""
-        if not self._logged_in:
-            return
-        self._logged_in = False
         try:
-            self._client.auth.token.revoke_self()
+            if self._logged_in:
+                self._logged_in = False
+                self._client.auth.token.revoke_self()
         except Exception:  # noqa: S110 - best effort on exit: the token expires by itself anyway
             pass
         finally:
