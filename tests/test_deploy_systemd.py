@@ -295,3 +295,37 @@ def test_healthcheck_refuses_other_schemes() -> None:
     result = dash("healthcheck", "--url", "file:///etc/passwd")
     assert result.returncode == 2
     assert "not an http:// or https:// URL" in result.stderr
+
+
+def fake_systemctl(folder: Path, exit_code: int) -> tuple[dict[str, str], Path]:
+    """A ``systemctl`` first on PATH that records its arguments (no systemd runs here)."""
+    calls = folder / "calls"
+    script = folder / "bin" / "systemctl"
+    script.parent.mkdir()
+    script.write_text(f'#!/bin/sh\necho "$*" >> {calls}\nexit {exit_code}\n')
+    script.chmod(0o755)
+    return {"PATH": f"{script.parent}{os.pathsep}{os.environ['PATH']}"}, calls
+
+
+def test_enable_reloads_and_enables_the_written_units(tmp_path: Path) -> None:
+    env, calls = fake_systemctl(tmp_path, 0)
+    result = dash(
+        "service", "install", "--profile", "pi", "--run-as", ACCOUNT,
+        "--dest", str(tmp_path / "units"), "--enable", env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert calls.read_text().splitlines() == [
+        "daemon-reload", f"enable --now {SERVE_UNIT} {MATRIX_UNIT}",
+    ]
+    assert (tmp_path / "units" / SERVE_UNIT).is_file()
+
+
+def test_enable_failure_is_one_line(tmp_path: Path) -> None:
+    env, calls = fake_systemctl(tmp_path, 1)
+    result = dash(
+        "service", "install", "--profile", "pi", "--run-as", ACCOUNT,
+        "--dest", str(tmp_path / "units"), "--enable", env=env,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip() == "systemctl daemon-reload failed (exit 1)"
+    assert calls.read_text().splitlines() == ["daemon-reload"]
