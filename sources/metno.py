@@ -27,6 +27,7 @@ import httpx
 
 from sources.base import FetchContext, Fetched
 from sources.clock import next_midnight
+from sources.errors import DataError
 from sources.http import get
 from sources.validate import Node, parse_json
 
@@ -132,8 +133,12 @@ def _event_time(properties: Node, key: str, tz: tzinfo) -> str | None:
     event = properties.get(key)
     if event is None:
         return None
-    moment = event.get("time")
-    if moment is None:
+    node = event.get("time")
+    if node is None:
         return None
-    return moment.time(tz).astimezone(tz).isoformat(timespec="minutes")
+    try:
+        moment = node.time(tz).astimezone(tz)
+    except OverflowError:  # a year-1 or year-9999 time cannot move to another offset
+        raise DataError(node.path, "time out of range") from None
+    return moment.isoformat(timespec="minutes")
 

@@ -12,9 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sources.errors import DataError, UpstreamError
-from sources.metno import parse_moon, parse_phase, phase_name, utc_offset
+from sources.metno import parse_day, parse_moon, parse_phase, phase_name, utc_offset
 from sources.validate import Node
 from tests.conftest import fetch_values, fixture_path, shared_fixture
+from tests.json_mutations import json_values, mutated
 from tests.replay import Reply
 
 SUN = "/weatherapi/sunrise/3.0/sun"
@@ -151,6 +152,14 @@ async def test_missing_properties_is_named(upstream):
     assert caught.value.field == f"met.no.sun[{TOMORROW}].properties"
 
 
+def test_a_time_at_the_end_of_the_calendar_is_a_data_error():
+    sun = fixture_doc(f"sun-boston-{TODAY}")
+    sun["properties"]["sunrise"]["time"] = "0001-01-01T00:00+05:00"
+    with pytest.raises(DataError, match=r"s\.properties\.sunrise\.time: time out of range"):
+        parse_day(Node(sun, "s"), Node(fixture_doc(f"moon-boston-{TODAY}"), "m"),
+                  date(2026, 2, 6), BOSTON)
+
+
 async def test_bad_time_is_named(upstream):
     doc = fixture_doc(f"sun-boston-{TODAY}")
     doc["properties"]["sunset"]["time"] = "dusk"
@@ -249,15 +258,10 @@ async def test_real_recordings_parse(upstream, recording):
     assert values["phase"]["illumination"] == pytest.approx(0.586, abs=0.001)
 
 
-json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner,
-                                                                 max_size=4),
-    max_leaves=20,
-)
 keys = st.sampled_from(["properties", "moonphase", "value", "sunrise", "sunset", "moonrise",
                         "moonset", "time", "body"])
-leaves = json_values | st.sampled_from(["2026-02-06T06:53-05:00", "2026-02-06T06:53", "x"])
+leaves = json_values | st.sampled_from(["2026-02-06T06:53-05:00", "2026-02-06T06:53", "x",
+                                        "0001-01-01T00:00+05:00", "9999-12-31T23:59-05:00"])
 shaped = st.recursive(
     leaves,
     lambda inner: st.dictionaries(keys, inner, max_size=6) | st.lists(inner, max_size=3),
@@ -265,7 +269,7 @@ shaped = st.recursive(
 )
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=120, suppress_health_check=[HealthCheck.too_slow])
 @given(documents=st.lists(shaped, min_size=4, max_size=4))
 def test_any_json_gives_values_or_a_data_error(documents):
     today, tomorrow = date(2026, 2, 6), date(2026, 2, 7)
@@ -278,3 +282,26 @@ def test_any_json_gives_values_or_a_data_error(documents):
     assert 0 <= values["phase"]["angle"] <= 360
     assert 0 <= values["phase"]["illumination"] <= 1
     assert values["today"]["date"] == "2026-02-06"
+
+
+def intact_or_damaged(name: str) -> st.SearchStrategy[object]:
+    doc = fixture_doc(name)
+    return st.just(doc) | mutated(doc, max_changes=2)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@given(documents=st.tuples(*(intact_or_damaged(f"{body}-boston-{day}")
+                             for day in (TODAY, TOMORROW) for body in ("sun", "moon"))))
+def test_damaged_responses_give_values_or_a_data_error(documents):
+    today, tomorrow = date(2026, 2, 6), date(2026, 2, 7)
+    keys = [("sun", today), ("moon", today), ("sun", tomorrow), ("moon", tomorrow)]
+    nodes = {key: Node(doc, "met.no") for key, doc in zip(keys, documents, strict=True)}
+    try:
+        values = parse_moon(nodes, today, BOSTON)
+    except DataError:
+        return
+    assert 0 <= values["phase"]["angle"] <= 360
+    for day in ("today", "tomorrow"):
+        for event in ("sunrise", "sunset", "moonrise", "moonset"):
+            moment = values[day][event]
+            assert moment is None or datetime.fromisoformat(moment).utcoffset() is not None

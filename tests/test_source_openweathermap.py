@@ -20,6 +20,7 @@ from sources.http import RetryPolicy
 from sources.openweathermap import parse_air, parse_weather
 from sources.validate import Node
 from tests.conftest import NOW, fetch_values, fixture_path, profile_with, shared_fixture
+from tests.json_mutations import json_values, mutated
 from tests.replay import Reply
 
 ONECALL = "/data/3.0/onecall"
@@ -378,12 +379,6 @@ async def test_air_forecast_shape_reads_the_entry_at_the_fetch_time(upstream):
 
 # properties ---------------------------------------------------------------------------------
 
-json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner,
-                                                                 max_size=4),
-    max_leaves=20,
-)
 keys = st.sampled_from(["current", "hourly", "daily", "dt", "temp", "weather", "id", "icon",
                         "description", "sunrise", "sunset", "max", "min", "pop", "list",
                         "components", "pm2_5", "o3", "wind_speed"])
@@ -395,7 +390,7 @@ shaped = st.recursive(
 )
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
 @given(document=shaped, imperial=st.booleans())
 def test_any_json_gives_weather_values_or_a_data_error(document, imperial):
     try:
@@ -407,9 +402,31 @@ def test_any_json_gives_weather_values_or_a_data_error(document, imperial):
     assert len(values["daily"]) <= 7
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
 @given(document=shaped)
 def test_any_json_gives_air_values_or_a_data_error(document):
+    try:
+        values = parse_air(Node(document, "openweathermap"), NOW, BOSTON)
+    except DataError:
+        return
+    assert 0 <= values["aqi"] <= 500
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(document=mutated(weather_doc()), imperial=st.booleans())
+def test_a_damaged_one_call_gives_values_or_a_data_error(document, imperial):
+    try:
+        values = parse_weather(Node(document, "openweathermap"), BOSTON, imperial)
+    except DataError:
+        return
+    assert isinstance(values["current"]["temperature"], float)
+    assert all(isinstance(hour["temperature"], float) for hour in values["hourly"])
+    assert all(isinstance(day["high"], float) for day in values["daily"])
+
+
+@settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow])
+@given(document=mutated(json.loads(fixture_path(AIR_FIXTURE).read_text())))
+def test_a_damaged_air_answer_gives_values_or_a_data_error(document):
     try:
         values = parse_air(Node(document, "openweathermap"), NOW, BOSTON)
     except DataError:
