@@ -204,3 +204,41 @@ async def test_redis_killed_and_restarted_under_dash_serve(
         await client.close()
         await http.aclose()
         await writer.close()
+
+
+def write_profile(tmp_path: Path, secrets_text: str) -> Path:
+    secrets = tmp_path / "secrets.yaml"
+    secrets.write_text(secrets_text)
+    profile = tmp_path / "token.yaml"
+    profile.write_text(
+        "location: {name: Boston, latitude: 42.36, longitude: -71.06, "
+        "timezone: America/New_York}\n"
+        f"secrets: {{source: file, path: {secrets}}}\n"
+        "server: {token_secret: api_token}\n"
+    )
+    return profile
+
+
+async def test_token_from_a_secret(serve: list[ServeProcess], tmp_path: Path) -> None:
+    token = "tok-from-the-secrets-file-42"
+    profile = write_profile(tmp_path, f"api_token: {token}\n")
+    server = ServeProcess(["--profile", str(profile), "--store", "memory://", "--no-fetch"],
+                          tmp_path)
+    serve.append(server)
+    async with httpx.AsyncClient(base_url=server.url, timeout=5) as http:
+        assert (await http.get("/healthz")).status_code == 200
+        assert (await http.get("/state")).status_code == 401
+        right = await http.get("/state", headers={"Authorization": f"Bearer {token}"})
+        assert right.status_code == 200
+    async with SSEClient(f"{server.url}/events?token={token}") as client:
+        assert client.status == 200
+
+
+def test_missing_token_secret_is_one_line_without_values(tmp_path: Path) -> None:
+    profile = write_profile(tmp_path, "other_key: hunter2-secret-value\n")
+    result = run_dash(["serve", "--profile", str(profile), "--store", "memory://",
+                       "--no-fetch"], tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"server.token_secret: secret 'api_token' not found in file {tmp_path}/secrets.yaml"]
+    assert "hunter2" not in result.stderr + result.stdout
