@@ -1,0 +1,151 @@
+"""The scheduler against real HTTP servers on loopback: isolation of slow sources, backoff on a
+virtual clock, and the last good data kept through failures."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+
+import pytest
+
+from dashcli.scheduler import Scheduler
+from dashcli.store.base import MemoryStore
+from sources.http import RetryPolicy
+from tests.conftest import NOW, fixture_path, profile_with
+from tests.replay import ReplayServer, Reply
+
+FORECAST = "/v1/forecast"
+AIR = "/v1/air-quality"
+NO_RETRY = RetryPolicy(attempts=1, backoff=0.01)
+
+
+class VirtualClock:
+    """Time advances only when the scheduler sleeps; every requested sleep is recorded."""
+
+    def __init__(self, start: datetime = NOW) -> None:
+        self.moment = start
+        self.sleeps: list[float] = []
+
+    def now(self) -> datetime:
+        return self.moment
+
+    def monotonic(self) -> float:
+        return self.moment.timestamp()
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.moment += timedelta(seconds=seconds)
+        await asyncio.sleep(0.001)
+
+
+@contextlib.asynccontextmanager
+async def running(scheduler: Scheduler) -> AsyncIterator[asyncio.Task[None]]:
+    task = asyncio.create_task(scheduler.run())
+    try:
+        yield task
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+async def until(condition: object, timeout: float = 10.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():  # type: ignore[operator]
+        assert loop.time() < deadline, "condition not reached in time"
+        await asyncio.sleep(0.01)
+
+
+async def test_a_slow_source_does_not_delay_a_fast_one(upstream: ReplayServer) -> None:
+    upstream.route(FORECAST, Reply(fixture_path("open-meteo/forecast-boston-imperial.json"),
+                                   delay=2.0))
+    upstream.route(AIR, Reply(fixture_path("open-meteo/air-quality-boston.json")))
+    profile = profile_with(weather={"base_url": upstream.url, "timeout": 5},
+                           air={"base_url": upstream.url, "every": 0.2})
+    store = MemoryStore()
+    scheduler = Scheduler(profile, store, retry=NO_RETRY, min_period=0.1, start_spread=0.0)
+    async with running(scheduler):
+        await until(lambda: scheduler.status()["air"].fetches >= 4, timeout=1.8)
+        weather = scheduler.status()["weather"]
+        assert weather.last_success is None
+        assert weather.fetches == 1
+        assert await store.get("weather") is None
+        air = await store.get("air")
+        assert air is not None
+        assert air.seq is not None
+        assert air.seq >= 3
+    assert len(upstream.hits(FORECAST)) == 1
+
+
+async def test_backoff_doubles_to_the_cap(upstream: ReplayServer) -> None:
+    upstream.route(FORECAST, Reply("upstream down", status=500, content_type="text/plain"))
+    profile = profile_with(weather={"base_url": upstream.url, "every": 600})
+    clock = VirtualClock()
+    scheduler = Scheduler(profile, MemoryStore(), clock=clock, retry=NO_RETRY, jitter=0.0,
+                          backoff_base=10, backoff_cap=80)
+    async with running(scheduler):
+        await until(lambda: len(clock.sleeps) >= 7)
+        status = scheduler.status()["weather"]
+    assert clock.sleeps[:7] == [0.0, 10, 20, 40, 80, 80, 80]
+    assert status.consecutive_failures >= 6
+    assert status.fetches - 1 <= status.errors <= status.fetches
+    assert status.last_error is not None
+    assert status.last_error.startswith("weather: ")
+    assert "500" in status.last_error
+    assert status.next_run is not None
+
+
+async def test_failures_keep_the_last_good_data(upstream: ReplayServer) -> None:
+    good = Reply(fixture_path("open-meteo/forecast-boston-imperial.json"))
+    upstream.route(FORECAST, good, Reply("{}", status=200), Reply("oops", status=503))
+    profile = profile_with(weather={"base_url": upstream.url, "every": 600})
+    clock = VirtualClock()
+    store = MemoryStore()
+    scheduler = Scheduler(profile, store, clock=clock, retry=NO_RETRY, jitter=0.0)
+    async with running(scheduler):
+        # Weather is valid for 30 minutes: fail well past that (virtual time).
+        await until(lambda: clock.now() > NOW + timedelta(hours=2))
+        status = scheduler.status()["weather"]
+    kept = await store.get("weather")
+    assert kept is not None
+    assert kept.seq == 1
+    assert kept.is_stale(clock.now())
+    assert status.last_success == NOW
+    assert status.consecutive_failures >= 5
+    assert status.fetches - 1 <= status.errors + 1 <= status.fetches
+    assert status.failing_since is not None
+    assert status.failing_since > NOW
+    # After a success the next fetch waits the period (or less when valid says so), not backoff.
+    assert 10 <= clock.sleeps[1] <= 600
+    assert clock.sleeps[2:4] == [10, 20]
+
+
+async def test_a_fetch_past_its_timeout_is_a_failure(upstream: ReplayServer) -> None:
+    upstream.route(AIR, Reply(fixture_path("open-meteo/air-quality-boston.json"), delay=2.0))
+    profile = profile_with(air={"base_url": upstream.url, "timeout": 0.2})
+    scheduler = Scheduler(profile, MemoryStore(), retry=NO_RETRY, min_period=0.1,
+                          backoff_base=30)
+    async with running(scheduler):
+        await until(lambda: scheduler.status()["air"].errors >= 1, timeout=5)
+    status = scheduler.status()["air"]
+    assert status.last_error is not None
+    assert status.last_error.startswith("air: ")
+    assert status.last_success is None
+
+
+def test_unknown_source_names_are_refused() -> None:
+    from dashcli.errors import UsageError
+
+    with pytest.raises(UsageError, match="unknown source 'wether'"):
+        Scheduler(profile_with(), MemoryStore(), names=["wether"])
+
+
+def test_enabled_sources_are_scheduled_by_default() -> None:
+    profile = profile_with(weather={}, air={"enabled": False}, moon={"every": 120})
+    scheduler = Scheduler(profile, MemoryStore())
+    assert scheduler.names == ["weather", "moon"]
+    assert scheduler.period("weather") == 600
+    assert scheduler.period("moon") == 120
