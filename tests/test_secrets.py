@@ -265,12 +265,19 @@ def test_check_with_set_and_no_needs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = _check_profile(tmp_path, {"owm_api_key": OWM_KEY})
+    overrides = ["--set", "sources.weather.provider=open-meteo", "--set",
+                 "server.token_secret=null", "--set", "sources.github.enabled=false"]
     code, out, _ = run_dash(
-        monkeypatch, capsys, "secrets", "check", "--profile", str(path),
-        "--set", "sources.weather.provider=open-meteo", "--set", "server.token_secret=null",
-        "--set", "sources.github.enabled=false",
+        monkeypatch, capsys, "secrets", "check", "--profile", str(path), *overrides
     )
     assert (code, out) == (0, "this profile needs no secrets\n")
+    code, out, _ = run_dash(monkeypatch, capsys, "secrets", "check", "--profile", str(path),
+                            *overrides, "--store", "redis://dash:0123456789abcdef@redis:6379/0")
+    assert code == 0
+    row = next(line for line in out.splitlines() if "store password" in line)
+    assert "store (redis)" in row
+    assert mask("0123456789abcdef") in row
+    assert "0123456789abcdef" not in out
 
 
 # --- the "done when": a new user with OpenWeatherMap and a secrets file ---------------

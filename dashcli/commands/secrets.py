@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from dashcli.commands.options import ProfileOption, SetOption
+from dashcli.commands.options import ProfileOption, SetOption, StoreOption
 
 if TYPE_CHECKING:
     from dashcli.secrets.check import Row
@@ -34,10 +34,13 @@ def register(app: typer.Typer) -> None:
 
 
 @secrets_app.command("check")
-def check(profile: ProfileOption = None, overrides: SetOption = None) -> None:
+def check(
+    profile: ProfileOption = None, overrides: SetOption = None, store: StoreOption = None
+) -> None:
     """Show every secret the profile needs and whether its provider has it (values masked).
 
-    Exits 1 when a required secret is missing or the secrets provider fails.
+    Exits 1 when a required secret is missing or the secrets provider fails. --store checks the
+    store URL a service is started with instead of the profile's.
 
     Examples:
 
@@ -52,6 +55,8 @@ def check(profile: ProfileOption = None, overrides: SetOption = None) -> None:
     from profiles import load_profile
 
     loaded = load_profile(profile, overrides)
+    if store is not None:
+        loaded = loaded.model_copy(update={"store": store})
     required = needs(loaded)
     lookup = provider_lookup(loaded)
     failure: SecretsError | None = None
