@@ -25,7 +25,7 @@ The key travels in the ``appid`` query parameter; errors print URLs without thei
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from sources import aqi
@@ -165,8 +165,9 @@ def parse_weather(root: Node, tz: tzinfo, imperial: bool) -> dict[str, Any]:
     hourly = root.get("hourly")
     for entry in hourly.items() if hourly is not None else []:
         moment = read_time(entry["dt"], tz)
-        # from the hour that contains "now" (OWM's hours start on the UTC hour)
-        if moment + timedelta(hours=1) <= now or len(hours) == 24:
+        # from the hour that contains "now"; in UTC, because arithmetic and comparison of two
+        # times in one zone are wall-clock and would slip by an hour across a DST change
+        if moment.astimezone(UTC) + timedelta(hours=1) <= now.astimezone(UTC) or len(hours) == 24:
             continue
         hour_weather = entry["weather"][0]
         rise, set_ = suns.get(moment.date().isoformat(), (None, None))

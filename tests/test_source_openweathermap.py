@@ -248,6 +248,17 @@ def test_times_are_written_in_the_profile_timezone():
     assert values["hourly"][0]["time"] == "2026-02-07T02:30+05:30"
 
 
+def test_hourly_starts_at_the_hour_containing_now_across_the_dst_change():
+    doc = weather_doc()
+    start = int(datetime(2026, 11, 1, 4, 0, tzinfo=UTC).timestamp())  # 00:00 EDT
+    for index, entry in enumerate(doc["hourly"]):
+        entry["dt"] = start + 3600 * index
+    doc["current"]["dt"] = start + 2 * 3600 + 1800  # 06:30 UTC: 01:30 EST, the second 01:30
+    hours = parse_weather(Node(doc, "owm"), BOSTON, True)["hourly"]
+    assert [hour["time"] for hour in hours[:2]] == ["2026-11-01T01:00-05:00",
+                                                    "2026-11-01T02:00-05:00"]
+
+
 async def test_real_one_call_recording(upstream):
     path = shared_fixture("owm-onecall/"
                           "home-assistant-greenwich-2024-10-25-onecall3-current-minutely-hourly-daily.json")
