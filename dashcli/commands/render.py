@@ -222,7 +222,7 @@ def _read_data(source: str) -> dict[str, Update]:
         parsed: Any = json.loads(text)
     except ValueError as exc:
         raise UsageError(f"--data: {where} is not JSON ({exc})") from None
-    if isinstance(parsed, dict) and "type" in parsed and "values" in parsed:
+    if isinstance(parsed, dict) and "type" in parsed:
         items: list[Any] = [parsed]
     elif isinstance(parsed, list):
         items = parsed
