@@ -26,7 +26,7 @@ edits show up.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from itertools import islice
@@ -45,7 +45,7 @@ from sources.http import get, public_url
 PROVIDER = "ics"
 SERVER = "ICS server"  # how HTTP errors name the upstream: "ICS server answered 404 ..."
 MAX_VALID_FOR = timedelta(minutes=15)
-# How many occurrences after the fetch time are examined to find the current and next event.
+# At most this many occurrences from the fetch time on are read to find the current and next.
 LOOKAHEAD = 500
 
 
@@ -147,20 +147,12 @@ def calendar_values(
     try:
         query = recurring_ical_events.of(calendar, skip_bad_series=True)
         in_window = list(query.between(day_start, window_end))
-        ahead = list(islice(query.after(local_now), LOOKAHEAD))
+        ongoing, upcoming = _around(query.after(local_now), now, tz, where)
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise DataError(where, f"cannot expand the calendar's events ({_short(exc)})") from None
 
     week = sorted(_occurrences(in_window, tz, where), key=_order)
     today_events = [event for event in week if event.overlaps(day_start, tomorrow)]
-    ongoing: list[Occurrence] = []
-    upcoming: Occurrence | None = None
-    for event in sorted(_occurrences(ahead, tz, where), key=_order):
-        if event.start <= now < event.end:
-            ongoing.append(event)
-        elif event.start > now:
-            upcoming = event
-            break
     current = _current(ongoing)
 
     changes = [now + MAX_VALID_FOR, tomorrow]
@@ -197,6 +189,23 @@ def _parse(body: bytes, where: str) -> Any:
     return calendar
 
 
+def _around(
+    components: Iterable[Any], now: datetime, tz: tzinfo, where: str
+) -> tuple[list[Occurrence], Occurrence | None]:
+    """The events in progress at ``now`` and the first one starting after it.
+
+    ``components`` come in order of start (``query.after``) and are read lazily: expanding a
+    large calendar far ahead is slow, and only the first upcoming event is needed.
+    """
+    ongoing: list[Occurrence] = []
+    for event in _occurrences(islice(components, LOOKAHEAD), tz, where):
+        if event.start > now:
+            return ongoing, event
+        if now < event.end:
+            ongoing.append(event)
+    return ongoing, None
+
+
 def _current(ongoing: list[Occurrence]) -> Occurrence | None:
     """The event in progress: the latest-started timed one, else the latest-started all-day one."""
     timed = [event for event in ongoing if not event.all_day]
@@ -204,13 +213,11 @@ def _current(ongoing: list[Occurrence]) -> Occurrence | None:
     return max(pool, key=lambda event: event.start) if pool else None
 
 
-def _occurrences(components: Iterable[Any], tz: tzinfo, where: str) -> list[Occurrence]:
-    found: list[Occurrence] = []
+def _occurrences(components: Iterable[Any], tz: tzinfo, where: str) -> Iterator[Occurrence]:
+    """The components as occurrences, lazily, leaving out STATUS:CANCELLED ones."""
     for component in components:
-        if str(component.get("STATUS", "")).upper() == "CANCELLED":
-            continue
-        found.append(_occurrence(component, tz, where))
-    return found
+        if str(component.get("STATUS", "")).upper() != "CANCELLED":
+            yield _occurrence(component, tz, where)
 
 
 def _occurrence(component: Any, tz: tzinfo, where: str) -> Occurrence:

@@ -88,11 +88,17 @@ async def fetch(ctx: FetchContext) -> Fetched:
     if settings.workflow:
         runs_url = f"{repo_url}/actions/workflows/{quote(settings.workflow, safe='')}/runs"
 
-    commits, runs = await asyncio.gather(
+    answers = await asyncio.gather(
         _request(ctx, f"{repo_url}/commits", commit_params, headers, token is not None,
                  empty_on_409=True),
         _request(ctx, runs_url, run_params, headers, token is not None),
+        return_exceptions=True,
     )
+    # Both requests run to completion; the commits error wins, so the message is deterministic.
+    for answer in answers:
+        if isinstance(answer, BaseException):
+            raise answer
+    commits, runs = (answer for answer in answers if isinstance(answer, bytes))
     values = github_values(
         parse_json(commits, "github.commits"),
         parse_json(runs, "github.runs"),
