@@ -105,9 +105,10 @@ _KINDS = {"secrets": "Secret", "configmaps": "ConfigMap"}
 
 @dataclass
 class FakeKubernetes(JsonServer):
-    """Objects by (plural, namespace, name); ``token`` is the bearer token it accepts."""
+    """Objects by (plural, namespace, name); ``token`` is the bearer token it accepts (None: the
+    clients are authenticated by their TLS certificate instead)."""
 
-    token: str = "sa-token-for-tests"
+    token: str | None = "sa-token-for-tests"
     account: str = "system:serviceaccount:dash:dash"
     objects: dict[tuple[str, str, str], dict[str, Any]] = field(default_factory=dict)
     forbidden: set[tuple[str, str, str]] = field(default_factory=set)
@@ -148,16 +149,22 @@ class FakeKubernetes(JsonServer):
     def secret_value(self, namespace: str, name: str, key: str) -> bytes:
         return base64.b64decode(self.objects[("secrets", namespace, name)]["data"][key])
 
-    def kubeconfig(self, folder: Path, ca_pem: str | None = None) -> Path:
-        """A kubeconfig file pointing at this server with its bearer token."""
+    def kubeconfig(
+        self, folder: Path, ca_pem: str | None = None, client: tuple[str, str] | None = None
+    ) -> Path:
+        """A kubeconfig file for this server: its bearer token, or a client (cert, key) PEM pair."""
         cluster: dict[str, Any] = {"server": self.url}
         if ca_pem is not None:
             cluster["certificate-authority-data"] = base64.b64encode(ca_pem.encode()).decode()
+        user: dict[str, str] = {"token": self.token} if self.token else {}
+        if client is not None:
+            user = {"client-certificate-data": base64.b64encode(client[0].encode()).decode(),
+                    "client-key-data": base64.b64encode(client[1].encode()).decode()}
         config = {
             "apiVersion": "v1",
             "kind": "Config",
             "clusters": [{"name": "local", "cluster": cluster}],
-            "users": [{"name": "dash", "user": {"token": self.token}}],
+            "users": [{"name": "dash", "user": user}],
             "contexts": [{"name": "local", "context": {"cluster": "local", "user": "dash"}}],
             "current-context": "local",
         }
@@ -166,7 +173,7 @@ class FakeKubernetes(JsonServer):
         return path
 
     def handle(self, request: Request) -> tuple[int, Any]:
-        if request.headers.get("Authorization") != f"Bearer {self.token}":
+        if self.token and request.headers.get("Authorization") != f"Bearer {self.token}":
             return 401, status(401, "Unauthorized", "Unauthorized")
         parts = request.path.strip("/").split("/")
         # api / v1 / namespaces / {ns} / {plural} [/ {name}]

@@ -172,7 +172,7 @@ def test_in_cluster_service_account_over_tls(
         server.add_secret("dash", "dash-secrets", {"owm_api_key": "in-cluster-owm-key"})
         account = tmp_path / "serviceaccount"
         account.mkdir()
-        (account / "token").write_text(server.token)
+        (account / "token").write_text(str(server.token))
         shutil.copy(tls[1], account / "ca.crt")
         monkeypatch.setattr(kube_module, "SERVICE_ACCOUNT_DIR", account)
         monkeypatch.setenv("KUBERNETES_SERVICE_HOST", "127.0.0.1")
@@ -189,6 +189,27 @@ def test_in_cluster_service_account_over_tls(
         right_ca = FakeKubernetes(url=server.url, token=server.token).kubeconfig(
             other, ca_pem=tls[1].read_text())
         assert open_secrets(k8s_profile(right_ca)).get("owm_api_key") == "in-cluster-owm-key"
+    finally:
+        server.stop()
+
+
+def test_kubeconfig_client_certificate(tmp_path: Path, tls: tuple[ssl.SSLContext, Path]) -> None:
+    """Mutual TLS: the server asks for a client certificate and trusts only this one."""
+    _other_ca(tmp_path)  # o.crt / o.key: the client's self-signed certificate
+    client = ((tmp_path / "o.crt").read_text(), (tmp_path / "o.key").read_text())
+    context = tls[0]
+    context.verify_mode = ssl.CERT_REQUIRED
+    context.load_verify_locations(tmp_path / "o.crt")
+    server = FakeKubernetes(tls=context, token=None)
+    server.start()
+    try:
+        server.add_secret("dash", "dash-secrets", {"owm_api_key": "mtls-owm-key"})
+        config = server.kubeconfig(tmp_path, ca_pem=tls[1].read_text(), client=client)
+        assert open_secrets(k8s_profile(config)).get("owm_api_key") == "mtls-owm-key"
+        assert "Authorization" not in server.requests[0].headers
+        without = server.kubeconfig(tmp_path / "..", ca_pem=tls[1].read_text())
+        with pytest.raises(SecretsError, match="cannot reach the Kubernetes API"):
+            open_secrets(k8s_profile(without))
     finally:
         server.stop()
 
@@ -501,7 +522,7 @@ def test_no_secret_value_in_any_output(
         "server_token": "LEAK-srv-a1b2c3d4e5f6",
         "github_token": "LEAK-ghp-0f1e2d3c4b5a",
     }
-    secret_texts = [*values.values(), JWT, kube.token]
+    secret_texts = [*values.values(), JWT, str(kube.token)]
     seen: list[str] = []
 
     def attempt(action: Any) -> None:
