@@ -43,6 +43,18 @@ def compass(direction: object) -> str:
     return COMPASS[int((number(direction) % 360 + 22.5) // 45) % 8]
 
 
+def age(span: timedelta) -> str:
+    """How long ago, as ``"now"``, ``"5m"``, ``"3h"``, ``"2d"`` (a negative span reads "now")."""
+    seconds = max(span.total_seconds(), 0)
+    if seconds < 60:
+        return "now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)}m"
+    if seconds < 86400:
+        return f"{int(seconds // 3600)}h"
+    return f"{int(seconds // 86400)}d"
+
+
 def duration(span: timedelta) -> str:
     """A duration as ``"11h 53m"`` (for day length)."""
     minutes = int(span.total_seconds() // 60)

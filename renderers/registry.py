@@ -72,6 +72,14 @@ PAGES: dict[str, PageSpec] = {
         PageSpec("forecast", "renderers.pages.forecast", "Forecast", ("weather",)),
         PageSpec("moon", "renderers.pages.moon", "Sun & moon", ("moon",)),
         PageSpec("status", "renderers.pages.status", "Status", (), ("status",), all_types=True),
+        PageSpec("mlb", "renderers.pages.mlb", "MLB", ("mlb",)),
+        PageSpec("nfl", "renderers.pages.nfl", "NFL", ("nfl",)),
+        PageSpec("nba", "renderers.pages.scoreboard", "NBA", ("nba",)),
+        PageSpec("nhl", "renderers.pages.scoreboard", "NHL", ("nhl",)),
+        PageSpec("soccer", "renderers.pages.scoreboard", "Soccer", ("soccer",)),
+        PageSpec("calendar", "renderers.pages.calendar", "Calendar", ("calendar",)),
+        PageSpec("events", "renderers.pages.events", "Events", ("events",)),
+        PageSpec("github", "renderers.pages.github", "GitHub", ("github",)),
     )
 }
 

@@ -1,0 +1,168 @@
+"""The calendar page: the event under way (highlighted), the next one, then the week's rest.
+
+Reads ``calendar`` (:class:`sources.values.CalendarValues`). The current event gets a green bar,
+``NOW`` and when it ends; the next event its start (``18:30``, ``MON 09:15``); below, the
+remaining events of today and the week that have not ended, as day, time and title. All-day
+events say ``ALL DAY`` in cyan instead of a time. A week with nothing left draws "No events";
+it has no content then (displays skip it).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import cast
+
+from renderers import colors
+from renderers.frame import MARKER_BOX_WIDTH, Frame
+from renderers.text import draw_text
+from sources.values import CalendarEvent, CalendarValues
+
+# 128×64
+HEADER_XY = (1, 1)
+BLOCK_TOP = 8
+BLOCK_X = 4
+BAR_WIDTH = 2
+LABEL_TO_TITLE = 7
+BLOCK_PITCH = 18
+LIST_GAP = 2
+LIST_PITCH = 7
+DAY_X = 1
+TIME_X = 24
+TITLE_X = 54
+# 64×32
+COMPACT_BLOCK_PITCH = 16
+COMPACT_LABEL_TO_TITLE = 6
+NOW_COLOR = colors.GREEN
+NEXT_COLOR = colors.AMBER
+ALL_DAY_COLOR = colors.CYAN
+ALL_DAY = "ALL DAY"
+
+
+def _key(event: CalendarEvent) -> tuple[str, str]:
+    return str(event["title"]), str(event["start"])
+
+
+def _day(frame: Frame, start: datetime, end: datetime) -> str:
+    """``TODAY`` for an event on today (or spanning it), else the weekday."""
+    today = frame.now.date()
+    if start.date() == today or start <= frame.now < end:
+        return "TODAY"
+    return start.strftime("%a").upper()
+
+
+def _when(frame: Frame, event: CalendarEvent) -> tuple[str, str]:
+    """The event's day label and time (``ALL DAY`` for all-day events)."""
+    start, end = frame.local(str(event["start"])), frame.local(str(event["end"]))
+    time = ALL_DAY if event["all_day"] else start.strftime("%H:%M")
+    return _day(frame, start, end), time
+
+
+def _remaining(frame: Frame, values: CalendarValues) -> list[CalendarEvent]:
+    """Today's and the week's events not yet ended, without the current and next, by start."""
+    shown = {_key(event) for event in (values["current"], values["next"]) if event is not None}
+    seen: set[tuple[str, str]] = set()
+    events: list[tuple[datetime, bool, CalendarEvent]] = []
+    for event in [*values["today"], *values["week"]]:
+        key = _key(event)
+        if key in shown or key in seen:
+            continue
+        seen.add(key)
+        if frame.local(str(event["end"])) <= frame.now:
+            continue
+        events.append((frame.local(str(event["start"])), not event["all_day"], event))
+    events.sort(key=lambda item: (item[0].date(), item[1], item[0]))
+    return [event for _, _, event in events]
+
+
+def _block(frame: Frame, event: CalendarEvent, label: str, color: colors.Color, y: int,
+           title_gap: int, compact: bool) -> None:
+    """One highlighted event: a label line (``NOW until 14:30``) above its title."""
+    small, body = frame.fonts.small, frame.fonts.body
+    x = 1 if compact else BLOCK_X
+    if label == "NOW" and not compact:
+        frame.image.paste(color, (0, y, BAR_WIDTH, y + title_gap + body.height))
+    day, time = _when(frame, event)
+    if label == "NOW":
+        until = "TO" if compact else "UNTIL"
+        detail = ALL_DAY if event["all_day"] else f"{until} {frame.hhmm(str(event['end']))}"
+    else:
+        detail = time if day == "TODAY" else f"{day} {time}"
+    box = draw_text(frame.image, small, label, (x, y), color)
+    right = frame.width - (MARKER_BOX_WIDTH + 1 if y < 4 else 1)
+    draw_text(frame.image, small, detail, (box[2] + 4, y),
+              ALL_DAY_COLOR if detail == ALL_DAY else colors.WHITE, max_width=right - box[2] - 4)
+    title, width = str(event["title"]), frame.width - x - 1
+    # On 64×32 a title too long for the body font is better whole in the small one than cut.
+    if compact and body.width(title) > width:
+        draw_text(frame.image, small, title, (x, y + title_gap + 1), colors.WHITE,
+                  max_width=width)
+        return
+    draw_text(frame.image, body, title, (x, y + title_gap), colors.WHITE, max_width=width)
+
+
+def _blocks(values: CalendarValues) -> list[tuple[CalendarEvent, str, colors.Color]]:
+    blocks = []
+    if values["current"] is not None:
+        blocks.append((values["current"], "NOW", NOW_COLOR))
+    if values["next"] is not None:
+        blocks.append((values["next"], "NEXT", NEXT_COLOR))
+    return blocks
+
+
+def has_content(frame: Frame) -> bool:
+    """False when the week has nothing left to show."""
+    values = cast(CalendarValues, frame.values("calendar"))
+    return bool(_blocks(values) or _remaining(frame, values))
+
+
+def _draw_empty(frame: Frame, y: int) -> None:
+    centre = frame.width // 2
+    draw_text(frame.image, frame.fonts.body, "No events", (centre, y), colors.WHITE,
+              align="center")
+    draw_text(frame.image, frame.fonts.small, "THIS WEEK", (centre, y + 11), colors.DIM,
+              align="center")
+
+
+def render(frame: Frame) -> None:
+    """Draw the current and next events, then the rest of the week as a list."""
+    values = cast(CalendarValues, frame.values("calendar"))
+    blocks = _blocks(values)
+    remaining = _remaining(frame, values)
+    small = frame.fonts.small
+    if frame.compact:
+        if not blocks and not remaining:
+            _draw_empty(frame, 8)
+            return
+        if not blocks:
+            first = remaining[0]
+            blocks = [(first, "NEXT", NEXT_COLOR)]
+            remaining = remaining[1:]
+        for index, (event, label, color) in enumerate(blocks[:2]):
+            _block(frame, event, label, color, 1 + index * COMPACT_BLOCK_PITCH,
+                   COMPACT_LABEL_TO_TITLE, True)
+        if len(blocks) == 1 and remaining:
+            day, time = _when(frame, remaining[0])
+            draw_text(frame.image, small, f"{day} {time}", (1, 18), colors.SECONDARY)
+            draw_text(frame.image, small, str(remaining[0]["title"]), (1, 25), colors.WHITE,
+                      max_width=frame.width - 2)
+        return
+    draw_text(frame.image, small, frame.now.strftime("%a %d %b").upper(), HEADER_XY,
+              colors.SECONDARY)
+    if not blocks and not remaining:
+        _draw_empty(frame, 24)
+        return
+    y = BLOCK_TOP
+    for event, label, color in blocks:
+        _block(frame, event, label, color, y, LABEL_TO_TITLE, False)
+        y += BLOCK_PITCH
+    y += LIST_GAP - (BLOCK_PITCH - LABEL_TO_TITLE - frame.fonts.body.height) if blocks else 0
+    for event in remaining:
+        if y + small.height > frame.height:
+            break
+        day, time = _when(frame, event)
+        draw_text(frame.image, small, day, (DAY_X, y), colors.SECONDARY)
+        draw_text(frame.image, small, time, (TIME_X, y),
+                  ALL_DAY_COLOR if time == ALL_DAY else colors.WHITE)
+        draw_text(frame.image, small, str(event["title"]), (TITLE_X, y), colors.WHITE,
+                  max_width=frame.width - TITLE_X - 1)
+        y += LIST_PITCH

@@ -1,0 +1,137 @@
+"""The GitHub page: a repository's latest commit and the state of its latest workflow run.
+
+Reads ``github`` (:class:`sources.values.GithubValues`): the repository, the commit's short sha,
+author and age (from ``now``) and its message wrapped to the lines there are, then the run as
+a coloured state (success green, failure red, running or queued amber, other endings grey)
+with its name, branch and age. A repository without commits or runs says so.
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+from renderers import colors
+from renderers.format import age
+from renderers.frame import MARKER_BOX_WIDTH, Frame
+from renderers.text import draw_text, wrap
+from sources.values import Commit, GithubValues, WorkflowRun
+
+RUNNING = colors.AMBER
+# (status or conclusion) → (word, colour)
+RUN_STATES: dict[str, tuple[str, colors.Color]] = {
+    "queued": ("queued", RUNNING),
+    "waiting": ("waiting", RUNNING),
+    "pending": ("pending", RUNNING),
+    "requested": ("queued", RUNNING),
+    "in_progress": ("running", RUNNING),
+    "success": ("success", colors.GREEN),
+    "failure": ("failed", colors.RED),
+    "startup_failure": ("failed", colors.RED),
+    "timed_out": ("timed out", colors.RED),
+    "action_required": ("action needed", colors.AMBER),
+    "cancelled": ("cancelled", colors.GREY),
+    "skipped": ("skipped", colors.GREY),
+    "neutral": ("neutral", colors.GREY),
+    "stale": ("stale", colors.GREY),
+}
+UNKNOWN_STATE = colors.GREY
+SHA_COLOR = colors.AMBER
+# 128×64
+REPO_XY = (2, 1)
+COMMIT_Y = 11
+MESSAGE_Y = 18
+MESSAGE_LINES = 2
+MESSAGE_PITCH = 9
+DIVIDER_Y = 38
+RUN_Y = 42
+LAMP = 6
+RUN_DETAIL_Y = 53
+# 64×32
+COMPACT_COMMIT_Y = 7
+COMPACT_MESSAGE_Y = 13
+COMPACT_MESSAGE_LINES = 2
+COMPACT_RUN_Y = 26
+COMPACT_LAMP = 4
+
+
+def run_state(run: WorkflowRun) -> tuple[str, colors.Color]:
+    """The run's state as a word and a colour: the conclusion once completed, else the status."""
+    status = str(run["status"])
+    key = str(run["conclusion"] or "completed") if status == "completed" else status
+    return RUN_STATES.get(key, (key.replace("_", " "), UNKNOWN_STATE))
+
+
+def _ago(frame: Frame, text: str, short: bool = False) -> str:
+    """``23m ago`` (``23m`` when short), ``now``."""
+    span = age(frame.now - frame.local(text))
+    return span if span == "now" or short else f"{span} ago"
+
+
+def _draw_commit(frame: Frame, commit: Commit | None, y: int, message_y: int, lines: int,
+                 compact: bool) -> None:
+    small = frame.fonts.small
+    message_font = small if compact else frame.fonts.body
+    pitch = small.height + 1 if compact else MESSAGE_PITCH
+    if commit is None:
+        draw_text(frame.image, small, "NO COMMITS", (2, y), colors.DIM)
+        return
+    sha_box = draw_text(frame.image, small, str(commit["sha"])[:7].upper(), (1 if compact else 2,
+                        y), SHA_COLOR)
+    age_box = draw_text(frame.image, small, _ago(frame, str(commit["date"]), compact).upper(),
+                        (frame.width - 1, y), colors.SECONDARY, align="right")
+    if not compact:
+        draw_text(frame.image, small, str(commit["author"]).upper(), (sha_box[2] + 5, y),
+                  colors.SECONDARY, max_width=age_box[0] - sha_box[2] - 9)
+    message = str(commit["message"])
+    x = 1 if compact else 2
+    for index, line in enumerate(wrap(message_font, message, frame.width - 2 * x, lines)):
+        draw_text(frame.image, message_font, line, (x, message_y + index * pitch), colors.WHITE)
+
+
+def _draw_run(frame: Frame, run: WorkflowRun | None, y: int, compact: bool) -> None:
+    small, body = frame.fonts.small, frame.fonts.body
+    if run is None:
+        draw_text(frame.image, small, "NO WORKFLOW RUNS", (2, y + 1), colors.DIM)
+        return
+    word, color = run_state(run)
+    lamp = COMPACT_LAMP if compact else LAMP
+    font = small if compact else body
+    top = y + (font.baseline - lamp) // 2 + (1 if compact else 0)
+    frame.image.paste(color, (1, top, 1 + lamp, top + lamp))
+    ago = _ago(frame, str(run["updated"]), compact).upper()
+    if compact:
+        age_box = draw_text(frame.image, small, ago, (frame.width - 1, y), colors.SECONDARY,
+                            align="right")
+        draw_text(frame.image, small, word.upper(), (lamp + 3, y), color,
+                  max_width=age_box[0] - lamp - 6)
+        return
+    word_box = draw_text(frame.image, body, word, (frame.width - 2, y), color, align="right")
+    draw_text(frame.image, body, str(run["name"]), (lamp + 4, y), colors.WHITE,
+              max_width=word_box[0] - lamp - 8)
+    branch = run["branch"]
+    age_box = draw_text(frame.image, small, ago, (frame.width - 2, RUN_DETAIL_Y),
+                        colors.SECONDARY, align="right")
+    if branch:
+        draw_text(frame.image, small, str(branch).upper(), (lamp + 4, RUN_DETAIL_Y),
+                  colors.SECONDARY, max_width=age_box[0] - lamp - 8)
+
+
+def render(frame: Frame) -> None:
+    """Draw the repository, its latest commit and its latest workflow run."""
+    values = cast(GithubValues, frame.values("github"))
+    repository = str(values["repository"])
+    commit, run = values["commit"], values["run"]
+    width = frame.width - MARKER_BOX_WIDTH - 3
+    if frame.compact:
+        # Without the owner: 64 pixels hold about 14 small characters.
+        name = repository.rsplit("/", 1)[-1]
+        draw_text(frame.image, frame.fonts.small, name.upper(), (1, 1), colors.SECONDARY,
+                  max_width=width)
+        _draw_commit(frame, commit, COMPACT_COMMIT_Y, COMPACT_MESSAGE_Y, COMPACT_MESSAGE_LINES,
+                     True)
+        _draw_run(frame, run, COMPACT_RUN_Y, True)
+        return
+    draw_text(frame.image, frame.fonts.body, repository, REPO_XY, colors.WHITE, max_width=width)
+    _draw_commit(frame, commit, COMMIT_Y, MESSAGE_Y, MESSAGE_LINES, False)
+    frame.image.paste(colors.FAINT, (0, DIVIDER_Y, frame.width, DIVIDER_Y + 1))
+    _draw_run(frame, run, RUN_Y, False)

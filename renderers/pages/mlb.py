@@ -1,0 +1,254 @@
+"""The MLB page: the featured game large, the day's other games in a strip below.
+
+Reads ``mlb`` (:class:`sources.values.ScoreboardValues`); the featured game is the first (the
+source puts the profile's teams first). Live: team abbreviations in team colours, scores, the
+inning with a ▲/▼ arrow (``MID``/``END`` between halves), the bases diamond, balls/strikes/outs
+as dots and the last play wrapped to the lines left. Before the game: records and the local
+first-pitch time; after: ``Final`` (``Final/10``) with the loser's score dimmed; postponed,
+suspended, delayed and cancelled games in amber words, never as a final. A day without games
+draws "No games today" and has no content (displays skip it).
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+from renderers import colors
+from renderers.frame import Frame
+from renderers.pages.scoreboard import (
+    ABANDONED,
+    ABANDONED_COLOR,
+    draw_no_games,
+    draw_strip,
+    draw_team_row,
+    final_text,
+    score_colors,
+    scores_known,
+)
+from renderers.sprites import Sprite, bases, enlarged, from_table
+from renderers.text import draw_text, wrap
+from sources.values import BaseballSituation, Game, ScoreboardValues
+
+TITLE = "MLB"
+# 128×64: two team rows on the left, the situation on the right, then last play and the strip
+TEAM_X = 2
+SCORE_RIGHT = 63
+AWAY_Y = 1
+HOME_Y = 19
+PANEL_X = 70
+ARROW_XY = (PANEL_X, 3)
+ARROW_DOWN_Y = 11
+INNING_X = PANEL_X + 10
+INNING_Y = 2
+BASES_XY = (97, 1)
+BASES_SCALE = 2
+COUNT_Y = 25
+STATE_Y = 8
+STATE_DETAIL_Y = 19
+STATE_EXTRA_Y = 27
+PLAY_TOP = 38
+PLAY_LINE = 6
+PLAY_LINES = 2
+STRIP_BOTTOM = 64
+STRIP_GAP_ABOVE = 3
+# 64×32
+COMPACT_SCORE_RIGHT = 34
+COMPACT_AWAY_Y = 1
+COMPACT_HOME_Y = 10
+COMPACT_ARROW_XY = (37, 3)
+COMPACT_INNING_X = 46
+COMPACT_BASES_XY = (51, 6)
+COMPACT_COUNT_Y = 20
+COMPACT_PLAY_Y = 26
+COMPACT_STATE_Y = 22
+# Count dots: lit colours and how many each count shows
+DOT = 3
+DOT_PITCH = 4
+COUNTS = (("B", "balls", 3, colors.GREEN), ("S", "strikes", 2, colors.RED),
+          ("O", "outs", 2, colors.RED))
+UNLIT_DOT = colors.FAINT
+ARROW_UP = """
+...Y...
+..YYY..
+.YYYYY.
+YYYYYYY
+"""
+ARROW_DOWN = """
+YYYYYYY
+.YYYYY.
+..YYY..
+...Y...
+"""
+
+
+def _arrow(half: str) -> Sprite:
+    return from_table(ARROW_UP if half == "top" else ARROW_DOWN)
+
+
+def _situation(game: Game) -> BaseballSituation | None:
+    return cast(BaseballSituation | None, game.get("situation"))
+
+
+def _draw_count(frame: Frame, situation: BaseballSituation, xy: tuple[int, int]) -> None:
+    """``B ●●○ S ●○ O ●○``: lit dots up to the count, unlit after."""
+    small = frame.fonts.small
+    x, y = xy
+    for label, key, dots, color in COUNTS:
+        box = draw_text(frame.image, small, label, (x, y), colors.SECONDARY)
+        x = box[2] + 2
+        value = situation[key]  # type: ignore[literal-required]
+        lit = 0 if value is None else int(value)
+        for index in range(dots):
+            frame.image.paste(color if index < lit else UNLIT_DOT,
+                              (x, y + 1, x + DOT, y + 1 + DOT))
+            x += DOT_PITCH
+        x += 4
+
+
+def _inning_word(situation: BaseballSituation) -> str | None:
+    """``MID``/``END`` between halves, None during one (the arrow says which)."""
+    half = situation["half"]
+    if half in ("top", "bottom"):
+        return None
+    if half in ("middle", "end"):
+        return "MID" if half == "middle" else "END"
+    raise ValueError(f"unknown half {half!r}")
+
+
+def _inning_text(situation: BaseballSituation) -> str:
+    word = _inning_word(situation)
+    half = str(situation["half"]).upper()
+    return f"{word or half} {int(situation['inning'])}"
+
+
+def _draw_inning(frame: Frame, situation: BaseballSituation) -> None:
+    inning = str(int(situation["inning"]))
+    word = _inning_word(situation)
+    if word is None:
+        y = ARROW_XY[1] if situation["half"] == "top" else ARROW_DOWN_Y
+        _arrow(str(situation["half"])).draw(frame.image, (ARROW_XY[0], y))
+        draw_text(frame.image, frame.fonts.large, inning, (INNING_X, INNING_Y), colors.WHITE)
+        return
+    box = draw_text(frame.image, frame.fonts.small, word, (PANEL_X, INNING_Y + 5),
+                    colors.SECONDARY)
+    draw_text(frame.image, frame.fonts.large, inning, (box[2] + 2, INNING_Y), colors.WHITE)
+
+
+def _base_flags(situation: BaseballSituation) -> tuple[bool, bool, bool]:
+    occupied = situation["bases"]
+    return bool(occupied["first"]), bool(occupied["second"]), bool(occupied["third"])
+
+
+def _state_lines(frame: Frame, game: Game) -> tuple[str, colors.Color, list[str]]:
+    """What the situation panel says when no inning is under way: a word, its colour, details."""
+    state = game["state"]
+    situation = _situation(game)
+    if state == "pre":
+        return frame.hhmm(str(game["start"])), colors.SKY, ["FIRST PITCH"]
+    if state == "post":
+        return final_text(game), colors.WHITE, []
+    word = ABANDONED[state][0]
+    details = []
+    detail = str(game["detail"]).strip()
+    if detail and detail.lower() != word.lower():
+        details.append(detail.upper())
+    if situation is not None and scores_known(game):
+        details.append(_inning_text(situation))
+    else:
+        details.append(f"START {frame.hhmm(str(game['start']))}")
+    return word, ABANDONED_COLOR, details
+
+
+def _draw_featured(frame: Frame, game: Game) -> None:
+    fonts = frame.fonts
+    away_color, home_color = score_colors(game)
+    draw_team_row(frame, game, game["away"], fonts.large, (TEAM_X, AWAY_Y), SCORE_RIGHT,
+                  away_color)
+    draw_team_row(frame, game, game["home"], fonts.large, (TEAM_X, HOME_Y), SCORE_RIGHT,
+                  home_color)
+    situation = _situation(game)
+    if game["state"] == "in" and situation is not None:
+        _draw_inning(frame, situation)
+        sprite = enlarged(bases(*_base_flags(situation)), BASES_SCALE)
+        sprite.draw(frame.image, BASES_XY)
+        _draw_count(frame, situation, (PANEL_X, COUNT_Y))
+        return
+    word, color, details = _state_lines(frame, game)
+    panel_width = frame.width - PANEL_X - 1
+    if game["state"] == "pre":
+        draw_text(frame.image, fonts.small, details[0], (PANEL_X, STATE_Y - 2), colors.SECONDARY)
+        draw_text(frame.image, fonts.large, word, (PANEL_X, STATE_Y + 6), color)
+        return
+    draw_text(frame.image, fonts.body, word, (PANEL_X, STATE_Y), color, max_width=panel_width)
+    for index, line in enumerate(details[:2]):
+        draw_text(frame.image, fonts.small, line,
+                  (PANEL_X, STATE_DETAIL_Y + index * (STATE_EXTRA_Y - STATE_DETAIL_Y)),
+                  colors.SECONDARY, max_width=panel_width)
+
+
+def _draw_compact(frame: Frame, game: Game) -> None:
+    fonts = frame.fonts
+    away_color, home_color = score_colors(game)
+    draw_team_row(frame, game, game["away"], fonts.body, (1, COMPACT_AWAY_Y),
+                  COMPACT_SCORE_RIGHT, away_color)
+    draw_team_row(frame, game, game["home"], fonts.body, (1, COMPACT_HOME_Y),
+                  COMPACT_SCORE_RIGHT, home_color)
+    situation = _situation(game)
+    if game["state"] == "in" and situation is not None:
+        word = _inning_word(situation)
+        inning = str(int(situation["inning"]))
+        if word is None:
+            _arrow(str(situation["half"])).draw(frame.image, COMPACT_ARROW_XY)
+            draw_text(frame.image, fonts.body, inning, (COMPACT_INNING_X, 1), colors.WHITE)
+        else:
+            draw_text(frame.image, fonts.small, word, (COMPACT_ARROW_XY[0], 3), colors.SECONDARY)
+            draw_text(frame.image, fonts.small, inning, (COMPACT_ARROW_XY[0], 10), colors.WHITE)
+        bases(*_base_flags(situation)).draw(frame.image, COMPACT_BASES_XY)
+        _draw_count(frame, situation, (1, COMPACT_COUNT_Y))
+        play = situation["last_play"]
+        if play:
+            draw_text(frame.image, fonts.small, str(play), (1, COMPACT_PLAY_Y), colors.SECONDARY,
+                      max_width=frame.width - 2)
+        return
+    word, color, details = _state_lines(frame, game)
+    if game["state"] == "pre":
+        word = f"{details[0]} {word}"
+        color = colors.SKY
+    elif details:
+        draw_text(frame.image, fonts.small, details[-1], (frame.width // 2, COMPACT_STATE_Y + 8),
+                  colors.SECONDARY, align="center", max_width=frame.width - 2)
+    font = fonts.body if fonts.body.width(word) <= frame.width - 2 else fonts.small
+    draw_text(frame.image, font, word, (frame.width // 2, COMPACT_STATE_Y - 1), color,
+              align="center", max_width=frame.width - 2)
+
+
+def has_content(frame: Frame) -> bool:
+    """False on a day without games (displays skip the page)."""
+    return bool(cast(ScoreboardValues, frame.values("mlb"))["games"])
+
+
+def render(frame: Frame) -> None:
+    """Draw the featured game (the first), then its last play and the other games."""
+    values = cast(ScoreboardValues, frame.values("mlb"))
+    games = values["games"]
+    if not games:
+        draw_no_games(frame, TITLE)
+        return
+    game = games[0]
+    if frame.compact:
+        _draw_compact(frame, game)
+        return
+    _draw_featured(frame, game)
+    small = frame.fonts.small
+    y = PLAY_TOP
+    situation = _situation(game)
+    play = situation["last_play"] if situation is not None else None
+    others = games[1:]
+    if play and game["state"] in ("in", "suspended", "delayed"):
+        for line in wrap(small, str(play), frame.width - 4, PLAY_LINES):
+            draw_text(frame.image, small, line, (2, y), colors.GREY)
+            y += PLAY_LINE
+        y += STRIP_GAP_ABOVE
+    if others:
+        frame.image.paste(colors.FAINT, (0, y - 2, frame.width, y - 1))
+        draw_strip(frame, others, "baseball", y + 1, STRIP_BOTTOM, left=2)

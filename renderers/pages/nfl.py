@@ -1,0 +1,202 @@
+"""The NFL page: the featured game large, down and distance, the day's other games below.
+
+Reads ``nfl`` (:class:`sources.values.ScoreboardValues`); the featured game is the first (the
+profile's teams come first). Live: team abbreviations in team colours, scores, a football next
+to the team with the ball, the quarter and game clock, the down and distance (on a red band in
+the red zone) and the last play. Before: records and the local kickoff time; after: ``Final``
+(``Final/OT``), loser dimmed; postponed/suspended/delayed/cancelled in amber words. A day
+without games draws "No games today" and has no content.
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+from renderers import colors
+from renderers.frame import Frame
+from renderers.pages.scoreboard import (
+    ABANDONED,
+    ABANDONED_COLOR,
+    draw_no_games,
+    draw_strip,
+    draw_team_row,
+    final_text,
+    period_label,
+    score_colors,
+)
+from renderers.sprites import football
+from renderers.text import draw_text
+from sources.values import FootballSituation, Game, ScoreboardValues
+
+TITLE = "NFL"
+SPORT = "football"
+# 128×64
+TEAM_X = 2
+SCORE_RIGHT = 63
+AWAY_Y = 1
+HOME_Y = 19
+BALL_X = 66
+BALL_OFFSET = 6  # the football's top, down from its team row's top
+PANEL_X = 78
+PERIOD_Y = 2
+CLOCK_Y = 12
+STATE_Y = 8
+STATE_DETAIL_Y = 19
+DOWN_Y = 37
+BAND_PAD = 1
+PLAY_Y = 46
+STRIP_TOP = 53
+STRIP_BOTTOM = 64
+# 64×32
+COMPACT_SCORE_RIGHT = 34
+COMPACT_AWAY_Y = 1
+COMPACT_HOME_Y = 10
+COMPACT_BALL_X = 36
+COMPACT_PANEL_RIGHT = 63
+COMPACT_PERIOD_Y = 1
+COMPACT_CLOCK_Y = 10
+COMPACT_DOWN_Y = 20
+COMPACT_PLAY_Y = 26
+COMPACT_STATE_Y = 21
+RED_ZONE_BAND = (110, 0, 0)
+
+
+def _situation(game: Game) -> FootballSituation | None:
+    return cast(FootballSituation | None, game.get("situation"))
+
+
+def _period(game: Game, situation: FootballSituation) -> str:
+    """``Q3``, ``OT``, or ``HALF`` at half-time."""
+    if "half" in str(game["detail"]).lower():
+        return "HALF"
+    return period_label(SPORT, int(situation["period"]))
+
+
+def _draw_ball(frame: Frame, game: Game, situation: FootballSituation, x: int,
+               rows: tuple[int, int], offset: int) -> None:
+    possession = situation["possession"]
+    for team, y in zip((game["away"], game["home"]), rows, strict=True):
+        if possession is not None and team["abbreviation"] == possession:
+            football().draw(frame.image, (x, y + offset))
+
+
+def _draw_down(frame: Frame, situation: FootballSituation, y: int, font_name: str) -> None:
+    """Down and distance, on a red band in the red zone."""
+    text = situation["down_distance"]
+    if not text:
+        return
+    font = frame.fonts.body if font_name == "body" else frame.fonts.small
+    color = colors.WHITE
+    if situation["red_zone"]:
+        frame.image.paste(RED_ZONE_BAND, (0, y - BAND_PAD, frame.width, y + font.height + BAND_PAD
+                                          - (1 if font_name == "body" else 0)))
+        color = colors.YELLOW
+    draw_text(frame.image, font, str(text), (frame.width // 2, y), color, align="center",
+              max_width=frame.width - 2)
+
+
+def _state_lines(frame: Frame, game: Game) -> tuple[str, colors.Color, str | None]:
+    """What the panel says when no quarter is under way: a word, its colour, a detail."""
+    state = game["state"]
+    if state == "pre":
+        return frame.hhmm(str(game["start"])), colors.SKY, "KICKOFF"
+    if state == "post":
+        return final_text(game), colors.WHITE, None
+    if state not in ABANDONED:
+        return str(game["detail"]), colors.GREEN, None
+    word = ABANDONED[state][0]
+    detail = str(game["detail"]).strip()
+    if not detail or detail.lower() == word.lower():
+        detail = f"START {frame.hhmm(str(game['start']))}"
+    return word, ABANDONED_COLOR, detail.upper()
+
+
+def _draw_featured(frame: Frame, game: Game) -> None:
+    fonts = frame.fonts
+    away_color, home_color = score_colors(game)
+    draw_team_row(frame, game, game["away"], fonts.large, (TEAM_X, AWAY_Y), SCORE_RIGHT,
+                  away_color)
+    draw_team_row(frame, game, game["home"], fonts.large, (TEAM_X, HOME_Y), SCORE_RIGHT,
+                  home_color)
+    situation = _situation(game)
+    if game["state"] == "in" and situation is not None:
+        _draw_ball(frame, game, situation, BALL_X, (AWAY_Y, HOME_Y), BALL_OFFSET)
+        draw_text(frame.image, fonts.body, _period(game, situation), (PANEL_X, PERIOD_Y),
+                  colors.GREEN)
+        clock = situation["clock"]
+        if clock:
+            draw_text(frame.image, fonts.large, str(clock), (PANEL_X, CLOCK_Y), colors.WHITE)
+        _draw_down(frame, situation, DOWN_Y, "body")
+        play = situation["last_play"]
+        if play:
+            draw_text(frame.image, fonts.small, str(play), (2, PLAY_Y), colors.GREY,
+                      max_width=frame.width - 4)
+        return
+    word, color, detail = _state_lines(frame, game)
+    panel_width = frame.width - PANEL_X - 1
+    if game["state"] == "pre":
+        draw_text(frame.image, fonts.small, str(detail), (PANEL_X, STATE_Y - 2), colors.SECONDARY)
+        draw_text(frame.image, fonts.large, word, (PANEL_X, STATE_Y + 6), color)
+        return
+    draw_text(frame.image, fonts.body, word, (PANEL_X, STATE_Y), color, max_width=panel_width)
+    if detail:
+        draw_text(frame.image, fonts.small, detail, (PANEL_X, STATE_DETAIL_Y), colors.SECONDARY,
+                  max_width=panel_width)
+
+
+def _draw_compact(frame: Frame, game: Game) -> None:
+    fonts = frame.fonts
+    away_color, home_color = score_colors(game)
+    draw_team_row(frame, game, game["away"], fonts.body, (1, COMPACT_AWAY_Y), COMPACT_SCORE_RIGHT,
+                  away_color)
+    draw_team_row(frame, game, game["home"], fonts.body, (1, COMPACT_HOME_Y), COMPACT_SCORE_RIGHT,
+                  home_color)
+    situation = _situation(game)
+    if game["state"] == "in" and situation is not None:
+        _draw_ball(frame, game, situation, COMPACT_BALL_X, (COMPACT_AWAY_Y, COMPACT_HOME_Y), 2)
+        draw_text(frame.image, fonts.small, _period(game, situation),
+                  (COMPACT_PANEL_RIGHT - 5, COMPACT_PERIOD_Y + 1), colors.GREEN, align="right")
+        clock = situation["clock"]
+        if clock:
+            draw_text(frame.image, fonts.small, str(clock),
+                      (COMPACT_PANEL_RIGHT, COMPACT_CLOCK_Y + 1), colors.WHITE, align="right")
+        _draw_down(frame, situation, COMPACT_DOWN_Y, "small")
+        play = situation["last_play"]
+        if play:
+            draw_text(frame.image, fonts.small, str(play), (1, COMPACT_PLAY_Y), colors.SECONDARY,
+                      max_width=frame.width - 2)
+        return
+    word, color, detail = _state_lines(frame, game)
+    if game["state"] == "pre":
+        word = f"KICKOFF {word}"
+    elif detail:
+        draw_text(frame.image, fonts.small, detail, (frame.width // 2, COMPACT_STATE_Y + 8),
+                  colors.SECONDARY, align="center", max_width=frame.width - 2)
+    font = fonts.body if fonts.body.width(word) <= frame.width - 2 else fonts.small
+    draw_text(frame.image, font, word, (frame.width // 2, COMPACT_STATE_Y - 1), color,
+              align="center", max_width=frame.width - 2)
+
+
+def has_content(frame: Frame) -> bool:
+    """False on a day without games (displays skip the page)."""
+    return bool(cast(ScoreboardValues, frame.values("nfl"))["games"])
+
+
+def render(frame: Frame) -> None:
+    """Draw the featured game (the first), then the other games."""
+    values = cast(ScoreboardValues, frame.values("nfl"))
+    games = values["games"]
+    if not games:
+        draw_no_games(frame, TITLE)
+        return
+    game = games[0]
+    if frame.compact:
+        _draw_compact(frame, game)
+        return
+    _draw_featured(frame, game)
+    others = games[1:]
+    if others:
+        live = game["state"] == "in" and _situation(game) is not None
+        top = STRIP_TOP if live else DOWN_Y + 2
+        frame.image.paste(colors.FAINT, (0, top - 2, frame.width, top - 1))
+        draw_strip(frame, others, SPORT, top, STRIP_BOTTOM, left=2)

@@ -1,0 +1,279 @@
+"""The generic scoreboard (pages ``nba``, ``nhl``, ``soccer``) and the sports pages' game helpers.
+
+A list of the day's games, favourites first as the source orders them: abbreviations in team
+colours (dark ones lifted for LEDs), scores, and a status column: the period and clock (the
+minute in soccer) while playing, the local start time before, the upstream's final text after,
+and postponed/suspended/delayed/cancelled spelled out in amber, never as a final. The MLB and NFL
+pages reuse the colour, status and "other games" strip helpers here, so a game reads the same
+on every page.
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+from renderers import colors
+from renderers.fonts import Font
+from renderers.frame import MARKER_BOX_WIDTH, Frame
+from renderers.text import Box, draw_text
+from sources.values import Game, PeriodSituation, ScoreboardValues, Team
+
+# Team colours are lifted further than colors.readable's default: abbreviations are the only
+# way to tell the teams apart, and navy at 110 is still faint on a lit panel.
+TEAM_MINIMUM = 160
+# Not-played states, shown in amber so they never read as a result.
+ABANDONED = {
+    "postponed": ("Postponed", "PPD"),
+    "suspended": ("Suspended", "SUSP"),
+    "delayed": ("Delayed", "DLY"),
+    "cancelled": ("Cancelled", "CANC"),
+}
+ABANDONED_COLOR = colors.AMBER
+LIVE_COLOR = colors.GREEN
+FINAL_COLOR = colors.SECONDARY
+PRE_COLOR = colors.SKY
+LEAGUE_NAMES = {"eng.1": "PREMIER LEAGUE", "usa.1": "MLS", "esp.1": "LA LIGA",
+                "ger.1": "BUNDESLIGA", "ita.1": "SERIE A", "fra.1": "LIGUE 1"}
+
+# 128×64 list
+TITLE_XY = (1, 1)
+LIST_TOP = 9
+ROW_PITCH = 9
+FAVORITE_BAR_X = 0
+AWAY_X = 3
+AWAY_SCORE_RIGHT = 45
+HOME_X = 52
+HOME_SCORE_RIGHT = 94
+STATUS_RIGHT = 127
+# 64×32 list: two lines per game
+COMPACT_TOP = 1
+COMPACT_LINE = 7
+COMPACT_GAME_PITCH = 16
+COMPACT_SCORE_RIGHT = 34
+COMPACT_STATUS_RIGHT = 64
+# The "other games" strip (MLB and NFL pages): items on lines of the small font
+STRIP_GAP = 7
+STRIP_SPACE = 3
+STRIP_LINE = 6
+
+
+def team_color(team: Team) -> colors.Color:
+    """The team's colour, lifted so it reads on LEDs; white when the data has none."""
+    return colors.readable(colors.parse_color(team["color"], colors.WHITE), TEAM_MINIMUM)
+
+
+def score_text(team: Team) -> str:
+    """The score as text, ``"-"`` when absent (before the game, postponed)."""
+    score = team["score"]
+    return "-" if score is None else str(int(score))
+
+
+def scores_known(game: Game) -> bool:
+    """True when both scores are there to draw."""
+    return game["away"]["score"] is not None and game["home"]["score"] is not None
+
+
+def final_text(game: Game) -> str:
+    """``"Final"``, or the upstream's final text when it says more (``"Final/10"``, ``"FT"``)."""
+    detail = str(game["detail"]).strip()
+    return detail if detail.lower().startswith("final") or detail in ("FT", "AET") else "Final"
+
+
+def period_label(sport: str, period: int) -> str:
+    """A period the way each sport says it: Q3, P2, OT, 2OT, H2."""
+    if sport in ("basketball", "football"):
+        return f"Q{period}" if period <= 4 else ("OT" if period == 5 else f"{period - 4}OT")
+    if sport == "hockey":
+        return f"P{period}" if period <= 3 else ("OT" if period == 4 else f"{period - 3}OT")
+    if sport == "soccer":
+        return f"H{period}" if period <= 2 else "ET"
+    return f"P{period}"
+
+
+def live_text(game: Game, sport: str) -> str:
+    """The playing status: ``"Q4 5:12"``, ``"P2 12:04"``, ``"58'"``, ``"HALF"``; the upstream's
+    text when there is no situation."""
+    detail = str(game["detail"])
+    if "half" in detail.lower() or detail == "HT":
+        return "HALF"
+    situation = cast(PeriodSituation | None, game.get("situation"))
+    if situation is None:
+        return detail
+    clock = situation["clock"]
+    if sport == "soccer":
+        return str(clock) if clock else period_label(sport, int(situation["period"]))
+    label = period_label(sport, int(situation["period"]))
+    return f"{label} {clock}" if clock else label
+
+
+def status(frame: Frame, game: Game, sport: str, *, short: bool) -> tuple[str, colors.Color]:
+    """The status column of a game and its colour (``short`` for strips and 64×32)."""
+    state = game["state"]
+    if state in ABANDONED:
+        long_name, short_name = ABANDONED[state]
+        return (short_name if short else long_name), ABANDONED_COLOR
+    if state == "pre":
+        return frame.hhmm(str(game["start"])), PRE_COLOR
+    if state == "post":
+        text = final_text(game)
+        if short:
+            text = text.replace("Final", "F")
+        return text, FINAL_COLOR
+    if state == "in":
+        return live_text(game, sport), LIVE_COLOR
+    raise ValueError(f"unknown game state {state!r}")
+
+
+def draw_team(frame: Frame, font: Font, team: Team, xy: tuple[int, int]) -> Box:
+    """The abbreviation in its team colour."""
+    return draw_text(frame.image, font, str(team["abbreviation"]), xy, team_color(team))
+
+
+def draw_team_row(frame: Frame, game: Game, team: Team, font: Font, xy: tuple[int, int],
+                  right: int, score_color: colors.Color) -> None:
+    """A featured game's team row: the abbreviation in team colour at ``xy``, the score in the
+    same font ending at ``right``, or the record in small grey when there is no score."""
+    x, y = xy
+    draw_team(frame, font, team, (x, y))
+    if scores_known(game):
+        draw_text(frame.image, font, score_text(team), (right, y), score_color, align="right")
+    elif team["record"]:
+        small = frame.fonts.small
+        offset = font.baseline - small.baseline
+        draw_text(frame.image, small, str(team["record"]), (right, y + offset), colors.DIM,
+                  align="right")
+
+
+def score_colors(game: Game) -> tuple[colors.Color, colors.Color]:
+    """Scores: white, the loser's dimmed once the game is final."""
+    if game["state"] != "post" or not scores_known(game):
+        return colors.WHITE, colors.WHITE
+    away, home = int(game["away"]["score"] or 0), int(game["home"]["score"] or 0)
+    if away == home:
+        return colors.WHITE, colors.WHITE
+    return (colors.WHITE, colors.GREY) if away > home else (colors.GREY, colors.WHITE)
+
+
+def draw_strip(frame: Frame, games: list[Game], sport: str, top: int, bottom: int,
+               left: int = 1) -> None:
+    """Other games as compact items (``TB 2 TOR 5 F``) flowing over the lines between ``top``
+    and ``bottom``; games that do not fit are left out."""
+    small = frame.fonts.small
+    right = frame.width - 1
+    x, y = left, top
+    for game in games:
+        away_color, home_color = score_colors(game)
+        text, color = status(frame, game, sport, short=True)
+        runs: list[tuple[str, colors.Color]] = [
+            (str(game["away"]["abbreviation"]), team_color(game["away"])),
+        ]
+        if scores_known(game):
+            runs.append((score_text(game["away"]), away_color))
+        runs.append((str(game["home"]["abbreviation"]), team_color(game["home"])))
+        if scores_known(game):
+            runs.append((score_text(game["home"]), home_color))
+        runs.append((text, color))
+        width = sum(small.width(part) for part, _ in runs) + STRIP_SPACE * (len(runs) - 1)
+        if x > left and x + width > right:
+            x, y = left, y + STRIP_LINE
+        if y + small.height > bottom or width > right - left:
+            return
+        for part, part_color in runs:
+            box = draw_text(frame.image, small, part, (x, y), part_color)
+            x = box[2] + STRIP_SPACE
+        x += STRIP_GAP - STRIP_SPACE
+
+
+def has_content(frame: Frame) -> bool:
+    """False on a day without games (displays skip the page)."""
+    values = cast(ScoreboardValues, frame.values(frame.page))
+    return bool(values["games"])
+
+
+def draw_no_games(frame: Frame, title: str) -> None:
+    """The no-game frame: the league and "No games today"."""
+    body, small = frame.fonts.body, frame.fonts.small
+    centre = frame.width // 2
+    if frame.compact:
+        draw_text(frame.image, small, title, (centre, 6), colors.SECONDARY, align="center",
+                  max_width=frame.width - 2)
+        draw_text(frame.image, small, "NO GAMES TODAY", (centre, 16), colors.WHITE,
+                  align="center")
+        return
+    draw_text(frame.image, body, title, (centre, 18), colors.SECONDARY, align="center",
+              max_width=frame.width - 4)
+    draw_text(frame.image, body, "No games today", (centre, 32), colors.WHITE, align="center")
+
+
+def league_title(values: ScoreboardValues) -> str:
+    """The league as a title: ``NBA``, ``PREMIER LEAGUE``."""
+    league = str(values["league"])
+    return LEAGUE_NAMES.get(league, league.upper())
+
+
+def _draw_row(frame: Frame, game: Game, sport: str, y: int) -> None:
+    body, small = frame.fonts.body, frame.fonts.small
+    if game["favorite"]:
+        frame.image.paste(colors.AMBER, (FAVORITE_BAR_X, y, FAVORITE_BAR_X + 1, y + 7))
+    away_color, home_color = score_colors(game)
+    draw_team(frame, body, game["away"], (AWAY_X, y))
+    draw_team(frame, body, game["home"], (HOME_X, y))
+    if scores_known(game):
+        draw_text(frame.image, body, score_text(game["away"]), (AWAY_SCORE_RIGHT, y), away_color,
+                  align="right")
+        draw_text(frame.image, body, score_text(game["home"]), (HOME_SCORE_RIGHT, y), home_color,
+                  align="right")
+    else:
+        for team, right in ((game["away"], AWAY_SCORE_RIGHT), (game["home"], HOME_SCORE_RIGHT)):
+            if team["record"]:
+                draw_text(frame.image, small, str(team["record"]), (right, y + 2), colors.DIM,
+                          align="right")
+    text, color = status(frame, game, sport, short=False)
+    draw_text(frame.image, small, text.upper(), (STATUS_RIGHT, y + 2), color, align="right",
+              max_width=STATUS_RIGHT - HOME_SCORE_RIGHT - 3)
+
+
+def _draw_compact(frame: Frame, games: list[Game], sport: str) -> None:
+    small = frame.fonts.small
+    for index, game in enumerate(games[:2]):
+        y = COMPACT_TOP + index * COMPACT_GAME_PITCH
+        away_color, home_color = score_colors(game)
+        for line, (team, color) in enumerate(((game["away"], away_color),
+                                              (game["home"], home_color))):
+            row = y + line * COMPACT_LINE
+            draw_team(frame, small, team, (1, row))
+            if scores_known(game):
+                draw_text(frame.image, small, score_text(team), (COMPACT_SCORE_RIGHT, row), color,
+                          align="right")
+        text, color = status(frame, game, sport, short=True)
+        parts = text.upper().split(" ", 1) if game["state"] == "in" else [text.upper()]
+        for line, part in enumerate(parts):
+            right = COMPACT_STATUS_RIGHT - (MARKER_BOX_WIDTH if y + line * COMPACT_LINE < 4 else 0)
+            draw_text(frame.image, small, part, (right, y + line * COMPACT_LINE), color,
+                      align="right", max_width=right - COMPACT_SCORE_RIGHT - 3)
+
+
+def render(frame: Frame) -> None:
+    """Draw the day's games: team, score, team, score, status; the first rows are favourites."""
+    values = cast(ScoreboardValues, frame.values(frame.page))
+    games = values["games"]
+    sport = str(values["sport"])
+    title = league_title(values)
+    if not games:
+        draw_no_games(frame, title)
+        return
+    if frame.compact:
+        _draw_compact(frame, games, sport)
+        return
+    small = frame.fonts.small
+    draw_text(frame.image, small, title, TITLE_XY, colors.SECONDARY,
+              max_width=frame.width - MARKER_BOX_WIDTH - 2)
+    rows = (frame.height - LIST_TOP) // ROW_PITCH
+    shown = games if len(games) <= rows else games[: rows - 1]
+    for index, game in enumerate(shown):
+        _draw_row(frame, game, sport, LIST_TOP + index * ROW_PITCH)
+    if len(shown) < len(games):
+        draw_text(frame.image, small, f"+{len(games) - len(shown)} MORE",
+                  (frame.width // 2, LIST_TOP + len(shown) * ROW_PITCH + 2), colors.DIM,
+                  align="center")
+
