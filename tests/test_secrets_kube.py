@@ -207,7 +207,8 @@ def test_kubeconfig_client_certificate(tmp_path: Path, tls: tuple[ssl.SSLContext
         config = server.kubeconfig(tmp_path, ca_pem=tls[1].read_text(), client=client)
         assert open_secrets(k8s_profile(config)).get("owm_api_key") == "mtls-owm-key"
         assert "Authorization" not in server.requests[0].headers
-        without = server.kubeconfig(tmp_path / "..", ca_pem=tls[1].read_text())
+        (tmp_path / "no-cert").mkdir()
+        without = server.kubeconfig(tmp_path / "no-cert", ca_pem=tls[1].read_text())
         with pytest.raises(SecretsError, match="cannot reach the Kubernetes API"):
             open_secrets(k8s_profile(without))
     finally:
