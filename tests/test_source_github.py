@@ -233,7 +233,8 @@ def limited() -> Iterator[tuple[str, type[_Limited]]]:
     handler = type("Handler", (_Limited,), {})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                     daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}", handler
     server.shutdown()
     server.server_close()
@@ -359,7 +360,7 @@ mutated = st.tuples(
 ).map(lambda t: (_replace(COMMITS_DOC, t[0], t[2]), _replace(RUNS_DOC, t[1], t[3])))
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
 @given(documents=st.tuples(shaped, shaped) | mutated)
 def test_any_json_gives_values_or_a_data_error(documents):
     commits, runs = documents
