@@ -23,7 +23,7 @@ UNLIT = (22, 22, 22)
 def _led_mask(scale: int, width: int, height: int) -> Image.Image:
     """A mask of round LEDs, one per panel pixel, for a frame of ``width``×``height``."""
     cell = Image.new("L", (scale, scale))
-    inset = max(scale // 8, 1) if scale >= 4 else 0
+    inset = scale // 8  # a dark gap between LEDs once they are large enough to show it
     ImageDraw.Draw(cell).ellipse((inset, inset, scale - 1 - inset, scale - 1 - inset), fill=255)
     row = Image.new("L", (width * scale, scale))
     for x in range(width):
