@@ -266,3 +266,34 @@ F0
 ENDCHAR
 ENDFONT
 """
+
+
+def test_pages_without_anything_to_show_can_be_skipped():
+    from renderers.demo import DEMO_NOW, demo_state
+
+    state = demo_state("weather", "moon")
+    assert has_content("hourly", state, DEMO_NOW)
+    assert has_content("forecast", state, DEMO_NOW)
+    assert has_content("moon", state, DEMO_NOW)
+    later = DEMO_NOW + timedelta(days=8)  # past the last hour and the last day of the data
+    assert not has_content("hourly", state, later)
+    assert not has_content("forecast", state, later)
+    assert not has_content("status", {}, DEMO_NOW)
+    assert has_content("status", state, DEMO_NOW)
+
+
+def test_sizes_below_the_smallest_layout_are_cropped_not_refused():
+    assert render("clock", {}, NOW, size=(32, 16)).size == (32, 16)
+
+
+def test_truetype_fonts_draw_without_anti_aliasing():
+    from pathlib import Path
+
+    fonts = sorted(Path("/usr/share/fonts/truetype").rglob("*.ttf"))
+    if not fonts:
+        pytest.skip("no TrueType font installed on this machine")
+    font = load_font(f"{fonts[0]}:9", "body")
+    mask = font.mask("Hello 29°")
+    assert mask.getbbox() is not None
+    assert mask.size == (font.width("Hello 29°"), font.height)
+    assert sum(mask.histogram()[1:255]) == 0

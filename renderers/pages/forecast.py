@@ -48,6 +48,12 @@ def upcoming(frame: Frame, days: list[DailyWeather]) -> list[DailyWeather]:
     return [day for day in days if date.fromisoformat(str(day["date"])) >= today]
 
 
+def has_content(frame: Frame) -> bool:
+    """False when no day from today on is left in the data."""
+    weather = cast(WeatherValues, frame.values("weather"))
+    return bool(upcoming(frame, weather["daily"]))
+
+
 def _label(frame: Frame, day: DailyWeather) -> tuple[str, colors.Color]:
     is_today = date.fromisoformat(str(day["date"])) == frame.now.date()
     return str(day["weekday"]).upper()[:3], TODAY_COLOR if is_today else colors.SECONDARY

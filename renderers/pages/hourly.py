@@ -49,6 +49,12 @@ def upcoming(frame: Frame, hours: list[HourlyWeather]) -> list[HourlyWeather]:
     return [hour for hour in hours if frame.local(str(hour["time"])) > start]
 
 
+def has_content(frame: Frame) -> bool:
+    """False when no hour from now on is left in the data."""
+    weather = cast(WeatherValues, frame.values("weather"))
+    return bool(upcoming(frame, weather["hourly"]))
+
+
 def _column(frame: Frame, hour: HourlyWeather, centre: int, rows: tuple[int, int, int, int],
             units: str, compact: bool) -> None:
     time_y, icon_y, temp_y, rain_y = rows

@@ -42,6 +42,11 @@ def _rows(frame: Frame) -> list[dict[str, Any]]:
     ]
 
 
+def has_content(frame: Frame) -> bool:
+    """False when there is no source to show (no status and an empty state)."""
+    return bool(_rows(frame))
+
+
 def _age(now: datetime, updated: datetime) -> str:
     seconds = max((now - updated).total_seconds(), 0)
     if seconds < 60:
