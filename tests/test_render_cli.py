@@ -145,6 +145,8 @@ def dash_bytes(*args: str) -> bytes:
 @pytest.mark.parametrize(("args", "code", "text"), [
     (["nope", "--demo"], 2, "unknown page 'nope'"),
     (["--demo"], 2, "give a PAGE, --all or --cycle"),
+    (["--all", "--demo", "--out", "x.png"], 2, "use --out-dir"),
+    (["weather", "--demo", "--out-dir", "x"], 2, "--out-dir goes with --all"),
     (["weather", "--demo", "--style", "neon"], 2, "--style"),
     (["weather", "--demo", "--size", "big"], 2, "--size"),
     (["weather", "--demo", "--at", "yesterday"], 2, "--at"),

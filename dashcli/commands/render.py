@@ -101,6 +101,8 @@ def render(
         raise UsageError("--data and --demo cannot be combined")
     if out_dir is not None and not all_pages:
         raise UsageError("--out-dir goes with --all (use --out for one page)")
+    if out is not None and all_pages:
+        raise UsageError("--all writes one file per page: use --out-dir DIR, not --out")
     look: Style = style
     if page is not None:
         page_spec(page)
