@@ -7,10 +7,10 @@ Green is fresh, amber past ``valid``, red a failing source, grey never fetched.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, cast
 
 from renderers import colors
+from renderers.format import age as format_age
 from renderers.frame import Frame
 from renderers.text import draw_text
 
@@ -47,23 +47,12 @@ def has_content(frame: Frame) -> bool:
     return bool(_rows(frame))
 
 
-def _age(now: datetime, updated: datetime) -> str:
-    seconds = max((now - updated).total_seconds(), 0)
-    if seconds < 60:
-        return "now"
-    if seconds < 3600:
-        return f"{int(seconds // 60)}m"
-    if seconds < 86400:
-        return f"{int(seconds // 3600)}h"
-    return f"{int(seconds // 86400)}d"
-
-
 def _state(frame: Frame, row: dict[str, Any]) -> tuple[colors.Color, str]:
     """The row's colour and age text."""
     updated = row["updated"]
     if updated is None:
         return (colors.ERROR if row["ok"] is False else colors.DIM), "--"
-    age = _age(frame.now, frame.local(str(updated)))
+    age = format_age(frame.now - frame.local(str(updated)))
     if row["ok"] is False:
         return colors.ERROR, age
     valid = row["valid"]
