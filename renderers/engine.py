@@ -9,6 +9,7 @@ not re-render them.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Mapping
 from datetime import datetime, tzinfo
@@ -134,6 +135,8 @@ class FrameCache:
         self.maxsize = maxsize
         self.hits = 0
         self.misses = 0
+        # Servers render in worker threads: the lock guards the dictionary, not the drawing.
+        self._lock = threading.Lock()
         # The key holds ids; the entry keeps the updates and fonts alive so ids are not reused.
         self._frames: OrderedDict[tuple[Hashable, ...], tuple[Image.Image, object]] = OrderedDict()
 
@@ -149,18 +152,21 @@ class FrameCache:
     ) -> Image.Image:
         """The frame :func:`render` would draw, from the cache when its inputs are unchanged."""
         key = cache_key(page, state, now, size, timezone, fonts)
-        found = self._frames.get(key)
-        if found is not None:
-            self.hits += 1
-            self._frames.move_to_end(key)
-            return found[0]
-        self.misses += 1
+        with self._lock:
+            found = self._frames.get(key)
+            if found is not None:
+                self.hits += 1
+                self._frames.move_to_end(key)
+                return found[0]
+            self.misses += 1
         image = render(page, state, now, size=size, timezone=timezone, fonts=fonts)
-        self._frames[key] = (image, (dict(state), fonts))
-        while len(self._frames) > self.maxsize:
-            self._frames.popitem(last=False)
+        with self._lock:
+            self._frames[key] = (image, (dict(state), fonts))
+            while len(self._frames) > self.maxsize:
+                self._frames.popitem(last=False)
         return image
 
     def clear(self) -> None:
         """Forget every frame."""
-        self._frames.clear()
+        with self._lock:
+            self._frames.clear()
