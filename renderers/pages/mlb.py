@@ -18,10 +18,12 @@ from renderers.frame import Frame
 from renderers.pages.scoreboard import (
     ABANDONED,
     ABANDONED_COLOR,
+    draw_compact_state,
     draw_no_games,
     draw_strip,
     draw_team_row,
     final_text,
+    reason,
     score_colors,
     scores_known,
 )
@@ -60,7 +62,6 @@ COMPACT_INNING_X = 46
 COMPACT_BASES_XY = (51, 6)
 COMPACT_COUNT_Y = 20
 COMPACT_PLAY_Y = 26
-COMPACT_STATE_Y = 22
 # Count dots: lit colours and how many each count shows
 DOT = 3
 DOT_PITCH = 4
@@ -149,8 +150,8 @@ def _state_lines(frame: Frame, game: Game) -> tuple[str, colors.Color, list[str]
         return final_text(game), colors.WHITE, []
     word = ABANDONED[state][0]
     details = []
-    detail = str(game["detail"]).strip()
-    if detail and detail.lower() != word.lower():
+    detail = reason(str(game["detail"]), word)
+    if detail:
         details.append(detail.upper())
     if situation is not None and scores_known(game):
         details.append(_inning_text(situation))
@@ -211,15 +212,7 @@ def _draw_compact(frame: Frame, game: Game) -> None:
                       max_width=frame.width - 2)
         return
     word, color, details = _state_lines(frame, game)
-    if game["state"] == "pre":
-        word = f"{details[0]} {word}"
-        color = colors.SKY
-    elif details:
-        draw_text(frame.image, fonts.small, details[-1], (frame.width // 2, COMPACT_STATE_Y + 8),
-                  colors.SECONDARY, align="center", max_width=frame.width - 2)
-    font = fonts.body if fonts.body.width(word) <= frame.width - 2 else fonts.small
-    draw_text(frame.image, font, word, (frame.width // 2, COMPACT_STATE_Y - 1), color,
-              align="center", max_width=frame.width - 2)
+    draw_compact_state(frame, word, color, details[-1] if details else None)
 
 
 def has_content(frame: Frame) -> bool:

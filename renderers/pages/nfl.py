@@ -17,11 +17,13 @@ from renderers.frame import Frame
 from renderers.pages.scoreboard import (
     ABANDONED,
     ABANDONED_COLOR,
+    draw_compact_state,
     draw_no_games,
     draw_strip,
     draw_team_row,
     final_text,
     period_label,
+    reason,
     score_colors,
 )
 from renderers.sprites import football
@@ -57,7 +59,6 @@ COMPACT_PERIOD_Y = 1
 COMPACT_CLOCK_Y = 10
 COMPACT_DOWN_Y = 20
 COMPACT_PLAY_Y = 26
-COMPACT_STATE_Y = 21
 RED_ZONE_BAND = (110, 0, 0)
 
 
@@ -105,8 +106,8 @@ def _state_lines(frame: Frame, game: Game) -> tuple[str, colors.Color, str | Non
     if state not in ABANDONED:
         return str(game["detail"]), colors.GREEN, None
     word = ABANDONED[state][0]
-    detail = str(game["detail"]).strip()
-    if not detail or detail.lower() == word.lower():
+    detail = reason(str(game["detail"]), word)
+    if not detail:
         detail = f"START {frame.hhmm(str(game['start']))}"
     return word, ABANDONED_COLOR, detail.upper()
 
@@ -167,14 +168,7 @@ def _draw_compact(frame: Frame, game: Game) -> None:
                       max_width=frame.width - 2)
         return
     word, color, detail = _state_lines(frame, game)
-    if game["state"] == "pre":
-        word = f"KICKOFF {word}"
-    elif detail:
-        draw_text(frame.image, fonts.small, detail, (frame.width // 2, COMPACT_STATE_Y + 8),
-                  colors.SECONDARY, align="center", max_width=frame.width - 2)
-    font = fonts.body if fonts.body.width(word) <= frame.width - 2 else fonts.small
-    draw_text(frame.image, font, word, (frame.width // 2, COMPACT_STATE_Y - 1), color,
-              align="center", max_width=frame.width - 2)
+    draw_compact_state(frame, word, color, detail)
 
 
 def has_content(frame: Frame) -> bool:

@@ -51,6 +51,10 @@ COMPACT_LINE = 7
 COMPACT_GAME_PITCH = 16
 COMPACT_SCORE_RIGHT = 34
 COMPACT_STATUS_RIGHT = 64
+# 64×32 featured game (MLB, NFL) when nothing is being played: a word and a detail line
+COMPACT_RECORD_RIGHT = 57
+COMPACT_STATE_Y = 19
+COMPACT_DETAIL_Y = 27
 # The "other games" strip (MLB and NFL pages): items on lines of the small font
 STRIP_GAP = 7
 STRIP_SPACE = 3
@@ -77,6 +81,14 @@ def final_text(game: Game) -> str:
     """``"Final"``, or the upstream's final text when it says more (``"Final/10"``, ``"FT"``)."""
     detail = str(game["detail"]).strip()
     return detail if detail.lower().startswith("final") or detail in ("FT", "AET") else "Final"
+
+
+def reason(detail: str, word: str) -> str:
+    """The upstream's detail without the state word it repeats: ``"Delayed: Rain"`` → ``"Rain"``."""
+    text = detail.strip()
+    if text.lower().startswith(word.lower()):
+        text = text[len(word):].lstrip(" :-")
+    return text
 
 
 def period_label(sport: str, period: int) -> str:
@@ -132,7 +144,8 @@ def draw_team(frame: Frame, font: Font, team: Team, xy: tuple[int, int]) -> Box:
 def draw_team_row(frame: Frame, game: Game, team: Team, font: Font, xy: tuple[int, int],
                   right: int, score_color: colors.Color) -> None:
     """A featured game's team row: the abbreviation in team colour at ``xy``, the score in the
-    same font ending at ``right``, or the record in small grey when there is no score."""
+    same font ending at ``right``, or the record in small grey when there is no score (on
+    64×32 further right, where no situation is drawn then)."""
     x, y = xy
     draw_team(frame, font, team, (x, y))
     if scores_known(game):
@@ -140,8 +153,22 @@ def draw_team_row(frame: Frame, game: Game, team: Team, font: Font, xy: tuple[in
     elif team["record"]:
         small = frame.fonts.small
         offset = font.baseline - small.baseline
-        draw_text(frame.image, small, str(team["record"]), (right, y + offset), colors.DIM,
+        draw_text(frame.image, small, str(team["record"]),
+                  (COMPACT_RECORD_RIGHT if frame.compact else right, y + offset), colors.DIM,
                   align="right")
+
+
+def draw_compact_state(frame: Frame, word: str, color: colors.Color, detail: str | None) -> None:
+    """64×32, a featured game not being played: the word (start time, Final, Postponed)
+    centred under the teams, a detail line below it."""
+    fonts = frame.fonts
+    font = fonts.body if fonts.body.width(word) <= frame.width - 2 else fonts.small
+    centre = frame.width // 2
+    draw_text(frame.image, font, word, (centre, COMPACT_STATE_Y), color, align="center",
+              max_width=frame.width - 2)
+    if detail:
+        draw_text(frame.image, fonts.small, detail, (centre, COMPACT_DETAIL_Y), colors.SECONDARY,
+                  align="center", max_width=frame.width - 2)
 
 
 def score_colors(game: Game) -> tuple[colors.Color, colors.Color]:
