@@ -11,6 +11,7 @@ from PIL import Image
 from dashcli.envelope import Update
 from renderers import render
 from renderers.demo import DEMO_NOW, DEMO_TIMEZONE, demo_update
+from renderers.frame import MARKER_BOX_HEIGHT, MARKER_BOX_WIDTH
 
 NOW = DEMO_NOW
 LARGE = (128, 64)
@@ -48,3 +49,9 @@ def draw(page: str, states: dict[str, Update], size: tuple[int, int] = LARGE,
     assert image.mode == "RGB"
     assert image.size == size
     return image
+
+
+def marker_box_is_free(image: Image.Image) -> bool:
+    """True when the top-right corner kept for the stale marker is black."""
+    box = (image.width - MARKER_BOX_WIDTH, 0, image.width, MARKER_BOX_HEIGHT)
+    return image.crop(box).getbbox() is None

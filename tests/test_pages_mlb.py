@@ -11,12 +11,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from PIL import Image
 
 from dashcli.envelope import Update
 from renderers import has_content
-from renderers.frame import MARKER_BOX_HEIGHT, MARKER_BOX_WIDTH
-from tests.pages import LARGE, NOW, SMALL, draw, edited, state, values_of
+from tests.pages import LARGE, NOW, SMALL, draw, edited, marker_box_is_free, state, values_of
 
 pytest_plugins = ["tests.snapshots"]
 
@@ -93,11 +91,6 @@ CASES: dict[str, Values] = {
 def with_values(values: Values, *, stale: bool = False) -> dict[str, Update]:
     """The demo entry (fresh, or expired) carrying ``values``."""
     return edited(state(KIND, stale=(KIND,) if stale else ()), KIND, values)
-
-
-def marker_box_is_free(image: Image.Image) -> bool:
-    box = (image.width - MARKER_BOX_WIDTH, 0, image.width, MARKER_BOX_HEIGHT)
-    return image.crop(box).getbbox() is None
 
 
 @pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
