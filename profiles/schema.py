@@ -8,6 +8,7 @@ is disabled. Panel options keep rpi-rgb-led-matrix's own names so its users reco
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -104,6 +105,12 @@ class EventItem(StrictModel):
     name: str = Field(min_length=1)
     date: str = Field(description="YYYY-MM-DD (the year of the first occurrence) or MM-DD.")
     kind: Literal["birthday", "anniversary", "holiday", "other"] = "other"
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _yaml_date(cls, value: object) -> object:
+        # YAML reads an unquoted 2001-02-07 as a date: accept it as the text it was.
+        return value.isoformat() if isinstance(value, date) else value
 
 
 class EventsSettings(SourceSettings):

@@ -116,9 +116,8 @@ async def _download(ctx: FetchContext, url: str, label: str, *, secret: bool) ->
     except UpstreamError as exc:
         if not secret:
             raise
-        # The message ends with ": <url>"; a private URL carries its secret in the path.
-        reason = str(exc).rsplit(": ", 1)[0]
-        raise UpstreamError(f"{reason}: {label}", retryable=exc.retryable) from None
+        # A private URL carries its secret in the path: name the secret, never the address.
+        raise exc.relabel(label) from None
     return response.content
 
 

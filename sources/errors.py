@@ -6,6 +6,8 @@ Messages carry URLs without their query string, because a query can hold an API 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from dashcli.errors import DashError
 
 
@@ -14,11 +16,32 @@ class SourceError(DashError):
 
 
 class UpstreamError(SourceError):
-    """The upstream could not be reached, timed out, or answered with an error status."""
+    """The upstream could not be reached, timed out, or answered with an error status.
 
-    def __init__(self, message: str, *, retryable: bool = False) -> None:
-        super().__init__(message)
+    The message is ``"{summary}: {where}"``; ``status`` and ``headers`` are those of the error
+    answer (None when nothing was answered), so a source can read e.g. rate-limit headers, and
+    :meth:`relabel` replaces ``where`` when the URL itself is a secret.
+    """
+
+    def __init__(
+        self,
+        summary: str,
+        where: str = "",
+        *,
+        retryable: bool = False,
+        status: int | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(f"{summary}: {where}" if where else summary)
+        self.summary = summary
         self.retryable = retryable
+        self.status = status
+        self.headers: Mapping[str, str] = headers or {}
+
+    def relabel(self, where: str) -> UpstreamError:
+        """The same failure, naming ``where`` instead of the URL (for secret URLs)."""
+        return UpstreamError(self.summary, where, retryable=self.retryable, status=self.status,
+                             headers=self.headers)
 
 
 class DataError(SourceError):

@@ -29,8 +29,6 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Any
 from urllib.parse import quote
 
-import httpx
-
 from dashcli.envelope import isoformat
 from profiles.schema import GithubSettings
 from sources.base import FetchContext, Fetched
@@ -47,27 +45,6 @@ RUNNING_VALID_FOR = timedelta(seconds=60)
 # Run statuses meaning the run has not finished yet (GitHub's list for workflow runs).
 RUNNING = frozenset({"queued", "in_progress", "waiting", "requested", "pending"})
 SHA = re.compile(r"^[0-9a-fA-F]{7,64}$")
-
-
-class _Recorder:
-    """Hands requests to the shared client and keeps the last answer.
-
-    :func:`sources.http.get` turns an error status into an UpstreamError; the recorder lets this
-    module still read that answer's rate-limit headers and tell an empty repository (409) apart.
-    """
-
-    def __init__(self, client: httpx.AsyncClient) -> None:
-        self._client = client
-        self.last: httpx.Response | None = None
-
-    @property
-    def timeout(self) -> httpx.Timeout:
-        return self._client.timeout
-
-    async def get(self, url: str, **kwargs: Any) -> httpx.Response:
-        response = await self._client.get(url, **kwargs)
-        self.last = response
-        return response
 
 
 async def fetch(ctx: FetchContext) -> Fetched:
@@ -123,30 +100,27 @@ async def _request(
     empty_on_409: bool = False,
 ) -> bytes:
     """One API call's body; a rate-limited answer becomes one line saying so."""
-    recorder = _Recorder(ctx.client)
-    client: Any = recorder  # get() only calls .get() and reads .timeout
     try:
-        response = await get(client, PROVIDER, url, params=params, headers=headers,
+        response = await get(ctx.client, PROVIDER, url, params=params, headers=headers,
                              retry=ctx.retry)
-    except UpstreamError:
-        last = recorder.last
-        if last is not None and empty_on_409 and last.status_code == 409:
+    except UpstreamError as exc:
+        if empty_on_409 and exc.status == 409:
             return b"[]"  # GitHub answers 409 "Git Repository is empty" for commits
-        if last is not None and _rate_limited(last):
-            raise UpstreamError(_rate_limit_message(last, ctx.tz, has_token)) from None
+        if _rate_limited(exc):
+            raise UpstreamError(_rate_limit_message(exc, ctx.tz, has_token)) from None
         raise
     return response.content
 
 
-def _rate_limited(response: httpx.Response) -> bool:
-    return (
-        response.status_code in (403, 429)
-        and response.headers.get("x-ratelimit-remaining", "").strip() == "0"
-    )
+def _rate_limited(error: UpstreamError) -> bool:
+    remaining = {key.lower(): value for key, value in error.headers.items()}
+    return error.status in (403, 429) and remaining.get("x-ratelimit-remaining", "").strip() == "0"
 
 
-def _rate_limit_message(response: httpx.Response, tz: tzinfo, has_token: bool) -> str:
-    reset = response.headers.get("x-ratelimit-reset", "").strip()
+def _rate_limit_message(error: UpstreamError, tz: tzinfo, has_token: bool) -> str:
+    reset = {key.lower(): value for key, value in error.headers.items()}.get(
+        "x-ratelimit-reset", ""
+    ).strip()
     when = ""
     if reset.isdigit():
         try:

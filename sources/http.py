@@ -90,7 +90,7 @@ def _transport_error(
         reason, retryable = "connection closed mid-answer", True
     else:
         reason, retryable = type(exc).__name__, False
-    return UpstreamError(f"{provider} unreachable ({reason}): {where}", retryable=retryable)
+    return UpstreamError(f"{provider} unreachable ({reason})", where, retryable=retryable)
 
 
 def _connect_reason(exc: httpx.ConnectError) -> str:
@@ -115,7 +115,8 @@ def _status_error(provider: str, response: httpx.Response) -> UpstreamError:
     else:
         reason = f"{code} {response.reason_phrase}"
     retryable = code >= 500 or code == 429
-    return UpstreamError(f"{provider} answered {reason}: {where}", retryable=retryable)
+    return UpstreamError(f"{provider} answered {reason}", where, retryable=retryable,
+                         status=code, headers=dict(response.headers))
 
 
 def _seconds(value: float | None) -> str:

@@ -130,3 +130,9 @@ def test_search_order_user_dir_then_env_then_bundled(tmp_path, monkeypatch):
     assert names["default"] == "user"
     assert names["pi"] == "bundled"
     assert names["home"] == "user"
+
+
+def test_inline_event_dates_may_be_unquoted_yaml_dates():
+    profile = load_profile("default", ["sources.events.items=[{name: Pip, date: 2001-02-07}]"])
+    assert profile.sources.events is not None
+    assert profile.sources.events.items[0].date == "2001-02-07"

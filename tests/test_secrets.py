@@ -194,10 +194,12 @@ def test_needs_cover_sources_store_and_server(tmp_path: Path) -> None:
     assert found == {
         ("owm_api_key", "weather (openweathermap)", True),
         ("github_token", "github (github)", False),
-        ("family_calendar", "calendar (ics)", False),
+        ("family_calendar", "calendar (ics)", True),
         ("store password", "store (redis)", True),
         ("server_token", "server", True),
     }
+    plain = profile(None, sources={"calendar": {"url": "https://example.org/family.ics"}})
+    assert needs(plain) == []
     rows = check(needs(loaded), None)
     store = next(row for row in rows if row.need.key == "store password")
     assert store.found

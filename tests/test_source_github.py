@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -203,47 +200,35 @@ async def test_missing_required_field_is_named(upstream, which, remove, field):
     assert str(caught.value) == f"github: {field}: required field is missing"
 
 
-# -- rate limit: replay.Reply sends no custom headers, so a small loopback server answers here
+# -- rate limit: GitHub's answer when the quota is used up, with its x-ratelimit-* headers
+
+RESET = str(int(datetime(2026, 2, 6, 22, 12, tzinfo=UTC).timestamp()))
 
 
-class _Limited(BaseHTTPRequestHandler):
-    status = 403
-    remaining = "0"
-
-    def do_GET(self) -> None:
-        body = fixture_path("github/rate-limited.json").read_bytes()
-        self.send_response(self.status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("x-ratelimit-limit", "60")
-        self.send_header("x-ratelimit-remaining", self.remaining)
-        self.send_header("x-ratelimit-used", "60")
-        self.send_header("x-ratelimit-reset", str(int(datetime(2026, 2, 6, 22, 12,
-                                                               tzinfo=UTC).timestamp())))
-        self.send_header("x-ratelimit-resource", "core")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+def rate_limited(status: int = 403, remaining: str = "0") -> Reply:
+    return Reply(
+        fixture_path("github/rate-limited.json"),
+        status=status,
+        content_type="application/json; charset=utf-8",
+        headers=(("x-ratelimit-limit", "60"), ("x-ratelimit-remaining", remaining),
+                 ("x-ratelimit-used", "60"), ("x-ratelimit-reset", RESET),
+                 ("x-ratelimit-resource", "core")),
+    )
 
 
 @pytest.fixture
-def limited() -> Iterator[tuple[str, type[_Limited]]]:
-    handler = type("Handler", (_Limited,), {})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                     daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", handler
-    server.shutdown()
-    server.server_close()
+def limited(upstream):
+    def serve(status: int = 403, remaining: str = "0") -> str:
+        for path in (f"/repos/{REPO}/commits", f"/repos/{REPO}/actions/runs"):
+            upstream.route(path, rate_limited(status, remaining))
+        return upstream.url
+
+    return serve
 
 
 @pytest.mark.parametrize("status", [403, 429])
 async def test_exhausted_rate_limit_is_one_line_suggesting_a_token(limited, status):
-    url, handler = limited
-    handler.status = status
+    url = limited(status)
     with pytest.raises(UpstreamError) as caught:
         await fetch_values("github", url, repository=REPO)
     assert str(caught.value) == (
@@ -252,14 +237,13 @@ async def test_exhausted_rate_limit_is_one_line_suggesting_a_token(limited, stat
 
 
 async def test_exhausted_rate_limit_with_a_token(limited):
-    url, _ = limited
+    url = limited()
     with pytest.raises(UpstreamError, match=r"rate limit exhausted until 17:12: the token's"):
         await fetch_values("github", url, repository=REPO, secrets=Secrets(github_token="t0k"))
 
 
 async def test_a_403_with_quota_left_is_not_called_a_rate_limit(limited):
-    url, handler = limited
-    handler.remaining = "12"
+    url = limited(remaining="12")
     with pytest.raises(UpstreamError) as caught:
         await fetch_values("github", url, repository=REPO)
     assert "rate limit" not in str(caught.value)

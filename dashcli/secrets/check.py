@@ -49,10 +49,13 @@ def needs(profile: Profile) -> list[Need]:
     for name, settings in profile.sources.enabled().items():
         provider = SOURCES[name].provider(getattr(settings, "provider", None))
         for spec in provider.secrets:
-            key = spec.key
-            if isinstance(settings, CalendarSettings) and settings.url_secret:
-                key = settings.url_secret
-            found.append(Need(key, f"{name} ({provider.name})", spec.required, spec.purpose))
+            key, required = spec.key, spec.required
+            if isinstance(settings, CalendarSettings):
+                # The calendar needs a secret only when its URL is one, under the name it gives.
+                if not settings.url_secret:
+                    continue
+                key, required = settings.url_secret, True
+            found.append(Need(key, f"{name} ({provider.name})", required, spec.purpose))
     password = urlsplit(profile.store).password if profile.store.startswith("redis") else None
     if password:
         found.append(Need("store password", f"store ({urlsplit(profile.store).scheme})", True,
