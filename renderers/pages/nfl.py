@@ -40,6 +40,7 @@ HOME_Y = 19
 BALL_X = 66
 BALL_OFFSET = 6  # the football's top, down from its team row's top
 PANEL_X = 78
+STATE_X = 70  # the panel when no football is drawn beside the scores
 PERIOD_Y = 2
 CLOCK_Y = 12
 STATE_Y = 8
@@ -60,6 +61,7 @@ COMPACT_CLOCK_Y = 10
 COMPACT_DOWN_Y = 20
 COMPACT_PLAY_Y = 26
 RED_ZONE_BAND = (110, 0, 0)
+HALF = "HALF"
 
 
 def _situation(game: Game) -> FootballSituation | None:
@@ -69,7 +71,7 @@ def _situation(game: Game) -> FootballSituation | None:
 def _period(game: Game, situation: FootballSituation) -> str:
     """``Q3``, ``OT``, or ``HALF`` at half-time."""
     if "half" in str(game["detail"]).lower():
-        return "HALF"
+        return HALF
     return period_label(SPORT, int(situation["period"]))
 
 
@@ -87,6 +89,9 @@ def _draw_down(frame: Frame, situation: FootballSituation, y: int, font_name: st
     if not text:
         return
     font = frame.fonts.body if font_name == "body" else frame.fonts.small
+    if font_name != "body":
+        # 64×32 has 15 small characters: "2nd & Goal NE 3" keeps the yard line.
+        text = text.replace(" at ", " ")
     color = colors.WHITE
     if situation["red_zone"]:
         frame.image.paste(RED_ZONE_BAND, (0, y - BAND_PAD, frame.width, y + font.height + BAND_PAD
@@ -122,10 +127,10 @@ def _draw_featured(frame: Frame, game: Game) -> None:
     situation = _situation(game)
     if game["state"] == "in" and situation is not None:
         _draw_ball(frame, game, situation, BALL_X, (AWAY_Y, HOME_Y), BALL_OFFSET)
-        draw_text(frame.image, fonts.body, _period(game, situation), (PANEL_X, PERIOD_Y),
-                  colors.GREEN)
+        period = _period(game, situation)
+        draw_text(frame.image, fonts.body, period, (PANEL_X, PERIOD_Y), colors.GREEN)
         clock = situation["clock"]
-        if clock:
+        if clock and period != HALF:
             draw_text(frame.image, fonts.large, str(clock), (PANEL_X, CLOCK_Y), colors.WHITE)
         _draw_down(frame, situation, DOWN_Y, "body")
         play = situation["last_play"]
@@ -134,14 +139,14 @@ def _draw_featured(frame: Frame, game: Game) -> None:
                       max_width=frame.width - 4)
         return
     word, color, detail = _state_lines(frame, game)
-    panel_width = frame.width - PANEL_X - 1
+    panel_width = frame.width - STATE_X - 1
     if game["state"] == "pre":
-        draw_text(frame.image, fonts.small, str(detail), (PANEL_X, STATE_Y - 2), colors.SECONDARY)
-        draw_text(frame.image, fonts.large, word, (PANEL_X, STATE_Y + 6), color)
+        draw_text(frame.image, fonts.small, str(detail), (STATE_X, STATE_Y - 2), colors.SECONDARY)
+        draw_text(frame.image, fonts.large, word, (STATE_X, STATE_Y + 6), color)
         return
-    draw_text(frame.image, fonts.body, word, (PANEL_X, STATE_Y), color, max_width=panel_width)
+    draw_text(frame.image, fonts.body, word, (STATE_X, STATE_Y), color, max_width=panel_width)
     if detail:
-        draw_text(frame.image, fonts.small, detail, (PANEL_X, STATE_DETAIL_Y), colors.SECONDARY,
+        draw_text(frame.image, fonts.small, detail, (STATE_X, STATE_DETAIL_Y), colors.SECONDARY,
                   max_width=panel_width)
 
 
@@ -155,10 +160,11 @@ def _draw_compact(frame: Frame, game: Game) -> None:
     situation = _situation(game)
     if game["state"] == "in" and situation is not None:
         _draw_ball(frame, game, situation, COMPACT_BALL_X, (COMPACT_AWAY_Y, COMPACT_HOME_Y), 2)
-        draw_text(frame.image, fonts.small, _period(game, situation),
+        period = _period(game, situation)
+        draw_text(frame.image, fonts.small, period,
                   (COMPACT_PANEL_RIGHT - 5, COMPACT_PERIOD_Y + 1), colors.GREEN, align="right")
         clock = situation["clock"]
-        if clock:
+        if clock and period != HALF:
             draw_text(frame.image, fonts.small, str(clock),
                       (COMPACT_PANEL_RIGHT, COMPACT_CLOCK_Y + 1), colors.WHITE, align="right")
         _draw_down(frame, situation, COMPACT_DOWN_Y, "small")
