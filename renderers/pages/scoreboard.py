@@ -41,16 +41,16 @@ LIST_TOP = 9
 ROW_PITCH = 9
 FAVORITE_BAR_X = 0
 AWAY_X = 3
-AWAY_SCORE_RIGHT = 45
-HOME_X = 52
-HOME_SCORE_RIGHT = 94
-STATUS_RIGHT = 127
+AWAY_SCORE_RIGHT = 40
+HOME_X = 46
+HOME_SCORE_RIGHT = 83
+STATUS_RIGHT = 127  # the status column (up to "POSTPONED") from HOME_SCORE_RIGHT + 3
 # 64×32 list: two lines per game
 COMPACT_TOP = 1
 COMPACT_LINE = 7
 COMPACT_GAME_PITCH = 16
 COMPACT_SCORE_RIGHT = 34
-COMPACT_STATUS_RIGHT = 64
+COMPACT_STATUS_RIGHT = 63
 # 64×32 featured game (MLB, NFL) when nothing is being played: a word and a detail line
 COMPACT_RECORD_RIGHT = 57
 COMPACT_STATE_Y = 19
@@ -243,18 +243,11 @@ def _draw_row(frame: Frame, game: Game, sport: str, y: int) -> None:
     if game["favorite"]:
         frame.image.paste(colors.AMBER, (FAVORITE_BAR_X, y, FAVORITE_BAR_X + 1, y + 7))
     away_color, home_color = score_colors(game)
-    draw_team(frame, body, game["away"], (AWAY_X, y))
-    draw_team(frame, body, game["home"], (HOME_X, y))
-    if scores_known(game):
-        draw_text(frame.image, body, score_text(game["away"]), (AWAY_SCORE_RIGHT, y), away_color,
-                  align="right")
-        draw_text(frame.image, body, score_text(game["home"]), (HOME_SCORE_RIGHT, y), home_color,
-                  align="right")
-    else:
-        for team, right in ((game["away"], AWAY_SCORE_RIGHT), (game["home"], HOME_SCORE_RIGHT)):
-            if team["record"]:
-                draw_text(frame.image, small, str(team["record"]), (right, y + 2), colors.DIM,
-                          align="right")
+    for team, x, right, color in ((game["away"], AWAY_X, AWAY_SCORE_RIGHT, away_color),
+                                  (game["home"], HOME_X, HOME_SCORE_RIGHT, home_color)):
+        draw_team(frame, body, team, (x, y))
+        if scores_known(game):
+            draw_text(frame.image, body, score_text(team), (right, y), color, align="right")
     text, color = status(frame, game, sport, short=False)
     draw_text(frame.image, small, text.upper(), (STATUS_RIGHT, y + 2), color, align="right",
               max_width=STATUS_RIGHT - HOME_SCORE_RIGHT - 3)
@@ -272,7 +265,9 @@ def _draw_compact(frame: Frame, games: list[Game], sport: str) -> None:
             if scores_known(game):
                 draw_text(frame.image, small, score_text(team), (COMPACT_SCORE_RIGHT, row), color,
                           align="right")
-        text, color = status(frame, game, sport, short=True)
+        text, color = status(frame, game, sport, short=False)
+        if small.width(text.upper()) > COMPACT_STATUS_RIGHT - COMPACT_SCORE_RIGHT - 3:
+            text, color = status(frame, game, sport, short=True)
         parts = text.upper().split(" ", 1) if game["state"] == "in" else [text.upper()]
         for line, part in enumerate(parts):
             right = COMPACT_STATUS_RIGHT - (MARKER_BOX_WIDTH if y + line * COMPACT_LINE < 4 else 0)

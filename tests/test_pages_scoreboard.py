@@ -1,0 +1,147 @@
+"""The generic scoreboard (pages nba, nhl, soccer): each league with games in progress, before,
+after, not played (postponed, suspended, delayed, cancelled), more games than rows and none;
+stale, no data and unreadable; 128×64 and 64×32 snapshots."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from dashcli.envelope import Update
+from renderers import has_content
+from tests.pages import LARGE, NOW, SMALL, draw, edited, marker_box_is_free, state, values_of
+
+pytest_plugins = ["tests.snapshots"]
+
+LEAGUES = ["nba", "nhl", "soccer"]
+SIZES = {"128x64": LARGE, "64x32": SMALL}
+Values = dict[str, Any]
+# A live situation and a final text per league
+LIVE = {"nba": ({"period": 2, "clock": "3:41", "last_play": None}, "3:41 - 2nd"),
+        "nhl": ({"period": 4, "clock": "2:10", "last_play": None}, "2:10 - OT"),
+        "soccer": ({"period": 1, "clock": "33'", "last_play": None}, "33'")}
+FINALS = {"nba": "Final/OT", "nhl": "Final/SO", "soccer": "FT"}
+
+
+def demo_values(kind: str) -> Values:
+    return values_of(state(kind), kind)
+
+
+def with_values(kind: str, values: Values, *, stale: bool = False) -> dict[str, Update]:
+    """The league's demo entry (fresh, or expired) carrying ``values``."""
+    return edited(state(kind, stale=(kind,) if stale else ()), kind, values)
+
+
+def every_game(kind: str, change: Callable[[int, Values], None]) -> Values:
+    """The league's demo day with ``change(index, game)`` applied to each game."""
+    values = demo_values(kind)
+    for index, game in enumerate(values["games"]):
+        change(index, game)
+    return values
+
+
+def scored(game: Values, away: int, home: int) -> None:
+    game["away"]["score"], game["home"]["score"] = away, home
+
+
+def unscored(game: Values) -> None:
+    game["away"]["score"] = game["home"]["score"] = None
+
+
+def live(kind: str) -> Callable[[int, Values], None]:
+    def change(index: int, game: Values) -> None:
+        situation, detail = LIVE[kind]
+        game.update(state="in", detail=detail, situation=copy.deepcopy(situation))
+        scored(game, 1 + index, 2 + index * 3)
+    return change
+
+
+def pre(index: int, game: Values) -> None:
+    game.update(state="pre", detail="7:00 PM", start=f"2026-09-27T{19 + index}:00-04:00",
+                situation=None)
+    unscored(game)
+
+
+def post(kind: str) -> Callable[[int, Values], None]:
+    def change(index: int, game: Values) -> None:
+        game.update(state="post", detail=FINALS[kind] if index == 0 else "Final", situation=None)
+        scored(game, 3, 2 + 2 * index)
+    return change
+
+
+NOT_PLAYED = [("postponed", "Postponed"), ("suspended", "Suspended"), ("delayed", "Delayed"),
+              ("cancelled", "Canceled")]
+
+
+def not_played(kind: str) -> Values:
+    """Four games, one per not-played state (the delayed one has a score)."""
+    values = demo_values(kind)
+    template = values["games"][0]
+    values["games"] = []
+    for index, (state_name, detail) in enumerate(NOT_PLAYED):
+        game = copy.deepcopy(template)
+        game.update(id=str(index), state=state_name, detail=detail, situation=None,
+                    favorite=index == 0)
+        if state_name == "delayed":
+            scored(game, 1, 1)
+        else:
+            unscored(game)
+        values["games"].append(game)
+    return values
+
+
+def many(kind: str) -> Values:
+    """Nine games: more than the 128×64 list has rows for."""
+    values = demo_values(kind)
+    values["games"] = [copy.deepcopy(values["games"][index % 2]) for index in range(9)]
+    return values
+
+
+def cases(kind: str) -> dict[str, Values]:
+    return {
+        "demo": demo_values(kind),
+        "in": every_game(kind, live(kind)),
+        "pre": every_game(kind, pre),
+        "post": every_game(kind, post(kind)),
+        "not-played": not_played(kind),
+        "many": many(kind),
+        "no-games": {**demo_values(kind), "games": []},
+    }
+
+
+CASES = [(kind, case) for kind in LEAGUES for case in cases(kind)]
+
+
+@pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
+@pytest.mark.parametrize(("kind", "case"), CASES, ids=[f"{k}-{c}" for k, c in CASES])
+def test_league_states(kind: str, case: str, size: tuple[int, int], frame_snapshot: Any) -> None:
+    image = draw(kind, with_values(kind, cases(kind)[case]), size)
+    assert marker_box_is_free(image)
+    assert frame_snapshot == image
+
+
+@pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
+@pytest.mark.parametrize("kind", LEAGUES)
+def test_stale_no_data_unreadable(kind: str, size: tuple[int, int], frame_snapshot: Any) -> None:
+    stale = draw(kind, with_values(kind, demo_values(kind), stale=True), size)
+    assert stale.getpixel((size[0] - 1, 0)) != (0, 0, 0)
+    assert frame_snapshot(name="stale") == stale
+    assert frame_snapshot(name="no-data") == draw(kind, {}, size)
+    broken = every_game(kind, lambda _, game: game.update(state="halftime"))
+    assert frame_snapshot(name="unreadable") == draw(kind, with_values(kind, broken), size)
+
+
+@pytest.mark.parametrize("kind", LEAGUES)
+def test_states_draw_differently(kind: str) -> None:
+    frames = {case: draw(kind, with_values(kind, values)).tobytes()
+              for case, values in cases(kind).items()}
+    assert len(set(frames.values())) == len(frames)
+
+
+@pytest.mark.parametrize("kind", LEAGUES)
+def test_has_content_only_with_games(kind: str) -> None:
+    assert has_content(kind, with_values(kind, demo_values(kind)), NOW)
+    assert not has_content(kind, with_values(kind, cases(kind)["no-games"]), NOW)
