@@ -1,0 +1,96 @@
+"""The calendar page: current and next event with the week below, an all-day event under way,
+only a next event (tomorrow), everything past, an empty week; stale, no data and unreadable;
+128×64 and 64×32 snapshots."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from dashcli.envelope import Update
+from renderers import has_content
+from tests.pages import LARGE, NOW, SMALL, draw, edited, marker_box_is_free, state, values_of
+
+pytest_plugins = ["tests.snapshots"]
+
+KIND = "calendar"
+SIZES = {"128x64": LARGE, "64x32": SMALL}
+Values = dict[str, Any]
+
+
+def demo_values() -> Values:
+    return values_of(state(KIND), KIND)
+
+
+def with_values(values: Values, *, stale: bool = False) -> dict[str, Update]:
+    """The demo entry (fresh, or expired) carrying ``values``."""
+    return edited(state(KIND, stale=(KIND,) if stale else ()), KIND, values)
+
+
+def changed(change: Callable[[Values], None]) -> Values:
+    values = demo_values()
+    change(values)
+    return values
+
+
+def all_day_now(values: Values) -> None:
+    """The farmers market (all day) is the current event."""
+    values["current"] = values["today"][0]
+
+
+def next_tomorrow(values: Values) -> None:
+    """Today is over: nothing under way, the dentist tomorrow is next."""
+    dentist = values["week"][3]
+    values["today"] = []
+    values["week"] = values["week"][3:]
+    values["current"], values["next"] = None, dentist
+
+
+def all_past(values: Values) -> None:
+    """Only events that already ended, nothing current or next."""
+    values["week"] = values["today"] = [
+        {"title": "Breakfast", "start": "2026-09-27T08:00-04:00",
+         "end": "2026-09-27T09:00-04:00", "all_day": False, "location": None}]
+    values["current"] = values["next"] = None
+
+
+CASES: dict[str, Values] = {
+    "current-and-next": demo_values(),
+    "all-day-current": changed(all_day_now),
+    "next-tomorrow": changed(next_tomorrow),
+    "all-past": changed(all_past),
+    "empty": {"today": [], "week": [], "current": None, "next": None},
+}
+
+
+@pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
+@pytest.mark.parametrize("case", CASES)
+def test_calendar_states(case: str, size: tuple[int, int], frame_snapshot: Any) -> None:
+    image = draw(KIND, with_values(CASES[case]), size)
+    assert marker_box_is_free(image)
+    assert frame_snapshot == image
+
+
+@pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
+def test_stale_no_data_unreadable(size: tuple[int, int], frame_snapshot: Any) -> None:
+    stale = draw(KIND, with_values(demo_values(), stale=True), size)
+    assert stale.getpixel((size[0] - 1, 0)) != (0, 0, 0)
+    assert frame_snapshot(name="stale") == stale
+    assert frame_snapshot(name="no-data") == draw(KIND, {}, size)
+    broken = changed(lambda values: values["next"].update(start="next tuesday"))
+    assert frame_snapshot(name="unreadable") == draw(KIND, with_values(broken), size)
+
+
+def test_states_draw_differently() -> None:
+    frames = {case: draw(KIND, with_values(values)).tobytes() for case, values in CASES.items()}
+    assert len(set(frames.values())) == len(frames) - 1  # all past and empty both say "No events"
+    assert frames["all-past"] == frames["empty"]
+
+
+def test_has_content_only_with_events_left() -> None:
+    assert has_content(KIND, with_values(demo_values()), NOW)
+    assert has_content(KIND, with_values(CASES["next-tomorrow"]), NOW)
+    assert not has_content(KIND, with_values(CASES["all-past"]), NOW)
+    assert not has_content(KIND, with_values(CASES["empty"]), NOW)
