@@ -73,7 +73,7 @@ def _draw_commit(frame: Frame, commit: Commit | None, y: int, message_y: int, li
     message_font = small if compact else frame.fonts.body
     pitch = small.height + 1 if compact else MESSAGE_PITCH
     if commit is None:
-        draw_text(frame.image, small, "NO COMMITS", (2, y), colors.DIM)
+        draw_text(frame.image, small, "NO COMMITS", (2, y), colors.SECONDARY)
         return
     sha_box = draw_text(frame.image, small, str(commit["sha"])[:7].upper(), (1 if compact else 2,
                         y), SHA_COLOR)
@@ -91,7 +91,8 @@ def _draw_commit(frame: Frame, commit: Commit | None, y: int, message_y: int, li
 def _draw_run(frame: Frame, run: WorkflowRun | None, y: int, compact: bool) -> None:
     small, body = frame.fonts.small, frame.fonts.body
     if run is None:
-        draw_text(frame.image, small, "NO WORKFLOW RUNS", (2, y + 1), colors.DIM)
+        draw_text(frame.image, small, "NO RUNS" if compact else "NO WORKFLOW RUNS",
+                  (1 if compact else 2, y + (0 if compact else 1)), colors.SECONDARY)
         return
     word, color = run_state(run)
     lamp = COMPACT_LAMP if compact else LAMP
