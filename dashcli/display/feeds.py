@@ -20,6 +20,8 @@ from dashcli.store.base import Store
 
 log = logging.getLogger(__name__)
 CONTROL_ACTIONS = frozenset({"pause", "resume", "next", "prev"})
+# The SSE event of the web preview's loop inside ``dash serve`` (dashcli/web).
+FRAME_EVENT = "frame"
 
 
 class RateLimitedLog:
@@ -75,6 +77,8 @@ class ServerFeed:
         if event.event == "shutdown":
             model.set_connection(False, "server shutting down")
             return
+        if event.event == FRAME_EVENT:
+            return  # the server's own preview loop announcing its page: not data
         try:
             update = Update.from_json(event.data)
         except EnvelopeError as exc:

@@ -1,0 +1,155 @@
+"""What every display builds from a profile: its feed, clock, page cycle, renderer and loop.
+
+``dash matrix``, ``dash tui`` and the server's own preview loop differ only in where frames go.
+:func:`choose_feed` turns the command line (``--server``/``--token``, ``--demo``, ``--data``) into a
+feed and a clock; :func:`build_loop` makes the :class:`DisplayLoop` with the profile's cycle (pages
+with nothing to show skipped as the profile says), rendering through one :class:`FrameCache` at the
+profile's size, timezone and fonts, so unchanged inputs return the same image and are not shown
+again. The renderer marks stale data itself, so a display that lost its server keeps its last
+frames and they turn stale when their data's ``valid`` passes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Protocol
+
+from dashcli.display.cycle import CyclePage, PageCycle
+from dashcli.display.feeds import ServerFeed, StaticFeed
+from dashcli.display.loop import DisplayLoop, Frame, RenderFunction
+from dashcli.display.model import DisplayModel
+from dashcli.envelope import Update, utcnow
+from dashcli.errors import UsageError
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+    from profiles.schema import Profile
+    from renderers import FrameCache
+    from renderers.fonts import FontSet
+
+Clock = Callable[[], datetime]
+
+
+class Feed(Protocol):
+    """Anything that fills a model: ServerFeed, StoreFeed, StaticFeed."""
+
+    async def run(self, model: DisplayModel) -> None: ...
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a display's data comes from, as the command line chose it."""
+
+    feed: Feed
+    clock: Clock
+    server: str | None = None
+    token: str | None = None
+    label: str = "standalone"
+
+
+def demo_clock() -> Clock:
+    """A clock that starts at the demo's moment and runs at real speed, so ``--demo`` shows the
+    sample values fresh (live games, a current forecast) while clocks and the cycle still move."""
+    from renderers.demo import DEMO_NOW
+
+    start = time.monotonic()
+    return lambda: DEMO_NOW + timedelta(seconds=time.monotonic() - start)
+
+
+def profile_token(profile: Profile) -> str | None:
+    """The server's token as the profile configures it (``server.token`` or ``token_secret``)."""
+    if not (profile.server.token or profile.server.token_secret):
+        return None
+    from dashcli.secrets import open_secrets
+    from dashcli.server.run import resolve_token
+
+    return resolve_token(profile, open_secrets(profile))
+
+
+def choose_feed(
+    profile: Profile,
+    *,
+    server: str | None,
+    token: str | None,
+    demo: bool,
+    data: str | None,
+) -> Source:
+    """The feed for ``--server URL`` / ``--demo`` / ``--data FILE`` (at most one; none: the
+    profile's own server at ``server.host:server.port``)."""
+    if sum((server is not None, demo, data is not None)) > 1:
+        raise UsageError("give at most one of --server, --demo and --data")
+    if demo:
+        from renderers.demo import demo_state
+
+        return Source(StaticFeed(demo_state().values()), demo_clock(), label="demo")
+    if data is not None:
+        from dashcli.commands.render import _read_data
+
+        return Source(StaticFeed(_read_data(data).values()), utcnow, label=data)
+    if server is None:
+        host = profile.server.host
+        server = f"http://{f'[{host}]' if ':' in host else host}:{profile.server.port}"
+    elif not server.startswith(("http://", "https://")):
+        raise UsageError(f"--server {server!r}: not an http:// or https:// URL")
+    token = token or profile_token(profile)
+    return Source(ServerFeed(server, token=token), utcnow, server.rstrip("/"), token, server)
+
+
+def profile_fonts(profile: Profile) -> FontSet | None:
+    """The profile's fonts, loaded once (None: the built-in bitmap fonts)."""
+    from dashcli.commands.render import _fonts
+
+    return _fonts(profile)
+
+
+def cycle_pages(profile: Profile) -> list[CyclePage]:
+    """The profile's cycle; an unknown page is a UsageError naming the known ones."""
+    from renderers import page_spec
+
+    pages = [CyclePage(entry.page, entry.seconds) for entry in profile.display.cycle]
+    for entry in pages:
+        page_spec(entry.page)
+    return pages
+
+
+def frame_renderer(profile: Profile, cache: FrameCache | None = None) -> RenderFunction:
+    """A render function at the profile's size, timezone and fonts, through a frame cache:
+    it returns the same image object while the inputs are unchanged."""
+    from renderers import FrameCache
+
+    frames = cache or FrameCache()
+    size = profile.display.width_height
+    timezone = profile.location.timezone
+    fonts = profile_fonts(profile)
+
+    def draw(page: str, state: Mapping[str, Update], now: datetime) -> Image:
+        return frames.render(page, state, now, size=size, timezone=timezone, fonts=fonts)
+
+    return draw
+
+
+def build_loop(
+    profile: Profile,
+    model: DisplayModel,
+    show: Callable[[Frame], Awaitable[None] | None],
+    *,
+    clock: Clock = utcnow,
+    cache: FrameCache | None = None,
+    skip_empty: bool | None = None,
+) -> DisplayLoop:
+    """The display loop of ``profile``: its cycle (``skip_empty`` from the profile unless
+    given), ``has_content`` read from the model's state at the loop's clock, cached rendering."""
+    from renderers import has_content
+
+    timezone = profile.location.timezone
+
+    def content(page: str) -> bool:
+        return has_content(page, model.state, clock(), timezone=timezone)
+
+    skip = profile.display.skip_empty if skip_empty is None else skip_empty
+    cycle = PageCycle(cycle_pages(profile), skip_empty=skip, has_content=content)
+    return DisplayLoop(model, cycle, frame_renderer(profile, cache), show, clock=clock)

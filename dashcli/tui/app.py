@@ -1,0 +1,227 @@
+"""The Textual application of ``dash tui``: frame, page list, values, status bar and keys.
+
+The shared display loop runs inside the app: its ``show`` hands each new frame to the
+:class:`FrameView`. Controls (pause/resume, next, prev) go to the server when following one
+(``POST /control/{action}``, so every display follows and the app gets them back as SSE control
+events), and to the local model when standalone. ``s`` saves the frame on screen as a PNG.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.strip import Strip
+from textual.widget import Widget
+from textual.widgets import Footer, Static
+
+from dashcli.display.build import Source, build_loop
+from dashcli.display.loop import DisplayLoop, Frame, run_with_feed
+from dashcli.display.model import DisplayModel
+from dashcli.envelope import Update
+from dashcli.tui.halfblock import frame_strips
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+    from profiles.schema import Profile
+
+CONTROL_TIMEOUT = 5.0
+
+
+class FrameView(Widget):
+    """The current frame in half-block cells, fitted to the widget's size."""
+
+    DEFAULT_CSS = """
+    FrameView { width: 128; height: 1fr; max-height: 32; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.image: Image | None = None
+        self._strips: list[Strip] = []
+        self._key: tuple[int, int, int] | None = None
+
+    def set_image(self, image: Image) -> None:
+        """Show ``image`` (repainted at the next refresh)."""
+        self.image = image
+        self.refresh()
+
+    def strips(self) -> list[Strip]:
+        """The cell rows of the current image at the widget's current size (cached)."""
+        if self.image is None:
+            return []
+        key = (id(self.image), self.size.width, self.size.height)
+        if key != self._key:
+            self._strips = frame_strips(self.image, self.size.width, self.size.height)
+            self._key = key
+        return self._strips
+
+    def render_line(self, y: int) -> Strip:
+        strips = self.strips()
+        if y < len(strips):
+            return strips[y].extend_cell_length(self.size.width)
+        return Strip.blank(self.size.width)
+
+
+def _local(moment: datetime, timezone: str) -> str:
+    from renderers.engine import zone
+
+    return moment.astimezone(zone(timezone)).strftime("%H:%M")
+
+
+def freshness(update: Update, now: datetime, timezone: str) -> Text:
+    """``type updated HH:MM valid HH:MM`` in green, or ``stale`` in amber once past valid."""
+    stale = update.is_stale(now)
+    label = (f"{update.type} {_local(update.updated, timezone)}"
+             f"\u2192{_local(update.valid, timezone)}")
+    return Text(label + (" stale" if stale else ""), style="#ffb000" if stale else "#50d050")
+
+
+class DashApp(App[None]):
+    """``dash tui``: the shared display loop drawn in a terminal."""
+
+    TITLE = "dash"
+    CSS = """
+    Screen { layout: vertical; }
+    #top { height: 1fr; }
+    #pages { width: 1fr; min-width: 12; padding: 0 0 0 1; }
+    #values-box { height: 5; border-top: solid $primary-darken-2; }
+    #status { height: 1; background: $boost; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "toggle_pause", "Pause/resume"),
+        Binding("n,right", "control('next')", "Next"),
+        Binding("p,left", "control('prev')", "Prev"),
+        Binding("s", "save", "Save PNG"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, profile: Profile, source: Source, *, autostart: bool = True) -> None:
+        super().__init__()
+        self.profile = profile
+        self.source = source
+        self.timezone = profile.location.timezone
+        self.model = DisplayModel()
+        self.loop: DisplayLoop = build_loop(profile, self.model, self.show_frame,
+                                            clock=source.clock)
+        self.autostart = autostart
+        self.frames_shown = 0
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="top"):
+            yield FrameView(id="frame")
+            yield Static(id="pages")
+        with VerticalScroll(id="values-box"):
+            yield Static(id="values")
+        yield Static(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_panels()
+        if self.autostart:
+            self.run_worker(run_with_feed(self.loop, self.source.feed.run(self.model)),
+                            name="display-loop", exit_on_error=True)
+        self.set_interval(1.0, self.refresh_status)
+
+    def show_frame(self, frame: Frame) -> None:
+        """The loop's ``show``: put the new frame on screen with its page, values and status."""
+        self.query_one(FrameView).set_image(frame.image)
+        self.frames_shown += 1
+        self.refresh_panels()
+
+    def refresh_panels(self) -> None:
+        """Redraw the page list, the current page's values and the status bar."""
+        self.query_one("#pages", Static).update(self._page_list())
+        self.query_one("#values", Static).update(self._values())
+        self.refresh_status()
+
+    def refresh_status(self) -> None:
+        """The status bar: connection, then each data type's freshness."""
+        model = self.model
+        if model.connected is None:
+            line = Text(f"\u25cf standalone ({self.source.label})", style="bold")
+        elif model.connected:
+            line = Text(f"\u25cf {self.source.label} {model.connection_detail}", style="#50d050")
+        else:
+            line = Text(f"\u25cb {self.source.label} {model.connection_detail}: "
+                        "showing the last frames", style="#ff5050")
+        now = self.loop.clock()
+        for kind in sorted(model.state):
+            line.append("  ")
+            line.append_text(freshness(model.state[kind], now, self.timezone))
+        self.query_one("#status", Static).update(line)
+
+    def _page_list(self) -> Text:
+        cycle = self.loop.cycle
+        text = Text()
+        for index, entry in enumerate(cycle.pages):
+            current = index == cycle.index and cycle.deadline is not None
+            marker = ("\u2016 " if cycle.paused else "\u25b6 ") if current else "  "
+            text.append(marker + entry.page + "\n", style="reverse bold" if current else "")
+        return text
+
+    def _values(self) -> Text:
+        from renderers import page_spec
+
+        frame = self.loop.frame
+        if frame is None:
+            return Text("waiting for data\u2026", style="dim")
+        spec = page_spec(frame.page)
+        kinds = sorted(self.model.state) if spec.all_types else spec.uses
+        if not kinds:
+            return Text(f"the {frame.page} page draws no data", style="dim")
+        text = Text()
+        for kind in kinds:
+            update = self.model.state.get(kind)
+            if update is None:
+                continue
+            text.append(f"{kind}: ", style="bold")
+            compact = json.dumps(update.values, separators=(",", ":"), default=str,
+                                 ensure_ascii=False)
+            text.append(compact + "\n")
+        return text if text.plain else Text("no data for this page", style="dim")
+
+    async def action_control(self, action: str) -> None:
+        """Next/prev/pause/resume: to the server when following one, else locally."""
+        if self.source.server is None:
+            self.model.control(action)
+            return
+        import httpx
+
+        headers = {"Authorization": f"Bearer {self.source.token}"} if self.source.token else {}
+        url = f"{self.source.server}/control/{action}"
+        try:
+            async with httpx.AsyncClient(timeout=CONTROL_TIMEOUT) as client:
+                response = await client.post(url, headers=headers)
+        except httpx.HTTPError as exc:
+            self.notify(f"{action}: server unreachable ({type(exc).__name__})", severity="error")
+            return
+        if response.status_code != 200:
+            self.notify(f"{action}: server answered HTTP {response.status_code}",
+                        severity="error")
+
+    async def action_toggle_pause(self) -> None:
+        await self.action_control("resume" if self.loop.cycle.paused else "pause")
+
+    def action_save(self) -> None:
+        """Save the frame on screen as PAGE-YYYYMMDD-HHMMSS.png in the current directory."""
+        from renderers.output import png_bytes
+
+        frame = self.loop.frame
+        if frame is None:
+            self.notify("no frame to save yet", severity="warning")
+            return
+        path = Path.cwd() / f"{frame.page}-{datetime.now().strftime('%Y%m%d-%H%M%S')}.png"
+        try:
+            path.write_bytes(png_bytes(frame.image))
+        except OSError as exc:
+            self.notify(f"cannot write {path}: {exc.strerror or exc}", severity="error")
+            return
+        self.notify(f"saved {path}")
