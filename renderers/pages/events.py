@@ -107,8 +107,12 @@ def render(frame: Frame) -> None:
         width = frame.width - MARKER_BOX_WIDTH - 2
         font = fonts.body if fonts.body.width(name) <= width else fonts.small
         draw_text(frame.image, font, name, (1, COMPACT_NAME_Y), _color(first), max_width=width)
-        draw_text(frame.image, fonts.small, _what(first).upper(), (1, COMPACT_WHAT_Y),
-                  colors.WHITE, max_width=frame.width - 2)
+        what = _what(first).upper()
+        if fonts.small.width(what) > frame.width - 2:
+            # "12TH ANNIVERSARY" is 16 characters, the line holds 15.
+            what = what.replace("ANNIVERSARY", "ANNIV.")
+        draw_text(frame.image, fonts.small, what, (1, COMPACT_WHAT_Y), colors.WHITE,
+                  max_width=frame.width - 2)
         draw_text(frame.image, fonts.body, when, (1, COMPACT_WHEN_Y), when_color,
                   max_width=frame.width - 2)
         if rest:

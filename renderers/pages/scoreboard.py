@@ -15,6 +15,7 @@ from typing import cast
 from renderers import colors
 from renderers.fonts import Font
 from renderers.frame import MARKER_BOX_WIDTH, Frame
+from renderers.registry import page_spec
 from renderers.text import Box, draw_text
 from sources.values import Game, PeriodSituation, ScoreboardValues, Team
 
@@ -211,10 +212,14 @@ def draw_strip(frame: Frame, games: list[Game], sport: str, top: int, bottom: in
         x += STRIP_GAP - STRIP_SPACE
 
 
+def _values(frame: Frame) -> ScoreboardValues:
+    """The page's scoreboard: its registry entry names the type (nba, nhl, soccer, ...)."""
+    return cast(ScoreboardValues, frame.values(page_spec(frame.page).types[0]))
+
+
 def has_content(frame: Frame) -> bool:
     """False on a day without games (displays skip the page)."""
-    values = cast(ScoreboardValues, frame.values(frame.page))
-    return bool(values["games"])
+    return bool(_values(frame)["games"])
 
 
 def draw_no_games(frame: Frame, title: str) -> None:
@@ -277,7 +282,7 @@ def _draw_compact(frame: Frame, games: list[Game], sport: str) -> None:
 
 def render(frame: Frame) -> None:
     """Draw the day's games: team, score, team, score, status; the first rows are favourites."""
-    values = cast(ScoreboardValues, frame.values(frame.page))
+    values = _values(frame)
     games = values["games"]
     sport = str(values["sport"])
     title = league_title(values)
