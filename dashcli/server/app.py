@@ -17,7 +17,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from aiohttp import web
 
@@ -25,12 +25,16 @@ from dashcli.envelope import Update, utcnow
 from dashcli.server.sse import DEFAULT_MAX_BUFFER, DEFAULT_PING_INTERVAL, Broadcaster
 from dashcli.store.base import Store, StoreError
 
+if TYPE_CHECKING:
+    from profiles.schema import Profile
+
 log = logging.getLogger(__name__)
 
 CONTROL_ACTIONS = frozenset({"pause", "resume", "next", "prev"})
 # Browsers cannot set headers on EventSource or <img>: these paths also accept ?token=.
 QUERY_TOKEN_PATHS = ("/events", "/frames/")
-OPEN_PATHS = frozenset({"/healthz"})
+# "/" is the static preview page: its data comes from /events and /frames/ (token in the query).
+OPEN_PATHS = frozenset({"/healthz", "/"})
 STORE_TIMEOUT = 3.0
 RESUBSCRIBE_MAX_DELAY = 10.0
 T = TypeVar("T")
@@ -77,6 +81,8 @@ class ServerContext:
     size: tuple[int, int] = (128, 64)
     timezone: str = "UTC"
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    # Called with each control action (the preview's own display loop follows them too).
+    control_listeners: list[Callable[[str], None]] = field(default_factory=list)
 
     async def state(self) -> tuple[dict[str, Update], bool]:
         """The latest update of every type, and whether it came from the store.
@@ -114,11 +120,13 @@ def create_app(
     retry_ms: int = 3000,
     size: tuple[int, int] = (128, 64),
     timezone: str = "UTC",
+    preview: Profile | None = None,
 ) -> web.Application:
     """The ``dash serve`` application for an opened ``store``.
 
     ``token`` enables bearer auth on every endpoint but ``/healthz``; ``max_buffer`` is the
-    number of unsent bytes after which an SSE client is dropped.
+    number of unsent bytes after which an SSE client is dropped. ``preview`` (a profile) adds
+    the live preview page at ``/`` with a display loop following that profile's cycle.
     """
     context = ServerContext(
         store=store,
@@ -139,6 +147,10 @@ def create_app(
     app.router.add_get("/state/{type}", _state_one)
     app.router.add_get("/events", _events)
     app.router.add_post("/control/{action}", _control)
+    if preview is not None:
+        from dashcli.web import add_preview
+
+        add_preview(app, preview)
     app.router.add_get("/frames/{page}.png", _frame)
     app.cleanup_ctx.append(_background)
     app.on_shutdown.append(_shutdown)
@@ -340,7 +352,10 @@ async def _control(request: web.Request) -> web.Response:
     action = request.match_info["action"]
     if action not in CONTROL_ACTIONS:
         return _error(404, f"unknown control {action!r}: use {', '.join(sorted(CONTROL_ACTIONS))}")
-    clients = request.app[CONTEXT].broadcaster.control(action)
+    context = request.app[CONTEXT]
+    for listener in context.control_listeners:
+        listener(action)
+    clients = context.broadcaster.control(action)
     return _json({"action": action, "clients": clients})
 
 

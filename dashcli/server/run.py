@@ -105,6 +105,7 @@ async def serve(
             token=token,
             size=profile.display.width_height,
             timezone=profile.location.timezone,
+            preview=profile,
         )
         await _run_app(app, options, store, scheduler, legacy_url, announce)
     finally:

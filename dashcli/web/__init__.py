@@ -1,0 +1,133 @@
+"""The live preview of ``dash serve``: the page at ``/`` and the server's own display loop.
+
+:func:`add_preview` gives the server app a display loop of its own (fed by the store directly,
+following the profile's cycle like a panel would) and three routes: ``/`` (``index.html``, plain
+HTML/JS shipped with the package), ``/frames/current.png`` (the loop's current frame) and
+``/frames/current.json`` (its page, pause state and the cycle). Each new frame is announced to
+SSE clients as a ``frame`` event (type filter ``frame``), and control actions posted to
+``/control/{action}`` reach this loop too, so the page buttons move the server's cycle and every
+display following it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+
+from dashcli.display.build import build_loop
+from dashcli.display.feeds import FRAME_EVENT, StoreFeed
+from dashcli.display.loop import DisplayLoop, Frame, run_with_feed
+from dashcli.display.model import DisplayModel
+from dashcli.envelope import isoformat
+from dashcli.server.app import CONTEXT
+from dashcli.server.sse import encode_frame
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
+    from PIL.Image import Image
+
+    from profiles.schema import Profile
+
+MAX_SCALE = 8
+
+
+@dataclass
+class Preview:
+    """The server's display loop and what the routes read from it."""
+
+    loop: DisplayLoop
+    model: DisplayModel
+    _image: Image | None = None
+    _pngs: dict[int, bytes] = field(default_factory=dict)
+
+    def info(self) -> dict[str, object]:
+        """The current page, pause state, frame time and the cycle's pages."""
+        frame = self.loop.frame
+        return {
+            "page": frame.page if frame else None,
+            "paused": self.loop.cycle.paused,
+            "at": isoformat(frame.at) if frame else None,
+            "pages": [entry.page for entry in self.loop.cycle.pages],
+        }
+
+    def png(self, scale: int) -> bytes | None:
+        """The current frame as PNG at ``scale``, encoded once per frame and scale."""
+        from renderers.output import png_bytes
+
+        frame = self.loop.frame
+        if frame is None:
+            return None
+        if frame.image is not self._image:
+            self._image, self._pngs = frame.image, {}
+        body = self._pngs.get(scale)
+        if body is None:
+            body = self._pngs[scale] = png_bytes(frame.image, scale)
+        return body
+
+
+PREVIEW = web.AppKey("dash_preview", Preview)
+
+
+def add_preview(app: web.Application, profile: Profile) -> None:
+    """Add the preview routes and the server's display loop to a ``dash serve`` app.
+
+    Call before ``/frames/{page}.png`` is routed: ``current`` must match first."""
+    context = app[CONTEXT]
+    model = DisplayModel()
+
+    def announce(frame: Frame) -> None:
+        payload = json.dumps(preview.info())
+        context.broadcaster.send(encode_frame(FRAME_EVENT, payload, kind=FRAME_EVENT))
+
+    preview = Preview(build_loop(profile, model, announce), model)
+    app[PREVIEW] = preview
+    context.control_listeners.append(model.control)
+    app.router.add_get("/", _index)
+    app.router.add_get("/frames/current.png", _current_png)
+    app.router.add_get("/frames/current.json", _current_json)
+
+    async def running(app: web.Application) -> AsyncIterator[None]:
+        import asyncio
+
+        task = asyncio.create_task(
+            run_with_feed(preview.loop, StoreFeed(context.store).run(model)),
+            name="dash-preview-loop",
+        )
+        yield
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+    app.cleanup_ctx.append(running)
+
+
+def index_html() -> bytes:
+    """The preview page shipped with the package."""
+    return resources.files(__name__).joinpath("index.html").read_bytes()
+
+
+async def _index(request: web.Request) -> web.Response:
+    return web.Response(body=index_html(), content_type="text/html", charset="utf-8",
+                        headers={"Cache-Control": "no-cache"})
+
+
+async def _current_png(request: web.Request) -> web.Response:
+    try:
+        scale = int(request.query.get("scale", "1"))
+    except ValueError:
+        scale = 0
+    if not 1 <= scale <= MAX_SCALE:
+        return web.json_response({"error": f"scale: an integer from 1 to {MAX_SCALE}"},
+                                 status=400)
+    body = request.app[PREVIEW].png(scale)
+    if body is None:
+        return web.json_response({"error": "no frame yet"}, status=503)
+    return web.Response(body=body, content_type="image/png", headers={"Cache-Control": "no-cache"})
+
+
+async def _current_json(request: web.Request) -> web.Response:
+    return web.json_response(request.app[PREVIEW].info(), headers={"Cache-Control": "no-cache"})
