@@ -76,6 +76,8 @@ CASES: dict[str, Values] = {
     "live-full-count": featured(full_count),
     "middle-of-inning": featured(between("middle")),
     "end-of-inning": featured(between("end")),
+    "live-without-linescore": featured(lambda game: game.update(detail="In Progress",
+                                                                situation=None)),
     "pre": featured(pre),
     "final": featured(final("Final")),
     "final-extra-innings": featured(final("Final/10")),

@@ -6,12 +6,20 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+from PIL import Image
 
 from dashcli.envelope import Update
-from renderers import has_content
+from renderers import PAGES, Frame, builtin_fonts, has_content
+from renderers.demo import DEMO_TIMEZONE
+from sources.espn import parse_scoreboard
+from sources.mlb_statsapi import parse_schedule
+from sources.validate import parse_json
+from tests.conftest import SHARED_FIXTURES, shared_fixture
 from tests.pages import LARGE, NOW, SMALL, draw, edited, marker_box_is_free, state, values_of
 
 pytest_plugins = ["tests.snapshots"]
@@ -145,3 +153,46 @@ def test_states_draw_differently(kind: str) -> None:
 def test_has_content_only_with_games(kind: str) -> None:
     assert has_content(kind, with_values(kind, demo_values(kind)), NOW)
     assert not has_content(kind, with_values(kind, cases(kind)["no-games"]), NOW)
+
+
+# Real recordings (../shared/fixtures) through the sources: (page, folder, sport, league)
+RECORDED = [("mlb", "espn-mlb-scoreboard", "baseball", "mlb"),
+            ("mlb", "mlb-schedule", "baseball", "mlb"),
+            ("nfl", "espn-nfl-scoreboard", "football", "nfl"),
+            ("nba", "espn-nba-scoreboard", "basketball", "nba"),
+            ("nhl", "espn-nhl-scoreboard", "hockey", "nhl"),
+            ("soccer", "espn-soccer-scoreboard", "soccer", "usa.1")]
+RECORDINGS = [(page, f"{folder}/{path.name}", sport, league)
+              for page, folder, sport, league in RECORDED
+              for path in sorted((SHARED_FIXTURES / folder).glob("*.json"))]
+
+
+def recorded_values(relative: str, sport: str, league: str) -> Values:
+    path = shared_fixture(relative)
+    root = parse_json(path.read_bytes(), path.name)
+    tz, day = ZoneInfo(DEMO_TIMEZONE), date(2026, 9, 27)
+    if relative.startswith("mlb-schedule/"):
+        return dict(parse_schedule(root, tz, day))
+    return dict(parse_scoreboard(root, sport=sport, league=league, tz=tz, day=day))
+
+
+@pytest.mark.parametrize(("page", "relative", "sport", "league"), RECORDINGS,
+                         ids=[relative for _, relative, _, _ in RECORDINGS])
+def test_real_recordings_draw_every_game_featured(page: str, relative: str, sport: str,
+                                                  league: str) -> None:
+    """Every game of the real responses, each in turn first (featured on MLB and NFL), draws
+    in both layouts without a data error and keeps the marker corner free."""
+    values = recorded_values(relative, sport, league)
+    games = values["games"]
+    assert games
+    spec = PAGES[page]
+    tz = ZoneInfo(DEMO_TIMEZONE)
+    for index in range(len(games)):
+        rotated = {**values, "games": games[index:] + games[:index]}
+        states = edited(state(page), page, rotated)
+        for size in (LARGE, SMALL):
+            frame = Frame(page, Image.new("RGB", size), NOW.astimezone(tz), tz, builtin_fonts(),
+                          states)
+            spec.render(frame)
+            assert frame.image.getbbox() is not None
+            assert marker_box_is_free(frame.image)

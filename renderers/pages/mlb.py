@@ -20,6 +20,7 @@ from renderers.pages.scoreboard import (
     ABANDONED_COLOR,
     draw_compact_state,
     draw_no_games,
+    draw_state_word,
     draw_strip,
     draw_team_row,
     final_text,
@@ -148,6 +149,9 @@ def _state_lines(frame: Frame, game: Game) -> tuple[str, colors.Color, list[str]
         return frame.hhmm(str(game["start"])), colors.SKY, ["FIRST PITCH"]
     if state == "post":
         return final_text(game), colors.WHITE, []
+    if state == "in":
+        # Under way without a linescore (warm-up, or the upstream dropped it): its own words.
+        return str(game["detail"]), colors.GREEN, []
     word = ABANDONED[state][0]
     details = []
     detail = reason(str(game["detail"]), word)
@@ -180,7 +184,7 @@ def _draw_featured(frame: Frame, game: Game) -> None:
         draw_text(frame.image, fonts.small, details[0], (PANEL_X, STATE_Y - 2), colors.SECONDARY)
         draw_text(frame.image, fonts.large, word, (PANEL_X, STATE_Y + 6), color)
         return
-    draw_text(frame.image, fonts.body, word, (PANEL_X, STATE_Y), color, max_width=panel_width)
+    draw_state_word(frame, word, (PANEL_X, STATE_Y), color)
     for index, line in enumerate(details[:2]):
         draw_text(frame.image, fonts.small, line,
                   (PANEL_X, STATE_DETAIL_Y + index * (STATE_EXTRA_Y - STATE_DETAIL_Y)),

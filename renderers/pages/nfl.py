@@ -19,6 +19,7 @@ from renderers.pages.scoreboard import (
     ABANDONED_COLOR,
     draw_compact_state,
     draw_no_games,
+    draw_state_word,
     draw_strip,
     draw_team_row,
     final_text,
@@ -144,7 +145,7 @@ def _draw_featured(frame: Frame, game: Game) -> None:
         draw_text(frame.image, fonts.small, str(detail), (STATE_X, STATE_Y - 2), colors.SECONDARY)
         draw_text(frame.image, fonts.large, word, (STATE_X, STATE_Y + 6), color)
         return
-    draw_text(frame.image, fonts.body, word, (STATE_X, STATE_Y), color, max_width=panel_width)
+    draw_state_word(frame, word, (STATE_X, STATE_Y), color)
     if detail:
         draw_text(frame.image, fonts.small, detail, (STATE_X, STATE_DETAIL_Y), colors.SECONDARY,
                   max_width=panel_width)

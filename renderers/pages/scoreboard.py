@@ -17,7 +17,7 @@ from renderers.fonts import Font
 from renderers.frame import MARKER_BOX_WIDTH, Frame
 from renderers.registry import page_spec
 from renderers.text import Box, draw_text
-from sources.values import Game, PeriodSituation, ScoreboardValues, Team
+from sources.values import BaseballSituation, Game, PeriodSituation, ScoreboardValues, Team
 
 # Team colours are lifted further than colors.readable's default: abbreviations are the only
 # way to tell the teams apart, and navy at 110 is still faint on a lit panel.
@@ -104,9 +104,14 @@ def period_label(sport: str, period: int) -> str:
 
 
 def live_text(game: Game, sport: str) -> str:
-    """The playing status: ``"Q4 5:12"``, ``"P2 12:04"``, ``"58'"``, ``"HALF"``; the upstream's
-    text when there is no situation."""
+    """The playing status: ``"Q4 5:12"``, ``"P2 12:04"``, ``"58'"``, ``"HALF"``, ``"T7"`` (top
+    of the 7th); the upstream's text when there is no situation."""
     detail = str(game["detail"])
+    if sport == "baseball":
+        inning = cast(BaseballSituation | None, game.get("situation"))
+        if inning is None:
+            return detail
+        return f"{str(inning['half'])[:1].upper()}{int(inning['inning'])}"
     if "half" in detail.lower() or detail == "HT":
         return "HALF"
     situation = cast(PeriodSituation | None, game.get("situation"))
@@ -133,6 +138,8 @@ def status(frame: Frame, game: Game, sport: str, *, short: bool) -> tuple[str, c
             text = text.replace("Final", "F")
         return text, FINAL_COLOR
     if state == "in":
+        if short and game.get("situation") is None:
+            return "LIVE", LIVE_COLOR  # the upstream's "In Progress" would fill a strip line
         return live_text(game, sport), LIVE_COLOR
     raise ValueError(f"unknown game state {state!r}")
 
@@ -157,6 +164,16 @@ def draw_team_row(frame: Frame, game: Game, team: Team, font: Font, xy: tuple[in
         draw_text(frame.image, small, str(team["record"]),
                   (COMPACT_RECORD_RIGHT if frame.compact else right, y + offset), colors.DIM,
                   align="right")
+
+
+def draw_state_word(frame: Frame, word: str, xy: tuple[int, int], color: colors.Color) -> None:
+    """A featured game's state word in the situation panel (body font, small when too long)."""
+    width = frame.width - xy[0] - 1
+    font = frame.fonts.body if frame.fonts.body.width(word) <= width else frame.fonts.small
+    y = xy[1] + (0 if font is frame.fonts.body else frame.fonts.body.baseline
+                 - frame.fonts.small.baseline)
+    draw_text(frame.image, font, word.upper() if font is not frame.fonts.body else word,
+              (xy[0], y), color, max_width=width)
 
 
 def draw_compact_state(frame: Frame, word: str, color: colors.Color, detail: str | None) -> None:
