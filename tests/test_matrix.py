@@ -14,7 +14,7 @@ import time
 import types
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from PIL import Image
@@ -71,20 +71,20 @@ class FakeCanvas:
     def height(self) -> int:
         return self.pixels.height
 
-    def SetImage(self, image: Image.Image, offset_x: int = 0, offset_y: int = 0,  # noqa: N802
+    def SetImage(self, image: Image.Image, offset_x: int = 0, offset_y: int = 0,
                  unsafe: bool = True) -> None:
         if image.mode != "RGB":
-            raise Exception("Currently, only RGB mode is supported for SetImage().")  # noqa: TRY002
+            raise Exception("Currently, only RGB mode is supported for SetImage().")
         self.pixels.paste(image, (offset_x, offset_y))
 
-    def Clear(self) -> None:  # noqa: N802
+    def Clear(self) -> None:
         self.pixels = Image.new("RGB", self.pixels.size)
 
 
 class FakeMatrix:
     """RGBMatrix: the displayed canvas is swapped at vsync; Clear blanks what is displayed."""
 
-    instances: list[FakeMatrix] = []
+    instances: ClassVar[list[FakeMatrix]] = []
 
     def __init__(self, options: FakeOptions | None = None) -> None:
         self.options = (options or FakeOptions()).as_dict()
@@ -105,16 +105,16 @@ class FakeMatrix:
             with open(path, "a", encoding="utf-8") as log:
                 log.write(json.dumps({"event": event, **details}) + "\n")
 
-    def CreateFrameCanvas(self) -> FakeCanvas:  # noqa: N802
+    def CreateFrameCanvas(self) -> FakeCanvas:
         return FakeCanvas((self.width, self.height))
 
-    def SwapOnVSync(self, canvas: FakeCanvas, framerate_fraction: int = 1) -> FakeCanvas:  # noqa: N802
+    def SwapOnVSync(self, canvas: FakeCanvas, framerate_fraction: int = 1) -> FakeCanvas:
         previous, self.displayed = self.displayed, canvas
         self.shown.append(canvas.pixels.copy())
         self._log("swap")
         return previous
 
-    def Clear(self) -> None:  # noqa: N802
+    def Clear(self) -> None:
         self.displayed.Clear()
         self.cleared += 1
         self._log("clear")
