@@ -9,8 +9,9 @@ from typing import Any
 from PIL import Image
 
 from dashcli.envelope import Update
-from renderers import render
+from renderers import PAGES, Frame, builtin_fonts, render
 from renderers.demo import DEMO_NOW, DEMO_TIMEZONE, demo_update
+from renderers.engine import zone
 from renderers.frame import MARKER_BOX_HEIGHT, MARKER_BOX_WIDTH
 
 NOW = DEMO_NOW
@@ -55,3 +56,13 @@ def marker_box_is_free(image: Image.Image) -> bool:
     """True when the top-right corner kept for the stale marker is black."""
     box = (image.width - MARKER_BOX_WIDTH, 0, image.width, MARKER_BOX_HEIGHT)
     return image.crop(box).getbbox() is None
+
+
+def draw_strict(page: str, states: dict[str, Update], size: tuple[int, int] = LARGE,
+                now: datetime = NOW) -> Image.Image:
+    """The page drawn by its own render function, so values it cannot read raise instead of
+    becoming the "unreadable data" frame (for tests over real recordings)."""
+    tz = zone(DEMO_TIMEZONE)
+    frame = Frame(page, Image.new("RGB", size), now.astimezone(tz), tz, builtin_fonts(), states)
+    PAGES[page].render(frame)
+    return frame.image

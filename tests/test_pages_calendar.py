@@ -5,13 +5,28 @@ only a next event (tomorrow), everything past, an empty week; stale, no data and
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from dashcli.envelope import Update
 from renderers import has_content
-from tests.pages import LARGE, NOW, SMALL, draw, edited, marker_box_is_free, state, values_of
+from renderers.demo import DEMO_TIMEZONE
+from sources.calendar import calendar_values
+from tests.conftest import SHARED_FIXTURES, shared_fixture
+from tests.pages import (
+    LARGE,
+    NOW,
+    SMALL,
+    draw,
+    draw_strict,
+    edited,
+    marker_box_is_free,
+    state,
+    values_of,
+)
 
 pytest_plugins = ["tests.snapshots"]
 
@@ -94,3 +109,21 @@ def test_has_content_only_with_events_left() -> None:
     assert has_content(KIND, with_values(CASES["next-tomorrow"]), NOW)
     assert not has_content(KIND, with_values(CASES["all-past"]), NOW)
     assert not has_content(KIND, with_values(CASES["empty"]), NOW)
+
+
+RECORDINGS = sorted(path.name for path in (SHARED_FIXTURES / "ics-calendars").glob("*.ics"))
+# Moments inside the recordings' spans (2019-2026), a weekday noon and a Christmas Eve evening
+MOMENTS = ["2019-03-06T12:00", "2020-06-10T09:00", "2024-12-24T18:00", "2026-01-07T12:00"]
+
+
+@pytest.mark.parametrize("recording", RECORDINGS)
+def test_real_calendars_draw(recording: str) -> None:
+    """The real ICS exports, expanded by the source at several moments, draw in both layouts."""
+    path = shared_fixture(f"ics-calendars/{recording}")
+    tz = ZoneInfo(DEMO_TIMEZONE)
+    for moment in MOMENTS:
+        now = datetime.fromisoformat(moment).replace(tzinfo=tz)
+        values, _ = calendar_values(path.read_bytes(), recording, now, tz, 7)
+        for size in (LARGE, SMALL):
+            image = draw_strict(KIND, with_values(values), size, now)
+            assert marker_box_is_free(image)

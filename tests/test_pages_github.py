@@ -4,13 +4,28 @@ run, no commit; stale, no data and unreadable; 128×64 and 64×32 snapshots."""
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from dashcli.envelope import Update
 from renderers import has_content
 from renderers.colors import AMBER, GREEN, RED
-from tests.pages import LARGE, NOW, SMALL, draw, edited, marker_box_is_free, state, values_of
+from renderers.demo import DEMO_TIMEZONE
+from sources.github import github_values
+from sources.validate import parse_json
+from tests.conftest import SHARED_FIXTURES, shared_fixture
+from tests.pages import (
+    LARGE,
+    NOW,
+    SMALL,
+    draw,
+    draw_strict,
+    edited,
+    marker_box_is_free,
+    state,
+    values_of,
+)
 
 pytest_plugins = ["tests.snapshots"]
 
@@ -84,3 +99,20 @@ def test_states_draw_differently() -> None:
 
 def test_always_has_content() -> None:
     assert has_content(KIND, with_values(CASES["no-run"]), NOW)
+
+
+RECORDINGS = sorted(path.name for path in (SHARED_FIXTURES / "github-api").glob("*.json"))
+COMMITS = [name for name in RECORDINGS if "-commits-" in name]
+RUNS = [name for name in RECORDINGS if "runs-" in name]
+
+
+@pytest.mark.parametrize("runs", RUNS)
+@pytest.mark.parametrize("commits", COMMITS)
+def test_real_recordings_draw(commits: str, runs: str) -> None:
+    """Every pairing of the real commits and workflow-run answers draws in both layouts."""
+    bodies = [shared_fixture(f"github-api/{name}") for name in (commits, runs)]
+    nodes = [parse_json(path.read_bytes(), path.name) for path in bodies]
+    values = github_values(*nodes, "owner/repository", "main", ZoneInfo(DEMO_TIMEZONE))
+    for size in (LARGE, SMALL):
+        image = draw_strict(KIND, with_values(values), size)
+        assert marker_box_is_free(image)

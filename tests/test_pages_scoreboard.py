@@ -11,16 +11,25 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from PIL import Image
 
 from dashcli.envelope import Update
-from renderers import PAGES, Frame, builtin_fonts, has_content
+from renderers import has_content
 from renderers.demo import DEMO_TIMEZONE
 from sources.espn import parse_scoreboard
 from sources.mlb_statsapi import parse_schedule
 from sources.validate import parse_json
 from tests.conftest import SHARED_FIXTURES, shared_fixture
-from tests.pages import LARGE, NOW, SMALL, draw, edited, marker_box_is_free, state, values_of
+from tests.pages import (
+    LARGE,
+    NOW,
+    SMALL,
+    draw,
+    draw_strict,
+    edited,
+    marker_box_is_free,
+    state,
+    values_of,
+)
 
 pytest_plugins = ["tests.snapshots"]
 
@@ -185,14 +194,10 @@ def test_real_recordings_draw_every_game_featured(page: str, relative: str, spor
     values = recorded_values(relative, sport, league)
     games = values["games"]
     assert games
-    spec = PAGES[page]
-    tz = ZoneInfo(DEMO_TIMEZONE)
     for index in range(len(games)):
         rotated = {**values, "games": games[index:] + games[:index]}
         states = edited(state(page), page, rotated)
         for size in (LARGE, SMALL):
-            frame = Frame(page, Image.new("RGB", size), NOW.astimezone(tz), tz, builtin_fonts(),
-                          states)
-            spec.render(frame)
-            assert frame.image.getbbox() is not None
-            assert marker_box_is_free(frame.image)
+            image = draw_strict(page, states, size)
+            assert image.getbbox() is not None
+            assert marker_box_is_free(image)
