@@ -3,7 +3,7 @@
 Reads ``mlb`` (:class:`sources.values.ScoreboardValues`); the featured game is the first (the
 source puts the profile's teams first). Live: team abbreviations in team colours, scores, the
 inning with a ▲/▼ arrow (``MID``/``END`` between halves), the bases diamond, balls/strikes/outs
-as dots and the last play wrapped to the lines left. Before the game: records and the local
+as dots and the last play wrapped to two lines. Before the game: records and the local
 first-pitch time; after: ``Final`` (``Final/10``) with the loser's score dimmed; postponed,
 suspended, delayed and cancelled games in amber words, never as a final. A day without games
 draws "No games today" and has no content (displays skip it).
