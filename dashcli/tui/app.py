@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
     from profiles.schema import Profile
 
 CONTROL_TIMEOUT = 5.0
+FRAME_COLUMNS = 128
+PAGE_LIST_COLUMNS = 12
 
 
 class FrameView(Widget):
@@ -129,6 +132,11 @@ class DashApp(App[None]):
             self.run_worker(run_with_feed(self.loop, self.source.feed.run(self.model)),
                             name="display-loop", exit_on_error=True)
         self.set_interval(1.0, self.refresh_status)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """The frame takes up to 128 columns, leaving the page list its 12."""
+        width = max(8, min(FRAME_COLUMNS, event.size.width - PAGE_LIST_COLUMNS))
+        self.query_one(FrameView).styles.width = width
 
     def show_frame(self, frame: Frame) -> None:
         """The loop's ``show``: put the new frame on screen with its page, values and status."""
