@@ -329,3 +329,21 @@ def test_enable_failure_is_one_line(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stderr.strip() == "systemctl daemon-reload failed (exit 1)"
     assert calls.read_text().splitlines() == ["daemon-reload"]
+
+
+@pytest.mark.parametrize("panel_user", [None, "pi"])
+def test_every_flag_in_exec_start_exists(panel_user: str | None) -> None:
+    """The commands the units run parse: click rejects an unknown option before --help exits."""
+    settings = UnitSettings(
+        mode="system", dash=("dashcli",), profile="pi", server_url="http://127.0.0.1:8080",
+        serve_user="pi", panel_user=panel_user,
+    )
+    for name, text in render_units(settings).items():
+        argv = shlex.split(parse(text)["Service"]["ExecStart"])
+        result = dash(*argv[1:], "--help")
+        assert result.returncode == 0, f"{name}: {result.stderr}"
+
+
+def test_an_unknown_flag_is_caught_by_that_check() -> None:
+    result = dash("matrix", "--led-no-such-flag", "--help")
+    assert result.returncode != 0
