@@ -339,3 +339,23 @@ def test_redis_refuses_the_default_user_and_admin_commands(acl_redis: int) -> No
         dash.config_get("requirepass")
     anonymous.close()
     dash.close()
+
+
+def test_every_container_command_parses(rendered: dict[str, list[dict[str, Any]]]) -> None:
+    """The args and exec probes of the dash containers name only options that exist (click
+    rejects an unknown option before --help exits)."""
+    import sys
+
+    commands = set()
+    for deployment in find(rendered["cluster"], "Deployment"):
+        spec = container(deployment)
+        commands.add(tuple(spec["args"]))
+        probe = spec["livenessProbe"].get("exec")
+        if probe:
+            assert probe["command"][0] == "dashcli"
+            commands.add(tuple(probe["command"][1:]))
+    assert len(commands) == 8  # serve, six fetchers, the fetchers' health check
+    for args in commands:
+        result = subprocess.run([sys.executable, "-m", "dashcli", *args, "--help"],
+                                capture_output=True, text=True, timeout=60, check=False)
+        assert result.returncode == 0, f"{args}: {result.stderr}"
