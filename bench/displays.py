@@ -1,0 +1,145 @@
+"""Display costs: the TUI showing one new frame, and ``dash matrix --emulate`` at rest.
+
+1. TUI: a headless ``App.run_test()`` app (140×40) is given a new weather update ROUNDS times;
+   each round times the display loop's step (frame cache miss: render, half-block cells) until
+   Textual has processed the refresh (``pilot.pause()``). Median and p90 in ms.
+2. Panel: ``dash matrix --emulate --demo`` (RGBMatrixEmulator, headless ``raw`` adapter, the
+   default profile's cycle, data unchanged) runs for SECONDS after a warm-up; its CPU time
+   (utime+stime from /proc/PID/stat) over the window as % of one core, and its RSS (VmRSS,
+   largest sample). Targets: RSS < 80 MB, CPU < 5 %. The machine's load average is printed.
+
+    python bench/displays.py [--rounds 50] [--seconds 60] [--skip-tui] [--skip-matrix]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+RSS_TARGET_MB = 80.0
+CPU_TARGET_PERCENT = 5.0
+EMULATOR_CONFIG = {
+    "pixel_outline": 0, "pixel_size": 1, "pixel_style": "square", "pixel_glow": 0,
+    "display_adapter": "raw", "allow_adapter_fallback": False, "icon_path": None,
+    "emulator_title": None, "log_level": "error",
+    "browser": {"_comment": "unused", "port": 8888, "target_fps": 60, "fps_display": False,
+                "quality": 70, "image_border": True, "debug_text": False,
+                "image_format": "JPEG", "open_immediately": False},
+}
+
+
+def load() -> str:
+    """The 1, 5 and 15 minute load averages."""
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+async def tui_frame_cost(rounds: int) -> tuple[list[float], list[float], list[float]]:
+    """Per round, in ms: the loop's step (render, half-block cells, panels), the step until
+    Textual has processed the refresh (``pilot.pause()``), and an idle ``pilot.pause()``
+    (its own overhead, to subtract)."""
+    from dashcli.display.build import Source
+    from dashcli.display.feeds import StaticFeed
+    from dashcli.tui.app import DashApp
+    from profiles import load_profile
+    from renderers.demo import DEMO_NOW, demo_state
+
+    profile = load_profile("default", ["display.cycle=[{page: weather, seconds: 3600}]"])
+    state = demo_state()
+    app = DashApp(profile, Source(StaticFeed(()), lambda: DEMO_NOW, label="bench"),
+                  autostart=False)
+    steps: list[float] = []
+    totals: list[float] = []
+    idles: list[float] = []
+    async with app.run_test(size=(140, 40)) as pilot:
+        app.model.replace_all(state)
+        await app.loop.step()
+        await pilot.pause()
+        weather = state["weather"]
+        for index in range(rounds):
+            values = json.loads(json.dumps(weather.values))
+            values["current"]["temperature"] = 40.0 + index % 50
+            update = replace(weather, values=values, seq=(weather.seq or 0) + 1000 + index)
+            start = time.perf_counter()
+            app.model.apply(update)
+            frame = await app.loop.step()
+            stepped = time.perf_counter()
+            await pilot.pause()
+            shown = time.perf_counter()
+            await pilot.pause()
+            idles.append((time.perf_counter() - shown) * 1000)
+            steps.append((stepped - start) * 1000)
+            totals.append((shown - start) * 1000)
+            assert frame is not None
+    return steps, totals, idles
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def matrix_steady_state(seconds: float, warmup: float) -> tuple[float, float, float]:
+    """(CPU % of one core, peak RSS MB, frames seen) of ``dash matrix --emulate --demo``."""
+    with tempfile.TemporaryDirectory() as directory:
+        Path(directory, "emulator_config.json").write_text(json.dumps(EMULATOR_CONFIG))
+        process = subprocess.Popen(
+            [sys.executable, "-m", "dashcli", "matrix", "--emulate", "--demo"],
+            cwd=directory, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        )
+        try:
+            time.sleep(warmup)
+            if process.poll() is not None:
+                raise SystemExit(f"dash matrix exited: {process.communicate()[1]}")
+            start_cpu, start = cpu_seconds(process.pid), time.monotonic()
+            peak = rss_mb(process.pid)
+            while time.monotonic() - start < seconds:
+                time.sleep(1)
+                peak = max(peak, rss_mb(process.pid))
+            cpu = (cpu_seconds(process.pid) - start_cpu) / (time.monotonic() - start) * 100
+        finally:
+            process.terminate()
+            process.wait(timeout=15)
+    return cpu, peak, float(process.returncode)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--warmup", type=float, default=5.0)
+    parser.add_argument("--skip-tui", action="store_true")
+    parser.add_argument("--skip-matrix", action="store_true")
+    args = parser.parse_args()
+    print(f"load average before: {load()}")
+    if not args.skip_tui:
+        steps, totals, idles = asyncio.run(tui_frame_cost(args.rounds))
+        step, total, idle = (statistics.median(values) for values in (steps, totals, idles))
+        print(f"tui: one new frame ({len(steps)} frames, 140x40 headless, medians): loop step "
+              f"{step:.1f} ms; step + Textual refresh {total:.1f} ms; idle pilot.pause() "
+              f"{idle:.1f} ms; so about {total - idle:.1f} ms of work per frame")
+    if not args.skip_matrix:
+        cpu, peak, code = matrix_steady_state(args.seconds, args.warmup)
+        verdict = "ok" if cpu < CPU_TARGET_PERCENT and peak < RSS_TARGET_MB else "OVER TARGET"
+        print(f"matrix --emulate: CPU {cpu:.2f} % of one core, peak RSS {peak:.1f} MB over "
+              f"{args.seconds:.0f} s (exit {code:.0f} on SIGTERM): {verdict}")
+    print(f"load average after: {load()}")
+
+
+if __name__ == "__main__":
+    main()
