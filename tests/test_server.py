@@ -375,3 +375,13 @@ async def test_http_1_0_clients_get_an_identity_body() -> None:
         body = await asyncio.wait_for(reader.readuntil(b"\n\n" + b"id: 1\n"), 5)
         assert body.startswith(b"retry: ")
         writer.close()
+
+
+async def test_event_fields_survive_line_separators_and_newlines() -> None:
+    store = MemoryStore()
+    async with serving(store) as base, SSEClient(f"{base}/events") as client:
+        await store.put(update("notes", text="line\u2028sep\u2029para\x85nel\nnewline"))
+        await store.put(update("evil\nevent: control", text="x"))
+        note, evil = await client.take(2)
+        assert note.json()["values"]["text"] == "line\u2028sep\u2029para\x85nel\nnewline"
+        assert (evil.event, evil.json()["type"]) == ("evil event: control", "evil\nevent: control")

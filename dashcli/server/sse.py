@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ DEFAULT_RETRY_MS = 3000
 FRAME_CACHE_SIZE = 1024
 # What a new client is sent before live events: current state, or the updates it missed.
 CatchUp = Callable[[], Awaitable[list[Update]]]
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
 SSE_HEADERS = {
     "Content-Type": "text/event-stream; charset=utf-8",
     "Cache-Control": "no-cache",
@@ -60,17 +62,23 @@ def encode_frame(
     """Encode one SSE block (event/id/retry/data lines or a comment) once, in both framings."""
     lines: list[str] = []
     if comment is not None:
-        lines.append(f": {comment}")
+        lines.append(f": {_one_line(comment)}")
     if retry_ms is not None:
         lines.append(f"retry: {retry_ms}")
     if event_id is not None:
         lines.append(f"id: {event_id}")
     if event is not None:
-        lines.append(f"event: {event}")
+        lines.append(f"event: {_one_line(event)}")
     if data is not None:
-        lines.extend(f"data: {line}" for line in data.splitlines() or [""])
+        # Only CR and LF end SSE lines (str.splitlines would also split on U+2028 and others).
+        lines.extend(f"data: {line}" for line in LINE_BREAK.split(data))
     raw = ("\n".join(lines) + "\n\n").encode()
     return Frame(raw, b"%x\r\n%b\r\n" % (len(raw), raw), kind, event_id)
+
+
+def _one_line(text: str) -> str:
+    """A field value that cannot end its line early (a type name is user input)."""
+    return LINE_BREAK.sub(" ", text)
 
 
 def update_frame(update: Update) -> Frame:
