@@ -385,3 +385,20 @@ async def test_event_fields_survive_line_separators_and_newlines() -> None:
         note, evil = await client.take(2)
         assert note.json()["values"]["text"] == "line\u2028sep\u2029para\x85nel\nnewline"
         assert (evil.event, evil.json()["type"]) == ("evil event: control", "evil\nevent: control")
+
+
+async def test_client_stuck_in_its_catch_up_is_dropped() -> None:
+    store = MemoryStore()
+    # More state than the socket buffers hold: the catch-up of a client that reads nothing stalls.
+    for index in range(160):
+        await store.put(update(f"type{index}", pad="x" * 65536))
+    async with serving(store) as base:
+        slow = SSEClient(f"{base}/events", slow=True)
+        await slow.connect()
+        async with asyncio.timeout(10):
+            while "dash_sse_clients_dropped_total 1" not in (await get(f"{base}/metrics")).text:
+                for _ in range(100):
+                    await store.put(update("clock", n=1))
+                await asyncio.sleep(0.01)
+        assert (await get(f"{base}/status")).json()["clients"] == 0
+        await slow.close()

@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 DEFAULT_MAX_BUFFER = 1024 * 1024
 DEFAULT_PING_INTERVAL = 15.0
 DEFAULT_RETRY_MS = 3000
+# Live frames a client may queue while its catch-up is written before it counts as too slow.
+PENDING_LIMIT = 1000
 # Recent update frames by seq: clients connecting together share their catch-up bytes.
 FRAME_CACHE_SIZE = 1024
 # What a new client is sent before live events: current state, or the updates it missed.
@@ -193,23 +195,26 @@ class Broadcaster:
             if kind is not None and types is not None and kind not in types:
                 continue
             if client.pending is not None:
-                if not skip_pending:
-                    client.pending.append(frame)
+                if skip_pending:
+                    continue
+                client.pending.append(frame)
+                if len(client.pending) > PENDING_LIMIT:
+                    self.drop(client, f"{PENDING_LIMIT} events queued behind its catch-up")
                 continue
             transport = client.transport
             if transport.is_closing():
                 self._release(client)
             elif transport.get_write_buffer_size() > limit:
-                self.drop(client)
+                self.drop(client, f"more than {limit} bytes unsent")
             else:
                 transport.write(frame.chunk if client.chunked else frame.raw)
                 sent += 1
         self.stats.events_sent += sent
 
-    def drop(self, client: Client) -> None:
-        """Disconnect a client whose unsent bytes passed the bound (counted in the metrics)."""
+    def drop(self, client: Client, reason: str) -> None:
+        """Disconnect a client that cannot keep up (counted in the metrics)."""
         self.stats.dropped += 1
-        log.warning("SSE client dropped: more than %d bytes unsent", self.max_buffer)
+        log.warning("SSE client dropped: %s", reason)
         client.transport.abort()
         self._release(client)
 
