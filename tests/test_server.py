@@ -402,3 +402,28 @@ async def test_client_stuck_in_its_catch_up_is_dropped() -> None:
                 await asyncio.sleep(0.01)
         assert (await get(f"{base}/status")).json()["clients"] == 0
         await slow.close()
+
+
+async def test_opt_in_events_reach_only_clients_that_ask_for_them() -> None:
+    from dashcli.server import CONTEXT
+    from dashcli.server.sse import encode_frame
+
+    store = MemoryStore()
+    app = create_app(store)
+    runner = web.AppRunner(app, handler_cancellation=True, shutdown_timeout=2)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    base = f"http://127.0.0.1:{runner.addresses[0][1]}"
+    try:
+        async with (
+            SSEClient(f"{base}/events") as everything,
+            SSEClient(f"{base}/events?types=frame") as frames,
+        ):
+            await asyncio.sleep(0.05)
+            app[CONTEXT].broadcaster.send(encode_frame("frame", "{}", kind="frame"))
+            await store.put(update("weather", temp=1))
+            assert (await frames.next_event()).event == "frame"
+            assert (await everything.next_event()).event == "weather"
+    finally:
+        await runner.cleanup()

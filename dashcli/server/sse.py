@@ -29,6 +29,9 @@ log = logging.getLogger(__name__)
 DEFAULT_MAX_BUFFER = 1024 * 1024
 DEFAULT_PING_INTERVAL = 15.0
 DEFAULT_RETRY_MS = 3000
+# Announcements that are not data (the preview loop's page frames) reach only the clients that
+# name them in ?types=; a client without a filter gets every data type and control events.
+OPT_IN_KINDS = frozenset({"frame"})
 # Live frames a client may queue while its catch-up is written before it counts as too slow.
 PENDING_LIMIT = 1000
 # Recent update frames by seq: clients connecting together share their catch-up bytes.
@@ -189,10 +192,11 @@ class Broadcaster:
         """
         limit = self.max_buffer
         kind = frame.kind
+        opt_in = kind in OPT_IN_KINDS
         sent = 0
         for client in tuple(self._clients):
             types = client.types
-            if kind is not None and types is not None and kind not in types:
+            if kind is not None and (kind not in types if types is not None else opt_in):
                 continue
             if client.pending is not None:
                 if skip_pending:
