@@ -256,6 +256,9 @@ class Fonts(StrictModel):
     large: str | None = None
 
 
+ClockFormat = Literal["12h", "24h"]
+
+
 class Display(StrictModel):
     size: Literal["128x64", "64x32"] = "128x64"
     cycle: list[CycleEntry] = Field(
@@ -267,6 +270,9 @@ class Display(StrictModel):
     skip_empty: bool = Field(default=True, description="Skip pages with nothing to show.")
     panel: Panel = Field(default_factory=Panel)
     fonts: Fonts = Field(default_factory=Fonts)
+    clock: ClockFormat | None = Field(
+        default=None, description="12h or 24h times; null: 12h with imperial units, else 24h."
+    )
 
     @property
     def width_height(self) -> tuple[int, int]:
@@ -302,6 +308,14 @@ class Profile(StrictModel):
     sources: Sources = Field(default_factory=Sources)
     display: Display = Field(default_factory=Display)
     server: Server = Field(default_factory=Server)
+
+    @property
+    def clock_format(self) -> ClockFormat:
+        """How times of day are drawn: ``display.clock`` when set, else 12-hour with imperial
+        units and 24-hour with metric (what users of each expect)."""
+        if self.display.clock is not None:
+            return self.display.clock
+        return "12h" if self.units == "imperial" else "24h"
 
     @field_validator("store")
     @classmethod

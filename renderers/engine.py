@@ -21,6 +21,7 @@ from PIL import Image
 from dashcli.envelope import Update
 from dashcli.errors import UsageError
 from renderers.fonts import FontSet, builtin_fonts
+from renderers.format import CLOCK_FORMATS, ClockFormat
 from renderers.frame import Frame, draw_no_data, draw_stale_marker, draw_unreadable
 from renderers.registry import PageSpec, page_spec
 
@@ -38,12 +39,14 @@ def zone(name: str) -> tzinfo:
 
 
 def _frame(spec: PageSpec, state: Mapping[str, Update], now: datetime, layout: tuple[int, int],
-           timezone: str, fonts: FontSet | None) -> Frame:
+           timezone: str, fonts: FontSet | None, clock: ClockFormat) -> Frame:
     if now.tzinfo is None:
         raise ValueError("render: now must be timezone-aware")
+    if clock not in CLOCK_FORMATS:
+        raise UsageError(f"unknown clock format {clock!r} (known: {', '.join(CLOCK_FORMATS)})")
     tz = zone(timezone)
     image = Image.new("RGB", layout)
-    return Frame(spec.name, image, now.astimezone(tz), tz, fonts or builtin_fonts(), state)
+    return Frame(spec.name, image, now.astimezone(tz), tz, fonts or builtin_fonts(), state, clock)
 
 
 def _problem(exc: Exception) -> str:
@@ -60,15 +63,17 @@ def render(
     size: tuple[int, int] = (128, 64),
     timezone: str = "UTC",
     fonts: FontSet | None = None,
+    clock: ClockFormat = "24h",
 ) -> Image.Image:
     """Draw ``page`` from ``state`` at ``now``: an RGB image of exactly ``size``.
 
     Pages draw a 128×64 or 64×32 layout (the largest that fits); any other size gets that layout
-    centred on black. An unknown page is a UsageError listing the pages.
+    centred on black. Times of day are written in ``clock`` (``"12h"`` or ``"24h"``, see
+    ``Profile.clock_format``). An unknown page or clock format is a UsageError.
     """
     spec = page_spec(page)
     layout = spec.layout_for(size)
-    frame = _frame(spec, state, now, layout, timezone, fonts)
+    frame = _frame(spec, state, now, layout, timezone, fonts, clock)
     missing = [kind for kind in spec.types if kind not in state]
     if missing:
         draw_no_data(frame, spec.title, missing)
@@ -98,7 +103,7 @@ def has_content(
     content = spec.content
     if content is None:
         return True
-    frame = _frame(spec, state, now, spec.sizes[0], timezone, None)
+    frame = _frame(spec, state, now, spec.sizes[0], timezone, None, "24h")
     try:
         return content(frame)
     except DATA_ERRORS:
@@ -112,9 +117,10 @@ def cache_key(
     size: tuple[int, int],
     timezone: str,
     fonts: FontSet | None,
+    clock: ClockFormat = "24h",
 ) -> tuple[Hashable, ...]:
     """What a frame depends on: the page, each used entry's seq (or identity) and staleness,
-    the displayed minute, the size, the timezone and the fonts."""
+    the displayed minute, the size, the timezone, the fonts and the clock format."""
     spec = page_spec(page)
     kinds = sorted(state) if spec.all_types else [k for k in spec.uses if k in state]
     entries = tuple(
@@ -123,7 +129,8 @@ def cache_key(
         for update in (state[kind],)
     )
     minute = int(now.timestamp() // 60)
-    return (page, entries, minute, size, timezone, id(fonts) if fonts is not None else None)
+    return (page, entries, minute, size, timezone, id(fonts) if fonts is not None else None,
+            clock)
 
 
 class FrameCache:
@@ -149,9 +156,10 @@ class FrameCache:
         size: tuple[int, int] = (128, 64),
         timezone: str = "UTC",
         fonts: FontSet | None = None,
+        clock: ClockFormat = "24h",
     ) -> Image.Image:
         """The frame :func:`render` would draw, from the cache when its inputs are unchanged."""
-        key = cache_key(page, state, now, size, timezone, fonts)
+        key = cache_key(page, state, now, size, timezone, fonts, clock)
         with self._lock:
             found = self._frames.get(key)
             if found is not None:
@@ -159,7 +167,7 @@ class FrameCache:
                 self._frames.move_to_end(key)
                 return found[0]
             self.misses += 1
-        image = render(page, state, now, size=size, timezone=timezone, fonts=fonts)
+        image = render(page, state, now, size=size, timezone=timezone, fonts=fonts, clock=clock)
         with self._lock:
             self._frames[key] = (image, (dict(state), fonts))
             while len(self._frames) > self.maxsize:

@@ -1,13 +1,21 @@
-"""Small formatting helpers pages share: temperatures, percentages, compass points, ages.
+"""Small formatting helpers pages share: temperatures, percentages, compass points, ages, times.
 
 Values arrive as JSON numbers (or None for an absent optional field); these helpers turn them
-into the short strings a 128×64 panel has room for, the same way on every page.
+into the short strings a 128×64 panel has room for, the same way on every page. Times of day go
+through :func:`time_of_day` in the profile's 12- or 24-hour format, in the style the layout has
+room for.
 """
 
 from __future__ import annotations
 
 import math
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Literal
+
+ClockFormat = Literal["12h", "24h"]
+CLOCK_FORMATS: tuple[ClockFormat, ...] = ("12h", "24h")
+# How much room a time of day gets; the 24-hour form is "13:40" in every style but the hour ones.
+TimeStyle = Literal["full", "short", "bare", "hour", "hour-short"]
 
 COMPASS = ("N", "NE", "E", "SE", "S", "SW", "W", "NW")
 MISSING = "--"
@@ -59,3 +67,33 @@ def duration(span: timedelta) -> str:
     """A duration as ``"11h 53m"`` (for day length)."""
     minutes = int(span.total_seconds() // 60)
     return f"{minutes // 60}h {minutes % 60:02d}m"
+
+
+def clock_parts(moment: datetime, clock: ClockFormat) -> tuple[str, str]:
+    """A time of day as its digits and its meridiem: ``("13:40", "")`` in 24-hour form,
+    ``("1:40", "PM")`` in 12-hour form (no leading zero; midnight is ``12:00 AM``)."""
+    if clock == "24h":
+        return f"{moment.hour:02d}:{moment.minute:02d}", ""
+    meridiem = "AM" if moment.hour < 12 else "PM"
+    return f"{moment.hour % 12 or 12}:{moment.minute:02d}", meridiem
+
+
+def time_of_day(moment: datetime, clock: ClockFormat, style: TimeStyle = "full") -> str:
+    """A time of day the way every page writes it, in the room ``style`` names.
+
+    24-hour: ``"13:40"``; the hour styles ``"13:00"`` and ``"13"``. 12-hour: ``full``
+    ``"1:40 PM"``, ``short`` ``"1:40p"`` (the 3×5 font draws it as a capital), ``bare`` ``"1:40"``
+    (the caller draws the meridiem itself), ``hour`` ``"1PM"``, ``hour-short`` ``"1P"``.
+    """
+    if style in ("hour", "hour-short"):
+        if clock == "24h":
+            return f"{moment.hour:02d}:00" if style == "hour" else f"{moment.hour:02d}"
+        hour = moment.hour % 12 or 12
+        meridiem = "AM" if moment.hour < 12 else "PM"
+        return f"{hour}{meridiem if style == 'hour' else meridiem[0]}"
+    digits, meridiem = clock_parts(moment, clock)
+    if not meridiem or style == "bare":
+        return digits
+    if style == "short":
+        return digits + meridiem[0].lower()
+    return f"{digits} {meridiem}"

@@ -1,9 +1,10 @@
 """What a page draws on: the :class:`Frame`, and the frames every page shares.
 
 A page's render function gets a :class:`Frame`: the canvas (128×64 or 64×32), ``now`` in the
-profile's timezone, the fonts and the state entries. The shared pieces live here so they look
-the same on every page: the stale marker (top-right corner, inside :data:`MARKER_BOX` which
-pages keep free), the "no data yet" frame and the "unreadable data" frame.
+profile's timezone, the fonts, the state entries and the clock format (12- or 24-hour) every
+time of day is written in. The shared pieces live here so they look the same on every page: the
+stale marker (top-right corner, inside :data:`MARKER_BOX` which pages keep free), the "no data
+yet" frame, the "unreadable data" frame, and :func:`draw_time` (large digits, small AM/PM).
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from PIL import Image
 
 from dashcli.envelope import Update
 from renderers import colors
-from renderers.fonts import FontSet
-from renderers.text import draw_text, wrap
+from renderers.fonts import Font, FontSet
+from renderers.format import ClockFormat, TimeStyle, clock_parts, time_of_day
+from renderers.text import Box, draw_runs, draw_text, wrap
 
 LARGE = (128, 64)
 SMALL = (64, 32)
@@ -46,6 +48,7 @@ class Frame:
     tz: tzinfo
     fonts: FontSet
     state: Mapping[str, Update]
+    clock: ClockFormat = "24h"
 
     @property
     def width(self) -> int:
@@ -78,9 +81,28 @@ class Frame:
             return moment.replace(tzinfo=self.tz)
         return moment.astimezone(self.tz)
 
-    def hhmm(self, text: str | None, empty: str = "--:--") -> str:
-        """A data time as local ``HH:MM`` (``empty`` for None)."""
-        return empty if text is None else self.local(text).strftime("%H:%M")
+    def time(self, moment: datetime, style: TimeStyle = "full") -> str:
+        """A time of day in the frame's clock format (:func:`renderers.format.time_of_day`)."""
+        return time_of_day(moment, self.clock, style)
+
+    def hhmm(self, text: str | None, empty: str = "--:--", style: TimeStyle = "full") -> str:
+        """A data time as a local time of day in the frame's clock format (``empty`` for None)."""
+        return empty if text is None else self.time(self.local(text), style)
+
+
+def draw_time(frame: Frame, moment: datetime, xy: tuple[int, int], font: Font,
+              meridiem_font: Font, color: colors.Color, *, letter: bool = False,
+              gap: int = 1) -> Box:
+    """A time of day whose digits are in ``font`` and whose meridiem (12-hour form only) is in
+    the smaller ``meridiem_font`` on their baseline: ``7:05ᴾᴹ`` where a space and ``PM`` in the
+    digits' font would not fit. ``letter`` keeps only ``A``/``P``. 24-hour times are the digits
+    alone, drawn exactly as ``draw_text`` would. Returns the box of the whole time."""
+    digits, meridiem = clock_parts(moment, frame.clock)
+    if not meridiem:
+        return draw_text(frame.image, font, digits, xy, color)
+    runs = [(font, digits, color),
+            (meridiem_font, meridiem[0] if letter else meridiem, color)]
+    return draw_runs(frame.image, runs, xy, gap=gap)
 
 
 def draw_stale_marker(image: Image.Image) -> None:

@@ -171,3 +171,36 @@ def test_data_of_the_wrong_type(tmp_path, profile):
 def test_data_that_is_not_an_envelope(profile, content, text):
     result = dash("render", "weather", "--data", "-", "--profile", str(profile), stdin=content)
     assert_one_line_error(result, 2, text)
+
+
+@pytest.mark.parametrize(("units", "clock", "resolved"), [
+    ("imperial", None, "12h"),
+    ("metric", None, "24h"),
+    ("imperial", "24h", "24h"),
+    ("metric", "12h", "12h"),
+])
+def test_clock_format_follows_the_units_unless_set(profile, units, clock, resolved):
+    from profiles import load_profile
+
+    overrides = [f"units={units}"] + ([f"display.clock={clock}"] if clock else [])
+    assert load_profile(str(profile), overrides).clock_format == resolved
+
+
+def test_unknown_clock_format_is_a_profile_error(profile):
+    assert_one_line_error(dash("render", "clock", "--demo", "--profile", str(profile), "--set",
+                               "display.clock=13h"), 2, "display.clock")
+
+
+@pytest.mark.parametrize(("overrides", "clock"), [([], "12h"), (["--set", "display.clock=24h"],
+                                                                "24h")])
+def test_default_profile_draws_12_hour_times(tmp_path, overrides, clock):
+    """The bundled default is Boston in imperial units: its demo clock reads 1:40 PM."""
+    out = tmp_path / "clock.png"
+    result = dash("render", "clock", "--demo", "--profile", "default", "--out", str(out),
+                  *overrides, env={"XDG_CONFIG_HOME": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    drawn = render("clock", {}, DEMO_NOW, timezone=DEMO_TIMEZONE, clock=clock)
+    assert same_pixels(out, drawn)
+    other = render("clock", {}, DEMO_NOW, timezone=DEMO_TIMEZONE,
+                   clock="24h" if clock == "12h" else "12h")
+    assert drawn.tobytes() != other.tobytes()

@@ -1,8 +1,9 @@
 """``dash render``: draw pages headless to PNG files, or the profile's page cycle to a GIF.
 
-The frames are exactly what the panel shows (``renderers.render``). Data comes from ``--data``
-(the envelope ``dash fetch --json`` prints, a JSON list of envelopes, or a ``/state`` object),
-from ``--demo`` (sample values shipped with the package) or else from the profile's store.
+The frames are exactly what the panel shows (``renderers.render``, times of day in the profile's
+12- or 24-hour format, ``Profile.clock_format``). Data comes from ``--data`` (the envelope
+``dash fetch --json`` prints, a JSON list of envelopes, or a ``/state`` object), from ``--demo``
+(sample values shipped with the package) or else from the profile's store.
 """
 
 from __future__ import annotations
@@ -116,7 +117,8 @@ def render(
         from renderers import render as render_page
 
         return render_page(name, state, moment, size=frame_size,
-                           timezone=loaded.location.timezone, fonts=fonts)
+                           timezone=loaded.location.timezone, fonts=fonts,
+                           clock=loaded.clock_format)
 
     from renderers.output import gif_bytes, png_bytes
 

@@ -1,8 +1,9 @@
 """The calendar page: the event under way (highlighted), the next one, then the week's rest.
 
 Reads ``calendar`` (:class:`sources.values.CalendarValues`). The current event gets a green bar,
-``NOW`` and when it ends; the next event its start (``18:30``, ``MON 09:15``); below, the
-remaining events of today and the week that have not ended, as day, time and title. All-day
+``NOW`` and when it ends; the next event its start (``18:30``, ``MON 09:15``; 12-hour
+``6:30 PM``, ``MON 9:15 AM``); below, the remaining events of today and the week that have not
+ended, as day, time (``6:30P`` in 12-hour form) and title. All-day
 events say ``ALL DAY`` in cyan instead of a time. A week with nothing left draws "No events";
 it has no content then (displays skip it).
 """
@@ -13,6 +14,7 @@ from datetime import datetime
 from typing import cast
 
 from renderers import colors
+from renderers.format import TimeStyle
 from renderers.frame import MARKER_BOX_WIDTH, Frame
 from renderers.text import draw_text
 from sources.values import CalendarEvent, CalendarValues
@@ -50,10 +52,10 @@ def _day(frame: Frame, start: datetime, end: datetime) -> str:
     return start.strftime("%a").upper()
 
 
-def _when(frame: Frame, event: CalendarEvent) -> tuple[str, str]:
-    """The event's day label and time (``ALL DAY`` for all-day events)."""
+def _when(frame: Frame, event: CalendarEvent, style: TimeStyle) -> tuple[str, str]:
+    """The event's day label and start time in ``style`` (``ALL DAY`` for all-day events)."""
     start, end = frame.local(str(event["start"])), frame.local(str(event["end"]))
-    time = ALL_DAY if event["all_day"] else start.strftime("%H:%M")
+    time = ALL_DAY if event["all_day"] else frame.time(start, style)
     return _day(frame, start, end), time
 
 
@@ -81,10 +83,13 @@ def _block(frame: Frame, event: CalendarEvent, label: str, color: colors.Color, 
     x = 1 if compact else BLOCK_X
     if label == "NOW" and not compact:
         frame.image.paste(color, (0, y, BAR_WIDTH, y + title_gap + body.height))
-    day, time = _when(frame, event)
+    # 12-hour times in full where there is room: "UNTIL 2:30 PM"; "TO 2:30p" on 64×32.
+    style: TimeStyle = "short" if compact else "full"
+    day, time = _when(frame, event, style)
     if label == "NOW":
         until = "TO" if compact else "UNTIL"
-        detail = ALL_DAY if event["all_day"] else f"{until} {frame.hhmm(str(event['end']))}"
+        detail = (ALL_DAY if event["all_day"]
+                  else f"{until} {frame.hhmm(str(event['end']), style=style)}")
     else:
         detail = time if day == "TODAY" else f"{day} {time}"
     box = draw_text(frame.image, small, label, (x, y), color)
@@ -141,7 +146,7 @@ def render(frame: Frame) -> None:
             _block(frame, event, label, color, 1 + index * COMPACT_BLOCK_PITCH,
                    COMPACT_LABEL_TO_TITLE, True)
         if len(blocks) == 1 and remaining:
-            day, time = _when(frame, remaining[0])
+            day, time = _when(frame, remaining[0], "short")
             draw_text(frame.image, small, f"{day} {time}", (1, 18), colors.SECONDARY)
             draw_text(frame.image, small, str(remaining[0]["title"]), (1, 25), colors.WHITE,
                       max_width=frame.width - 2)
@@ -159,7 +164,7 @@ def render(frame: Frame) -> None:
     for event in remaining:
         if y + small.height > frame.height:
             break
-        day, time = _when(frame, event)
+        day, time = _when(frame, event, "short")  # "10:30P" leaves room before the title
         draw_text(frame.image, small, day, (DAY_X, y), colors.SECONDARY)
         draw_text(frame.image, small, time, (TIME_X, y),
                   ALL_DAY_COLOR if time == ALL_DAY else colors.WHITE)

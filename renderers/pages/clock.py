@@ -1,14 +1,16 @@
 """The clock page: the time in large digits, the weekday and the date, from ``now`` alone.
 
-The clock needs no data: it draws the frame's ``now`` in the profile's timezone (24-hour), so it
-is never stale and always has content. 128×64 doubles the 8×14 clock digits; 64×32 draws them
-at their own size with a tiny date line.
+The clock needs no data: it draws the frame's ``now`` in the profile's timezone and clock format,
+so it is never stale and always has content. 128×64 doubles the 8×14 clock digits; 64×32 draws
+them at their own size with a tiny date line. In 12-hour form the digits lose the leading zero
+and stay centred; a small ``AM``/``PM`` sits on their baseline to the right.
 """
 
 from __future__ import annotations
 
 from renderers import colors
-from renderers.fonts import scaled_font
+from renderers.fonts import Font, scaled_font
+from renderers.format import clock_parts
 from renderers.frame import Frame
 from renderers.text import draw_text
 
@@ -20,26 +22,38 @@ DATE_Y = 50
 # 64×32
 COMPACT_TIME_Y = 2
 COMPACT_DATE_Y = 21
+MERIDIEM_GAP = 3  # between the digits and AM/PM (128×64; 64×32 has room for 1)
+COMPACT_MERIDIEM_GAP = 1
 
 TIME_COLOR = colors.WHITE
+MERIDIEM_COLOR = colors.SECONDARY
 WEEKDAY_COLOR = colors.SKY
 DATE_COLOR = colors.SECONDARY
+
+
+def _draw_time(frame: Frame, digits_font: Font, meridiem_font: Font, y: int, gap: int) -> None:
+    """The digits centred at ``y``; the meridiem (12-hour) after them, on their baseline."""
+    digits, meridiem = clock_parts(frame.now, frame.clock)
+    box = draw_text(frame.image, digits_font, digits, (frame.width // 2, y), TIME_COLOR,
+                    align="center")
+    if meridiem:
+        top = y + digits_font.baseline - meridiem_font.baseline
+        draw_text(frame.image, meridiem_font, meridiem, (box[2] + gap, top), MERIDIEM_COLOR)
 
 
 def render(frame: Frame) -> None:
     """Draw the time, weekday and date."""
     now = frame.now
-    time_text = now.strftime("%H:%M")
     centre = frame.width // 2
     if frame.compact:
-        draw_text(frame.image, frame.fonts.large, time_text, (centre, COMPACT_TIME_Y), TIME_COLOR,
-                  align="center")
+        _draw_time(frame, frame.fonts.large, frame.fonts.small, COMPACT_TIME_Y,
+                   COMPACT_MERIDIEM_GAP)
         date_text = f"{now:%a} {now.day} {now:%b}"
         draw_text(frame.image, frame.fonts.small, date_text, (centre, COMPACT_DATE_Y),
                   WEEKDAY_COLOR, align="center", max_width=frame.width)
         return
-    big = scaled_font(frame.fonts.large, DIGIT_SCALE)
-    draw_text(frame.image, big, time_text, (centre, TIME_Y), TIME_COLOR, align="center")
+    _draw_time(frame, scaled_font(frame.fonts.large, DIGIT_SCALE), frame.fonts.body, TIME_Y,
+               MERIDIEM_GAP)
     draw_text(frame.image, frame.fonts.body, now.strftime("%A"), (centre, WEEKDAY_Y),
               WEEKDAY_COLOR, align="center")
     draw_text(frame.image, frame.fonts.body, f"{now:%B} {now.day}, {now.year}", (centre, DATE_Y),

@@ -1,8 +1,9 @@
 """The hourly page: the next hours (time, icon, temperature, rain chance) and a temperature curve.
 
 Reads ``weather.hourly`` (:class:`sources.values.HourlyWeather`), from the hour containing
-``now`` on, every :data:`STEP` hours. Under the columns (128×64) a line traces the temperature
-hour by hour across the same span, over blue bars of the precipitation probability.
+``now`` on, every :data:`STEP` hours, labelled ``13:00`` (``13`` on 64×32) or, 12-hour, ``1PM``
+(``1P``). Under the columns (128×64) a line traces the temperature hour by hour across the same
+span, over blue bars of the precipitation probability.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def _column(frame: Frame, hour: HourlyWeather, centre: int, rows: tuple[int, int
     time_y, icon_y, temp_y, rain_y = rows
     fonts = frame.fonts
     local = frame.local(str(hour["time"]))
-    label = f"{local.hour:02d}" if compact else f"{local.hour:02d}:00"
+    label = frame.time(local, "hour-short" if compact else "hour")
     draw_text(frame.image, fonts.small, label, (centre, time_y), colors.SECONDARY, align="center")
     icon = weather_icon(str(hour["condition"]), bool(hour["is_day"]), "small")
     icon.draw(frame.image, (centre - icon.width // 2, icon_y))

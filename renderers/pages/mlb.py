@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import cast
 
 from renderers import colors
-from renderers.frame import Frame
+from renderers.frame import Frame, draw_time
 from renderers.pages.scoreboard import (
     ABANDONED,
     ABANDONED_COLOR,
@@ -182,7 +182,9 @@ def _draw_featured(frame: Frame, game: Game) -> None:
     panel_width = frame.width - PANEL_X - 1
     if game["state"] == "pre":
         draw_text(frame.image, fonts.small, details[0], (PANEL_X, STATE_Y - 2), colors.SECONDARY)
-        draw_text(frame.image, fonts.large, word, (PANEL_X, STATE_Y + 6), color)
+        # The time large, a 12-hour meridiem small after it: "7:05 PM" large is too wide.
+        draw_time(frame, frame.local(str(game["start"])), (PANEL_X, STATE_Y + 6), fonts.large,
+                  fonts.body, color, gap=2)
         return
     draw_state_word(frame, word, (PANEL_X, STATE_Y), color)
     for index, line in enumerate(details[:2]):

@@ -3,16 +3,18 @@
 Reads ``moon`` (:class:`sources.values.MoonValues`). The disc is drawn from the phase angle
 (unlit part in faint earthshine so the whole disc shows). Times already past today are grey,
 the ones still to come white; a missing time (polar day or night, a moon that does not rise
-today) reads ``--:--``. The last line gives the day length.
+today) reads ``--:--``. In 12-hour form a small ``A``/``P`` follows each time (128×64, where the
+table's columns move left to make room) or ``6:31P`` (64×32). The last line gives the day length.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import cast
 
 from renderers import colors
 from renderers.format import duration, number, whole
-from renderers.frame import Frame
+from renderers.frame import Frame, draw_time
 from renderers.sprites import moon_phase
 from renderers.text import draw_text
 from sources.values import MoonValues, SunMoonDay
@@ -23,6 +25,11 @@ DISC_DIAMETER = 30
 TABLE_LABEL_X = 40
 RISE_X = 68
 SET_X = 98
+# 12-hour times carry a small A/P ("10:31ᴾ", 29 pixels): the table starts further left so
+# labels, both columns and the edge keep three dark columns between them.
+TABLE_LABEL_X_12H = 37
+RISE_X_12H = 63
+SET_X_12H = 95
 HEADER_Y = 3
 SUN_Y = 11
 MOON_Y = 22
@@ -37,11 +44,15 @@ COMPACT_PITCH = 7
 COMPACT_PERCENT_Y = 26
 
 
-def _time(frame: Frame, text: str | None) -> tuple[str, colors.Color]:
+MISSING_TIME = "--:--"
+
+
+def _time(frame: Frame, text: str | None) -> tuple[datetime | None, colors.Color]:
+    """The local time and its colour: white still to come, grey past, dim when missing."""
     if text is None:
-        return "--:--", colors.DIM
+        return None, colors.DIM
     moment = frame.local(text)
-    return moment.strftime("%H:%M"), colors.WHITE if moment >= frame.now else colors.SECONDARY
+    return moment, colors.WHITE if moment >= frame.now else colors.SECONDARY
 
 
 def _day_length(frame: Frame, today: SunMoonDay) -> str | None:
@@ -68,23 +79,29 @@ def render(frame: Frame) -> None:
         y = 2
         for _, rise_key, set_key, color in rows:
             for label, key in (("R", rise_key), ("S", set_key)):
-                text, time_color = _time(frame, today[key])  # type: ignore[literal-required]
+                moment, time_color = _time(frame, today[key])  # type: ignore[literal-required]
+                text = MISSING_TIME if moment is None else frame.time(moment, "short")
                 draw_text(frame.image, fonts.small, label, (COMPACT_X, y), color)
                 draw_text(frame.image, fonts.small, text, (COMPACT_X + 6, y), time_color)
                 y += COMPACT_PITCH
         return
     moon_phase(round(angle), DISC_DIAMETER).draw(frame.image, DISC_XY)
-    draw_text(frame.image, fonts.small, "RISE", (RISE_X, HEADER_Y), colors.SECONDARY)
-    draw_text(frame.image, fonts.small, "SET", (SET_X, HEADER_Y), colors.SECONDARY)
+    label_x, rise_x, set_x = ((TABLE_LABEL_X_12H, RISE_X_12H, SET_X_12H) if frame.clock == "12h"
+                              else (TABLE_LABEL_X, RISE_X, SET_X))
+    draw_text(frame.image, fonts.small, "RISE", (rise_x, HEADER_Y), colors.SECONDARY)
+    draw_text(frame.image, fonts.small, "SET", (set_x, HEADER_Y), colors.SECONDARY)
     for (label, rise_key, set_key, color), y in zip(rows, (SUN_Y, MOON_Y), strict=True):
-        draw_text(frame.image, fonts.body, label.title(), (TABLE_LABEL_X, y), color)
-        for key, x in ((rise_key, RISE_X), (set_key, SET_X)):
-            text, time_color = _time(frame, today[key])  # type: ignore[literal-required]
-            draw_text(frame.image, fonts.body, text, (x, y), time_color)
+        draw_text(frame.image, fonts.body, label.title(), (label_x, y), color)
+        for key, x in ((rise_key, rise_x), (set_key, set_x)):
+            moment, time_color = _time(frame, today[key])  # type: ignore[literal-required]
+            if moment is None:
+                draw_text(frame.image, fonts.body, MISSING_TIME, (x, y), time_color)
+            else:
+                draw_time(frame, moment, (x, y), fonts.body, fonts.small, time_color, letter=True)
     length = _day_length(frame, today)
     if length is not None:
-        draw_text(frame.image, fonts.small, f"DAYLIGHT {length.upper()}", (TABLE_LABEL_X,
-                  DAYLIGHT_Y), colors.SECONDARY)
+        draw_text(frame.image, fonts.small, f"DAYLIGHT {length.upper()}", (label_x, DAYLIGHT_Y),
+                  colors.SECONDARY)
     draw_text(frame.image, fonts.body, str(phase["name"]), (DISC_XY[0], PHASE_Y), colors.MOON,
               max_width=frame.width - 4)
     draw_text(frame.image, fonts.small, f"{illumination} ILLUMINATED", (DISC_XY[0],

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import cast
 
 from renderers import colors
-from renderers.frame import Frame
+from renderers.frame import Frame, draw_time
 from renderers.pages.scoreboard import (
     ABANDONED,
     ABANDONED_COLOR,
@@ -143,7 +143,9 @@ def _draw_featured(frame: Frame, game: Game) -> None:
     panel_width = frame.width - STATE_X - 1
     if game["state"] == "pre":
         draw_text(frame.image, fonts.small, str(detail), (STATE_X, STATE_Y - 2), colors.SECONDARY)
-        draw_text(frame.image, fonts.large, word, (STATE_X, STATE_Y + 6), color)
+        # The time large, a 12-hour meridiem small after it: "7:05 PM" large is too wide.
+        draw_time(frame, frame.local(str(game["start"])), (STATE_X, STATE_Y + 6), fonts.large,
+                  fonts.body, color, gap=2)
         return
     draw_state_word(frame, word, (STATE_X, STATE_Y), color)
     if detail:

@@ -2,10 +2,10 @@
 
 A list of the day's games, favourites first as the source orders them: abbreviations in team
 colours (dark ones lifted for LEDs), scores, and a status column: the period and clock (the
-minute in soccer) while playing, the local start time before, the upstream's final text after,
-and postponed/suspended/delayed/cancelled spelled out in amber, never as a final. The MLB and NFL
-pages reuse the colour, status and "other games" strip helpers here, so a game reads the same
-on every page.
+minute in soccer) while playing, the local start time before (12-hour: ``7:05 PM``, ``7:05P``
+on 64×32 and in strips), the upstream's final text after, and postponed/suspended/delayed/
+cancelled spelled out in amber, never as a final. The MLB and NFL pages reuse the colour, status
+and "other games" strip helpers here, so a game reads the same on every page.
 """
 
 from __future__ import annotations
@@ -131,7 +131,7 @@ def status(frame: Frame, game: Game, sport: str, *, short: bool) -> tuple[str, c
         long_name, short_name = ABANDONED[state]
         return (short_name if short else long_name), ABANDONED_COLOR
     if state == "pre":
-        return frame.hhmm(str(game["start"])), PRE_COLOR
+        return frame.hhmm(str(game["start"]), style="short" if short else "full"), PRE_COLOR
     if state == "post":
         text = final_text(game)
         if short:
@@ -287,7 +287,8 @@ def _draw_compact(frame: Frame, games: list[Game], sport: str) -> None:
             if scores_known(game):
                 draw_text(frame.image, small, score_text(team), (COMPACT_SCORE_RIGHT, row), color,
                           align="right")
-        text, color = status(frame, game, sport, short=False)
+        # Start times are short ("7:05P"): a 12-hour "10:05 PM" does not fit beside the marker.
+        text, color = status(frame, game, sport, short=game["state"] == "pre")
         if small.width(text.upper()) > COMPACT_STATUS_RIGHT - COMPACT_SCORE_RIGHT - 3:
             text, color = status(frame, game, sport, short=True)
         parts = text.upper().split(" ", 1) if game["state"] == "in" else [text.upper()]
