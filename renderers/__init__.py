@@ -1,10 +1,12 @@
 """The renderer: every page of the dashboard drawn as a Pillow RGB image, pure and deterministic.
 
-``render(page, state, now, size=, timezone=, fonts=)`` is the one entry point the server, the
-displays and ``dash render`` use; ``PAGES`` is the registry (page → module, title, data types),
-``has_content`` tells displays which pages to skip, ``FrameCache`` avoids re-rendering unchanged
-inputs. Fonts, palette, text helpers and sprites are in the sibling modules; output targets
-(PNG, LED style, GIF) in :mod:`renderers.output`. See renderers/README.md for adding a page.
+``render(page, state, now, size=, timezone=, fonts=, clock=)`` is the one entry point the server,
+the displays and ``dash render`` use (``clock``: ``"12h"`` or ``"24h"``, as
+``Profile.clock_format`` resolves it); ``PAGES`` is the registry (page → module, title, data
+types), ``has_content`` tells displays which pages to skip, ``FrameCache`` avoids re-rendering
+unchanged inputs. Fonts, palette, text helpers and sprites are in the sibling modules; output
+targets (PNG, LED style, GIF) in :mod:`renderers.output`. See renderers/README.md for adding a
+page.
 """
 
 from __future__ import annotations
