@@ -214,6 +214,11 @@ def envelope(seq: int, sent: float) -> str:
                       separators=(",", ":"))
 
 
+def own_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def percentile(ordered: list[float], fraction: float) -> float:
     if not ordered:
         return float("nan")
@@ -264,6 +269,7 @@ async def run_once(clients: int, args: argparse.Namespace) -> dict[str, Any]:
                 await asyncio.sleep(0.05)
             rss_connected = probe.rss_kib()
             cpu_start = probe.cpu_seconds()
+            own_start = own_cpu_seconds()
             start = time.time()
             sent_at: dict[int, float] = {}
             for seq in range(1, args.updates + 1):
@@ -278,6 +284,7 @@ async def run_once(clients: int, args: argparse.Namespace) -> dict[str, Any]:
             while counter[0] < expected and time.monotonic() < drain_end:
                 await asyncio.sleep(0.05)
             cpu = probe.cpu_seconds() - cpu_start
+            harness_cpu = own_cpu_seconds() - own_start
         finally:
             sampler.cancel()
             await publisher.aclose()
@@ -315,7 +322,7 @@ async def run_once(clients: int, args: argparse.Namespace) -> dict[str, Any]:
         "p50_ms": percentile(latencies, 0.50), "p99_ms": percentile(latencies, 0.99),
         "max_ms": latencies[-1] if latencies else float("nan"),
         "rss_idle_mib": rss_idle / 1024, "rss_connected_mib": rss_connected / 1024,
-        "rss_peak_mib": probe.peak_kib / 1024, "cpu_s": cpu,
+        "rss_peak_mib": probe.peak_kib / 1024, "cpu_s": cpu, "harness_cpu_s": harness_cpu,
         "slowest_updates_ms": {seq: round(latency, 1) for seq, latency in slowest},
     }
 
