@@ -16,16 +16,19 @@ import logging
 import signal
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
 from dashcli.errors import DashError, UsageError
 from dashcli.redact import redact_url
-from dashcli.server.app import StatusSource, create_app
+from dashcli.server.app import create_app
 from dashcli.store.base import Store, StoreError
 from profiles.schema import Profile
 from sources.base import SecretLookup
+
+if TYPE_CHECKING:
+    from dashcli.scheduler import Scheduler
 
 log = logging.getLogger(__name__)
 
@@ -93,15 +96,14 @@ async def serve(
         raise UsageError(str(exc)) from None
     await store.open()
     try:
-        scheduler: Any = None
+        scheduler: Scheduler | None = None
         if options.fetch and profile.sources.enabled():
             from dashcli.scheduler import Scheduler
 
             scheduler = Scheduler(profile, store, secrets=secrets)
-        status: StatusSource | None = scheduler
         app = create_app(
             store,
-            scheduler=status,
+            scheduler=scheduler,
             token=token,
             size=profile.display.width_height,
             timezone=profile.location.timezone,
@@ -116,7 +118,7 @@ async def _run_app(
     app: web.Application,
     options: ServeOptions,
     store: Store,
-    scheduler: Any,
+    scheduler: Scheduler | None,
     legacy_url: str | None,
     announce: Callable[[str], None],
 ) -> None:
