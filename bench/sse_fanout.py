@@ -329,8 +329,8 @@ async def run_once(clients: int, args: argparse.Namespace) -> dict[str, Any]:
 
 def table(rows: list[dict[str, Any]], store: str) -> str:
     lines = [
-        "| store | clients | runs | lost | p50 | p99 | max | server RSS peak | server CPU s |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| store | clients | runs | lost | p50 | p99 | max | server RSS peak | server CPU | load |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for clients in sorted({row["clients"] for row in rows}):
         group = [row for row in rows if row["clients"] == clients]
@@ -341,7 +341,7 @@ def table(rows: list[dict[str, Any]], store: str) -> str:
         lines.append(
             f"| {store} | {clients} | {len(group)} | {max(row['lost'] for row in group)} | "
             f"{med('p50_ms'):.1f} ms | {med('p99_ms'):.1f} ms | {med('max_ms'):.1f} ms | "
-            f"{med('rss_peak_mib'):.0f} MiB | {med('cpu_s'):.1f} |"
+            f"{med('rss_peak_mib'):.0f} MiB | {med('cpu_s'):.1f} s | {med('load'):.1f} |"
         )
     return "\n".join(lines)
 
