@@ -19,12 +19,13 @@ def serve(
     overrides: SetOption = None,
     host: Annotated[
         str | None,
-        typer.Option("--host", help="Address to bind (profile server.host).",
+        typer.Option("--host", metavar="ADDRESS", help="Address to bind (profile server.host).",
                      show_default="127.0.0.1"),
     ] = None,
     port: Annotated[
         int | None,
-        typer.Option("--port", min=0, max=65535, help="Port (profile server.port).",
+        typer.Option("--port", min=0, max=65535,
+                     help="Port (profile server.port; 0 picks a free one).",
                      show_default="8080"),
     ] = None,
     store: StoreOption = None,
