@@ -4,6 +4,7 @@ of attributes), against RGBMatrixEmulator headless, and as a process stopped by 
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import json
 import os
@@ -311,3 +312,31 @@ async def test_emulator_headless_shows_the_renderers_frames(tmp_path, monkeypatc
         assert shown.tobytes() == expected.tobytes()
     display.clear()
     assert not adapter._last_frame().any()
+
+
+async def test_the_cycle_waits_briefly_for_the_first_state(rgbmatrix, tmp_path):
+    path = tmp_path / "first.yaml"
+    path.write_text(
+        "location: {name: Boston, latitude: 42.36, longitude: -71.06, "
+        f"timezone: {TIMEZONE}}}\n"
+        "display: {cycle: [{page: weather, seconds: 10}, {page: clock, seconds: 10}]}\n"
+    )
+    profile = load_profile(str(path), None)
+    display = PanelDisplay(load_backend(False), profile.display.panel)
+    model = DisplayModel()
+    loop = build_loop(profile, model, display.show, clock=Clock())
+
+    async def late_feed() -> None:  # a server's catch-up arriving a moment after the start
+        await asyncio.sleep(0.3)
+        model.replace_all(demo_state("weather", "air"))
+
+    feed = asyncio.ensure_future(late_feed())
+    running = asyncio.ensure_future(loop.run())
+    try:
+        async with asyncio.timeout(10):
+            while loop.frame is None:
+                await asyncio.sleep(0.01)
+    finally:
+        running.cancel()
+        await asyncio.gather(feed, running, return_exceptions=True)
+    assert loop.frame.page == "weather"  # not skipped for lack of data, then the clock for 10 s

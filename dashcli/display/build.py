@@ -32,6 +32,9 @@ if TYPE_CHECKING:
     from renderers.fonts import FontSet
 
 Clock = Callable[[], datetime]
+# How long a display waits for its first state before drawing (a server's catch-up takes
+# milliseconds; a server that is down should not keep the panel dark).
+FIRST_DATA_GRACE = 2.0
 
 
 class Feed(Protocol):
@@ -152,4 +155,5 @@ def build_loop(
 
     skip = profile.display.skip_empty if skip_empty is None else skip_empty
     cycle = PageCycle(cycle_pages(profile), skip_empty=skip, has_content=content)
-    return DisplayLoop(model, cycle, frame_renderer(profile, cache), show, clock=clock)
+    return DisplayLoop(model, cycle, frame_renderer(profile, cache), show, clock=clock,
+                       first_data_grace=FIRST_DATA_GRACE)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -48,6 +49,7 @@ class DisplayLoop:
         show: Callable[[Frame], Awaitable[None] | None],
         *,
         clock: Callable[[], datetime] = utcnow,
+        first_data_grace: float = 0.0,
     ) -> None:
         self.model = model
         self.cycle = cycle
@@ -56,6 +58,7 @@ class DisplayLoop:
         self.clock = clock
         self.frame: Frame | None = None
         self.frames_shown = 0
+        self.first_data_grace = first_data_grace
 
     async def step(self) -> Frame | None:
         """Apply pending controls, pick the page, and show its frame if it changed."""
@@ -84,9 +87,18 @@ class DisplayLoop:
 
     async def run(self) -> None:
         """Show frames until cancelled."""
+        await self._first_data()
         while True:
             await self.step()
             await self.model.wait_changed(self.seconds_to_wake(self.clock()))
+
+
+    async def _first_data(self) -> None:
+        """Wait up to ``first_data_grace`` seconds for the feed's first state, so the cycle does
+        not start by skipping pages whose data is on its way (then sit on another page)."""
+        deadline = time.monotonic() + self.first_data_grace
+        while not self.model.state and (left := deadline - time.monotonic()) > 0:
+            await self.model.wait_changed(left)
 
 
 async def run_with_feed(loop: DisplayLoop, feed_run: Awaitable[None]) -> None:
