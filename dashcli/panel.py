@@ -47,8 +47,8 @@ PANEL_FLAGS: dict[str, str] = {
 }
 MISSING_RGBMATRIX = (
     "the rgbmatrix module is not installed: on the Pi, build the Python bindings of "
-    "https://github.com/hzeller/rpi-rgb-led-matrix into this virtualenv "
-    "(make build-python && pip install ./bindings/python), or run with --emulate"
+    "https://github.com/hzeller/rpi-rgb-led-matrix into this virtualenv (git clone it, then "
+    "pip install ./rpi-rgb-led-matrix; README: On a Raspberry Pi), or try --emulate"
 )
 MISSING_EMULATOR = (
     "--emulate needs RGBMatrixEmulator: pip install 'dashcli[emulator]' (or RGBMatrixEmulator)"
