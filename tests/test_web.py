@@ -236,3 +236,15 @@ async def test_page_in_chromium_shows_the_frame_and_its_buttons_move_the_cycle(s
                 assert preview.loop.frame.page == name
                 expected = scaled(expected_frame(preview), scale)
                 assert shown.tobytes() == expected.tobytes(), name
+
+
+def test_displays_following_the_server_ignore_frame_events(caplog):
+    from dashcli.display.feeds import ServerFeed
+    from dashcli.display.model import DisplayModel
+    from dashcli.display.sse import Event
+
+    model = DisplayModel()
+    ServerFeed("http://127.0.0.1:1").handle(model, Event("frame", '{"page": "moon"}', None))
+    assert model.state == {}
+    assert model.version == 0
+    assert not caplog.records
