@@ -170,13 +170,11 @@ class Scheduler:
         now = self._clock.now()
         status.fetches += 1
         try:
-            result = await asyncio.wait_for(
-                fetch_update(
+            async with asyncio.timeout(self.fetch_timeout(name)):
+                result = await fetch_update(
                     self.profile, name, secrets=self._secrets, client=client, now=now,
                     retry=self._retry,
-                ),
-                self.fetch_timeout(name),
-            )
+                )
             await self.store.put(result.update)
         except DashError as exc:
             reason = str(exc) if str(exc).startswith(f"{name}:") else f"{name}: {exc}"

@@ -61,6 +61,10 @@ async def test_put_get_snapshot(store: Store) -> None:
     assert first.seq is not None
     assert latest == update("weather", temp=2).with_seq(latest.seq or 0)
     assert await store.get("weather") == latest
+    # A seq the update already carries is replaced by the store's.
+    again = await store.put(latest.with_seq(1000))
+    assert again.seq == (latest.seq or 0) + 1
+    assert await store.get("weather") == again
     snapshot = await store.snapshot()
     assert sorted(snapshot) == ["air", "weather"]
     assert snapshot["weather"].values == {"temp": 2}

@@ -17,6 +17,8 @@ from datetime import datetime
 from typing import Any
 
 from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
 from dashcli.envelope import EnvelopeError, Update, parse_time
@@ -96,12 +98,15 @@ async def run_legacy_ingest(redis_url: str, store: Store, *, channel: str = "upd
     complaints = RateLimitedLog(log)
     delay = RECONNECT_BASE
     while True:
+        # No silent retries inside redis-py: every reconnect goes through the key re-read below.
         client: Redis = Redis.from_url(
-            redis_url, socket_timeout=TIMEOUT, socket_connect_timeout=TIMEOUT
+            redis_url, socket_timeout=TIMEOUT, socket_connect_timeout=TIMEOUT,
+            retry=Retry(NoBackoff(), 0),
         )
         pubsub = client.pubsub(ignore_subscribe_messages=True)
         try:
-            await asyncio.wait_for(pubsub.subscribe(channel), TIMEOUT)
+            async with asyncio.timeout(TIMEOUT):
+                await pubsub.subscribe(channel)
             await _read_keys(client, store, complaints, where)
             delay = RECONNECT_BASE
             while True:

@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from redis.asyncio import Redis
@@ -112,7 +113,8 @@ class RedisStore:
             self._client = None
 
     async def put(self, update: Update) -> Update:
-        body = update.to_json()
+        # The script appends the seq it assigns: drop any seq the update already carries.
+        body = replace(update, seq=None).to_json()
         keys = [SEQ_KEY, STATE_PREFIX + update.type, LOG_KEY]
         args: list[str | int] = [body, self._replay_size, CHANNEL, self._known_seq]
         seq = int(await self._call(lambda c: c.eval(_PUT_SCRIPT, len(keys), *keys, *args)))
@@ -178,7 +180,8 @@ class RedisStore:
             raise StoreError(f"store {self.name}: not open")
         try:
             # The socket timeouts bound each read; this bounds the whole call, retries included.
-            return await asyncio.wait_for(command(self._client), self._timeout * 3)
+            async with asyncio.timeout(self._timeout * 3):
+                return await command(self._client)
         except (RedisError, OSError, TimeoutError) as exc:
             raise StoreError(f"store {self.name}: {_reason(exc)}") from None
 
@@ -226,7 +229,8 @@ class RedisStore:
             client = self._connect(retries=0)
             pubsub = client.pubsub(ignore_subscribe_messages=True)
             try:
-                await asyncio.wait_for(pubsub.subscribe(CHANNEL), self._timeout)
+                async with asyncio.timeout(self._timeout):
+                    await pubsub.subscribe(CHANNEL)
                 # Also on the first connect: puts between subscribe() and SUBSCRIBE count.
                 await self._catch_up(client)
                 if connected_before:

@@ -79,7 +79,9 @@ class SqliteStore:
         self._poller: asyncio.Task[None] | None = None
         self._retired: asyncio.Task[None] | None = None
         self._data_version = 0
-        self._wake = asyncio.Event()
+        # Set by a put of this process so the poller looks at once, not at its next tick.
+        self._forced = False
+        self._waiter: asyncio.Future[None] | None = None
         # The highest seq this process knows was put: new subscribers start after it.
         self._known_seq = 0
         self._delivered_seq = 0
@@ -108,7 +110,9 @@ class SqliteStore:
         body = update.to_dict()
         seq = await self._run(lambda: self._put(update.type, body))
         self._known_seq = max(self._known_seq, seq)
-        self._wake.set()
+        self._forced = True
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.set_result(None)
         return update.with_seq(seq)
 
     async def get(self, kind: str) -> Update | None:
@@ -252,10 +256,13 @@ class SqliteStore:
 
     async def _poll(self) -> None:
         while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self._poll_interval)
-            forced = self._wake.is_set()
-            self._wake.clear()
+            if not self._forced:
+                # asyncio.wait leaves the future alone on timeout (Python 3.11's wait_for can
+                # hang a cancelled task that races its timeout).
+                self._waiter = asyncio.get_running_loop().create_future()
+                await asyncio.wait([self._waiter], timeout=self._poll_interval)
+                self._waiter = None
+            forced, self._forced = self._forced, False
             try:
                 rows = await self._run(partial(self._changes, self._delivered_seq, forced))
             except StoreError as exc:
