@@ -20,7 +20,7 @@ def register(app: typer.Typer) -> None:
 def publish(
     kind: Annotated[str, typer.Argument(metavar="TYPE", help="Data type, e.g. weather or notes.")],
     stdin: Annotated[
-        str | None, typer.Argument(metavar="[-]", help="'-' reads the JSON from stdin.")
+        str | None, typer.Argument(metavar="-", help="'-' reads the JSON from stdin.")
     ] = None,
     file: Annotated[
         str | None,
