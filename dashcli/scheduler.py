@@ -26,7 +26,7 @@ from dashcli.errors import DashError
 from dashcli.fetching import fetch_update, source_settings
 from dashcli.store.base import Store
 from profiles.schema import Profile
-from sources import source_info
+from sources import MissingSecretError, UpstreamError, source_info
 from sources.base import SecretLookup
 from sources.http import RetryPolicy, make_client
 
@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 MIN_PERIOD = 10.0  # never refetch sooner than this, whatever ``valid`` says
 BACKOFF_BASE = 10.0
 BACKOFF_CAP = 600.0
+SECRETS_REFRESH_INTERVAL = 60.0  # re-read rotated secrets at most this often
 JITTER = 0.1  # +-10% of each delay
 START_SPREAD = 2.0  # first fetches spread over this many seconds
 
@@ -79,6 +80,13 @@ class SourceStatus:
     failing_since: datetime | None = None  # start of the current run of failures
 
 
+def _credentials_rejected(error: DashError) -> bool:
+    """A failure that re-reading the secrets may cure: a key missing, or refused by the API."""
+    if isinstance(error, MissingSecretError):
+        return True
+    return isinstance(error, UpstreamError) and error.status in (401, 403)
+
+
 class Scheduler:
     """Runs the sources of ``profile`` (its enabled ones, or ``names``) into ``store``."""
 
@@ -120,6 +128,7 @@ class Scheduler:
         self._status = {
             name: SourceStatus(name, period_seconds=self.period(name)) for name in self.names
         }
+        self._secrets_refreshed = -SECRETS_REFRESH_INTERVAL
 
     def period(self, name: str) -> float:
         """Seconds between fetches of ``name`` when its data does not go stale sooner."""
@@ -177,6 +186,8 @@ class Scheduler:
                 )
             await self.store.put(result.update)
         except DashError as exc:
+            if _credentials_rejected(exc):
+                await self._refresh_secrets()
             reason = str(exc) if str(exc).startswith(f"{name}:") else f"{name}: {exc}"
             return self._failed(status, reason, started, now)
         except TimeoutError:
@@ -196,6 +207,22 @@ class Scheduler:
         status.latency_seconds_sum += latency
         stale_in = (result.update.valid - now).total_seconds()
         return self._jittered(max(self._min_period, min(self.period(name), stale_in)))
+
+    async def _refresh_secrets(self) -> None:
+        """Read the secrets again after a key was missing or rejected (it may have rotated).
+
+        At most once per SECRETS_REFRESH_INTERVAL, and in a thread: providers do blocking I/O
+        (files, the Kubernetes and Vault APIs). On failure the old values stay in use.
+        """
+        refresh = getattr(self._secrets, "refresh", None)
+        moment = self._clock.monotonic()
+        if refresh is None or moment - self._secrets_refreshed < SECRETS_REFRESH_INTERVAL:
+            return
+        self._secrets_refreshed = moment
+        try:
+            await asyncio.to_thread(refresh)
+        except DashError as exc:
+            log.warning("%s", exc)
 
     def _failed(self, status: SourceStatus, reason: str, started: float, now: datetime) -> float:
         latency = self._clock.monotonic() - started

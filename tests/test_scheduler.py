@@ -149,3 +149,36 @@ def test_enabled_sources_are_scheduled_by_default() -> None:
     assert scheduler.names == ["weather", "moon"]
     assert scheduler.period("weather") == 600
     assert scheduler.period("moon") == 120
+
+
+class RotatingSecrets:
+    """A secrets provider whose key appears only when it is read again (a rotated secret)."""
+
+    name = "test secrets"
+
+    def __init__(self) -> None:
+        self.refreshes = 0
+        self.values: dict[str, str] = {}
+
+    def get(self, key: str) -> str | None:
+        return self.values.get(key)
+
+    def refresh(self) -> None:
+        self.refreshes += 1
+        self.values = {"owm_api_key": "rotated-key-0123456789"}
+
+
+async def test_a_missing_secret_is_read_again_once_and_then_used(upstream: ReplayServer) -> None:
+    upstream.route("/data/3.0/onecall",
+                   Reply(fixture_path("openweathermap/onecall-boston-imperial.json")))
+    profile = profile_with(weather={"provider": "openweathermap", "base_url": upstream.url})
+    secrets = RotatingSecrets()
+    clock = VirtualClock()
+    store = MemoryStore()
+    scheduler = Scheduler(profile, store, secrets=secrets, clock=clock, retry=NO_RETRY,
+                          start_spread=0.0)
+    async with running(scheduler):
+        await until(lambda: scheduler.status()["weather"].last_success is not None)
+    assert secrets.refreshes == 1
+    assert scheduler.status()["weather"].errors == 1
+    assert upstream.hits("/data/3.0/onecall")[0].query["appid"] == ["rotated-key-0123456789"]

@@ -56,8 +56,11 @@ class DisplayModel:
 
     async def wait_changed(self, timeout: float) -> bool:
         """Wait up to ``timeout`` seconds for a change; True if something changed."""
+        # asyncio.timeout rather than wait_for: on 3.11 wait_for can leave the inner task
+        # hanging when its timeout and a cancellation coincide.
         try:
-            await asyncio.wait_for(self._changed.wait(), timeout)
+            async with asyncio.timeout(timeout):
+                await self._changed.wait()
         except TimeoutError:
             return False
         finally:
