@@ -157,7 +157,10 @@ def test_serve_deployment_and_service(
     assert "--no-fetch" in spec["args"]
     assert "--store=redis://dash:$(REDIS_PASSWORD)@redis:6379/0" in spec["args"]
     assert spec["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": "http"}
-    assert spec["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "http"}
+    # /readyz is behind the bearer token: the probe runs dash itself with the profile's token.
+    assert spec["readinessProbe"]["exec"]["command"] == [
+        "dashcli", "healthcheck", "--url=http://127.0.0.1:8080/readyz",
+        "--profile=/etc/dash/profile.yaml"]
     assert spec["ports"] == [{"name": "http", "containerPort": 8080}]
     assert spec["resources"]["limits"]["memory"] == "256Mi"
     service = one(objects, "Service", "dash")

@@ -279,6 +279,27 @@ def test_healthcheck_reads_the_url_from_the_environment(health: ReplayServer) ->
     assert len(health.hits("/healthz")) == 1
 
 
+def test_healthcheck_sends_the_profile_token(health: ReplayServer, tmp_path: Path) -> None:
+    """/readyz needs the bearer token when one is set: the probe sends the profile's."""
+    health.route("/readyz", Reply(body=b"{}"))
+    secrets = tmp_path / "secrets.yaml"
+    secrets.write_text("server_token: probe-token-0123456789\n")
+    profile = tmp_path / "p.yaml"
+    profile.write_text(
+        "location: {name: X, latitude: 1, longitude: 2, timezone: UTC}\n"
+        f"secrets: {{source: file, path: {secrets}}}\n"
+        "server: {token_secret: server_token}\n"
+    )
+    result = dash("healthcheck", "--url", f"{health.url}/readyz",
+                  env={"DASH_PROFILE": str(profile)})
+    assert result.returncode == 0, result.stderr
+    assert "probe-token" not in result.stdout + result.stderr
+    sent = health.hits("/readyz")[0].headers
+    assert sent["Authorization"] == "Bearer probe-token-0123456789"
+    result = dash("healthcheck", "--url", f"{health.url}/readyz")
+    assert "Authorization" not in health.hits("/readyz")[1].headers
+
+
 def test_healthcheck_unreachable_is_one_line() -> None:
     import socket
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from dashcli.commands.options import ProfileOption
+from dashcli.commands.options import ProfileOption, SetOption
 
 if TYPE_CHECKING:
     from profiles.schema import Profile
@@ -234,6 +234,17 @@ def healthcheck(
     timeout: Annotated[
         float, typer.Option("--timeout", min=0.1, help="Seconds before giving up.")
     ] = 5.0,
+    profile: Annotated[
+        str | None,
+        typer.Option(
+            "--profile",
+            "-p",
+            envvar="DASH_PROFILE",
+            help="Send this profile's server token (server.token or token_secret): every "
+            "endpoint but /healthz, /readyz included, needs it when one is configured.",
+        ),
+    ] = None,
+    overrides: SetOption = None,
 ) -> None:
     """Exit 0 if URL answers 2xx, else print one line and exit 1 (container health checks).
 
@@ -242,6 +253,8 @@ def healthcheck(
         dash healthcheck
 
         dash healthcheck --url http://127.0.0.1:8081/healthz
+
+        dash healthcheck --url http://127.0.0.1:8080/readyz --profile /etc/dash/profile.yaml
     """
     import urllib.error
     import urllib.request
@@ -253,9 +266,17 @@ def healthcheck(
     shown = redact_url(url)
     if urlsplit(url).scheme not in ("http", "https"):
         raise UsageError(f"healthcheck: {shown}: not an http:// or https:// URL")
+    request = urllib.request.Request(url)  # noqa: S310 - the scheme is checked above
+    if profile is not None:
+        from dashcli.display.build import profile_token
+        from profiles import load_profile
+
+        token = profile_token(load_profile(profile, overrides))
+        if token:
+            request.add_header("Authorization", f"Bearer {token}")
     try:
         # The scheme is checked above: no file:// or other handlers are reachable.
-        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
             status = int(response.status)
     except urllib.error.HTTPError as exc:
         status = exc.code
