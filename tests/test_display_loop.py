@@ -40,6 +40,7 @@ class FlakyServer:
 
     def __init__(self) -> None:
         self.connections: list[str | None] = []
+        self.done = asyncio.Event()
 
     async def events(self, request: web.Request) -> web.StreamResponse:
         self.connections.append(request.headers.get("Last-Event-ID"))
@@ -53,7 +54,7 @@ class FlakyServer:
         await response.write(b"retry: 20\n\n")
         data = update("weather", 3, t=3).to_json()
         await response.write(f"event: weather\nid: 3\ndata: {data}\n\n".encode())
-        await asyncio.sleep(30)
+        await self.done.wait()  # hold the stream open until the test ends
         return response
 
 
@@ -68,6 +69,7 @@ async def flaky():
     await site.start()
     port = runner.addresses[0][1]
     yield server, f"http://127.0.0.1:{port}"
+    server.done.set()
     await runner.cleanup()
 
 
