@@ -232,3 +232,21 @@ async def test_run_wakes_on_new_data():
     finally:
         task.cancel()
     assert len(shown) == 2
+
+
+@pytest.mark.parametrize(("units", "clock"), [("imperial", "12h"), ("metric", "24h")])
+def test_displays_draw_with_the_profiles_size_timezone_and_clock(units, clock):
+    from dashcli.display.build import frame_renderer
+    from renderers import render
+    from tests.conftest import profile_with
+
+    profile = profile_with().model_copy(update={"units": units})
+    draw = frame_renderer(profile)
+    at = datetime(2026, 11, 22, 18, 40, tzinfo=UTC)
+    image = draw("clock", {}, at)
+    assert image is draw("clock", {}, at + timedelta(seconds=5))  # same minute: cached
+    expected = render("clock", {}, at, size=(128, 64), timezone="America/New_York", clock=clock)
+    assert image.tobytes() == expected.tobytes()
+    other = render("clock", {}, at, size=(128, 64), timezone="America/New_York",
+                   clock="24h" if clock == "12h" else "12h")
+    assert image.tobytes() != other.tobytes()

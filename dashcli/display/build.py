@@ -120,17 +120,19 @@ def cycle_pages(profile: Profile) -> list[CyclePage]:
 
 
 def frame_renderer(profile: Profile, cache: FrameCache | None = None) -> RenderFunction:
-    """A render function at the profile's size, timezone and fonts, through a frame cache:
-    it returns the same image object while the inputs are unchanged."""
+    """A render function at the profile's size, timezone, fonts and 12/24-hour clock, through a
+    frame cache: it returns the same image object while the inputs are unchanged."""
     from renderers import FrameCache
 
     frames = cache or FrameCache()
     size = profile.display.width_height
     timezone = profile.location.timezone
     fonts = profile_fonts(profile)
+    clock = profile.clock_format
 
     def draw(page: str, state: Mapping[str, Update], now: datetime) -> Image:
-        return frames.render(page, state, now, size=size, timezone=timezone, fonts=fonts)
+        return frames.render(page, state, now, size=size, timezone=timezone, fonts=fonts,
+                             clock=clock)
 
     return draw
 
