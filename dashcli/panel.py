@@ -71,9 +71,35 @@ def load_backend(emulate: bool) -> ModuleType:
     """The ``rgbmatrix`` module, or RGBMatrixEmulator with ``emulate``; missing: one line."""
     name = "RGBMatrixEmulator" if emulate else "rgbmatrix"
     try:
-        return importlib.import_module(name)
+        module = importlib.import_module(name)
     except ImportError:
         raise DashError(MISSING_EMULATOR if emulate else MISSING_RGBMATRIX) from None
+    if emulate:
+        keep_emulator_on_loopback()
+    return module
+
+
+def keep_emulator_on_loopback() -> None:
+    """Make RGBMatrixEmulator's browser page listen on 127.0.0.1 only.
+
+    Its browser adapter (the default) calls tornado's ``Application.listen(port)`` without an
+    address, which listens on every interface; dashcli's servers bind 127.0.0.1 unless told
+    otherwise, so the emulator's page does too. An explicit address is left alone.
+    """
+    try:
+        from tornado.web import Application
+    except ImportError:  # adapters without tornado: nothing listens
+        return
+    listen = Application.listen
+    if getattr(listen, "dashcli_loopback", False):
+        return
+
+    def listen_on_loopback(self: Any, port: int, address: str | None = None,
+                           **kwargs: Any) -> Any:
+        return listen(self, port, address or "127.0.0.1", **kwargs)
+
+    listen_on_loopback.dashcli_loopback = True  # type: ignore[attr-defined]
+    Application.listen = listen_on_loopback  # type: ignore[method-assign]
 
 
 class PanelDisplay:

@@ -340,3 +340,27 @@ async def test_the_cycle_waits_briefly_for_the_first_state(rgbmatrix, tmp_path):
         running.cancel()
         await asyncio.gather(feed, running, return_exceptions=True)
     assert loop.frame.page == "weather"  # not skipped for lack of data, then the clock for 10 s
+
+
+def test_the_emulators_browser_page_listens_on_loopback_only():
+    """RGBMatrixEmulator's browser adapter calls tornado's listen(port) with no address."""
+    tornado_web = pytest.importorskip("tornado.web")
+    pytest.importorskip("RGBMatrixEmulator")
+    import socket
+
+    from dashcli.panel import keep_emulator_on_loopback
+
+    load_backend(emulate=True)
+    keep_emulator_on_loopback()  # idempotent
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+
+    async def listen() -> list[tuple[str, int]]:
+        server = tornado_web.Application([]).listen(port)
+        try:
+            return [sock.getsockname()[:2] for sock in server._sockets.values()]
+        finally:
+            server.stop()
+
+    assert asyncio.run(listen()) == [("127.0.0.1", port)]
