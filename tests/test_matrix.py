@@ -342,8 +342,9 @@ async def test_the_cycle_waits_briefly_for_the_first_state(rgbmatrix, tmp_path):
     assert loop.frame.page == "weather"  # not skipped for lack of data, then the clock for 10 s
 
 
-def test_the_emulators_browser_page_listens_on_loopback_only():
+def test_the_emulators_browser_page_listens_on_loopback_only(tmp_path, monkeypatch):
     """RGBMatrixEmulator's browser adapter calls tornado's listen(port) with no address."""
+    monkeypatch.chdir(tmp_path)  # importing the emulator writes emulator_config.json here
     tornado_web = pytest.importorskip("tornado.web")
     pytest.importorskip("RGBMatrixEmulator")
     import socket
