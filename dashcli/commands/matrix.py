@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from dashcli.commands.options import ProfileOption, SetOption
+from dashcli.commands.options import (
+    DataOption,
+    DemoOption,
+    ProfileOption,
+    ServerOption,
+    SetOption,
+    TokenOption,
+)
 
 if TYPE_CHECKING:
     from dashcli.display.build import Source
@@ -31,25 +38,10 @@ def _led(flag: str, help_text: str) -> Any:
 
 
 def matrix(
-    server: Annotated[
-        str | None,
-        typer.Option("--server", metavar="URL",
-                     help="Follow this dash serve (default: the profile's server.host:port)."),
-    ] = None,
-    token: Annotated[
-        str | None,
-        typer.Option("--token", envvar="DASH_TOKEN",
-                     help="Bearer token of the server (default: the profile's)."),
-    ] = None,
-    demo: Annotated[
-        bool,
-        typer.Option("--demo", help="Standalone: show the sample values shipped with dashcli."),
-    ] = False,
-    data: Annotated[
-        str | None,
-        typer.Option("--data", metavar="FILE",
-                     help="Standalone: envelopes from FILE (dash fetch --json, a list, /state)."),
-    ] = None,
+    server: ServerOption = None,
+    token: TokenOption = None,
+    demo: DemoOption = False,
+    data: DataOption = None,
     emulate: Annotated[
         bool,
         typer.Option("--emulate", help="Run on RGBMatrixEmulator (pip install "

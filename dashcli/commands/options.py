@@ -33,3 +33,24 @@ StoreOption = Annotated[
         help="State store: embedded (default), sqlite:///path or redis://[user:pass@]host:port/db.",
     ),
 ]
+
+# The feed options of the displays (dash matrix, dash tui): follow a server or run standalone.
+ServerOption = Annotated[
+    str | None,
+    typer.Option("--server", metavar="URL",
+                 help="Follow this dash serve (default: the profile's server.host:port)."),
+]
+TokenOption = Annotated[
+    str | None,
+    typer.Option("--token", envvar="DASH_TOKEN",
+                 help="Bearer token of the server (default: the profile's)."),
+]
+DemoOption = Annotated[
+    bool,
+    typer.Option("--demo", help="Standalone: show the sample values shipped with dashcli."),
+]
+DataOption = Annotated[
+    str | None,
+    typer.Option("--data", metavar="FILE",
+                 help="Standalone: envelopes from FILE (dash fetch --json, a list, /state)."),
+]

@@ -7,11 +7,16 @@ through the pages, s saves the frame as PNG, q quits.
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import typer
 
-from dashcli.commands.options import ProfileOption, SetOption
+from dashcli.commands.options import (
+    DataOption,
+    DemoOption,
+    ProfileOption,
+    ServerOption,
+    SetOption,
+    TokenOption,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -20,25 +25,10 @@ def register(app: typer.Typer) -> None:
 
 
 def tui(
-    server: Annotated[
-        str | None,
-        typer.Option("--server", metavar="URL",
-                     help="Follow this dash serve (default: the profile's server.host:port)."),
-    ] = None,
-    token: Annotated[
-        str | None,
-        typer.Option("--token", envvar="DASH_TOKEN",
-                     help="Bearer token of the server (default: the profile's)."),
-    ] = None,
-    demo: Annotated[
-        bool,
-        typer.Option("--demo", help="Standalone: show the sample values shipped with dashcli."),
-    ] = False,
-    data: Annotated[
-        str | None,
-        typer.Option("--data", metavar="FILE",
-                     help="Standalone: envelopes from FILE (dash fetch --json, a list, /state)."),
-    ] = None,
+    server: ServerOption = None,
+    token: TokenOption = None,
+    demo: DemoOption = False,
+    data: DataOption = None,
     profile: ProfileOption = None,
     overrides: SetOption = None,
 ) -> None:
