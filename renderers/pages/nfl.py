@@ -13,19 +13,19 @@ from __future__ import annotations
 from typing import cast
 
 from renderers import colors
-from renderers.frame import Frame, draw_time
+from renderers.frame import Frame
 from renderers.pages.scoreboard import (
     ABANDONED,
     ABANDONED_COLOR,
     draw_compact_state,
     draw_no_games,
+    draw_start,
     draw_state_word,
     draw_strip,
-    draw_team_row,
+    draw_team_rows,
     final_text,
     period_label,
     reason,
-    score_colors,
 )
 from renderers.sprites import football
 from renderers.text import draw_text
@@ -120,11 +120,7 @@ def _state_lines(frame: Frame, game: Game) -> tuple[str, colors.Color, str | Non
 
 def _draw_featured(frame: Frame, game: Game) -> None:
     fonts = frame.fonts
-    away_color, home_color = score_colors(game)
-    draw_team_row(frame, game, game["away"], fonts.large, (TEAM_X, AWAY_Y), SCORE_RIGHT,
-                  away_color)
-    draw_team_row(frame, game, game["home"], fonts.large, (TEAM_X, HOME_Y), SCORE_RIGHT,
-                  home_color)
+    draw_team_rows(frame, game, fonts.large, TEAM_X, (AWAY_Y, HOME_Y), SCORE_RIGHT)
     situation = _situation(game)
     if game["state"] == "in" and situation is not None:
         _draw_ball(frame, game, situation, BALL_X, (AWAY_Y, HOME_Y), BALL_OFFSET)
@@ -142,10 +138,7 @@ def _draw_featured(frame: Frame, game: Game) -> None:
     word, color, detail = _state_lines(frame, game)
     panel_width = frame.width - STATE_X - 1
     if game["state"] == "pre":
-        draw_text(frame.image, fonts.small, str(detail), (STATE_X, STATE_Y - 2), colors.SECONDARY)
-        # The time large, a 12-hour meridiem small after it: "7:05 PM" large is too wide.
-        draw_time(frame, frame.local(str(game["start"])), (STATE_X, STATE_Y + 6), fonts.large,
-                  fonts.body, color, gap=2)
+        draw_start(frame, game, str(detail), (STATE_X, STATE_Y), color)
         return
     draw_state_word(frame, word, (STATE_X, STATE_Y), color)
     if detail:
@@ -155,11 +148,8 @@ def _draw_featured(frame: Frame, game: Game) -> None:
 
 def _draw_compact(frame: Frame, game: Game) -> None:
     fonts = frame.fonts
-    away_color, home_color = score_colors(game)
-    draw_team_row(frame, game, game["away"], fonts.body, (1, COMPACT_AWAY_Y), COMPACT_SCORE_RIGHT,
-                  away_color)
-    draw_team_row(frame, game, game["home"], fonts.body, (1, COMPACT_HOME_Y), COMPACT_SCORE_RIGHT,
-                  home_color)
+    draw_team_rows(frame, game, fonts.body, 1, (COMPACT_AWAY_Y, COMPACT_HOME_Y),
+                   COMPACT_SCORE_RIGHT)
     situation = _situation(game)
     if game["state"] == "in" and situation is not None:
         _draw_ball(frame, game, situation, COMPACT_BALL_X, (COMPACT_AWAY_Y, COMPACT_HOME_Y), 2)

@@ -14,7 +14,7 @@ from typing import cast
 
 from renderers import colors
 from renderers.fonts import Font
-from renderers.frame import MARKER_BOX_WIDTH, Frame
+from renderers.frame import MARKER_BOX_WIDTH, Frame, draw_time
 from renderers.registry import page_spec
 from renderers.text import Box, draw_text
 from sources.values import BaseballSituation, Game, PeriodSituation, ScoreboardValues, Team
@@ -164,6 +164,25 @@ def draw_team_row(frame: Frame, game: Game, team: Team, font: Font, xy: tuple[in
         draw_text(frame.image, small, str(team["record"]),
                   (COMPACT_RECORD_RIGHT if frame.compact else right, y + offset), colors.DIM,
                   align="right")
+
+
+def draw_team_rows(frame: Frame, game: Game, font: Font, x: int, rows: tuple[int, int],
+                   right: int) -> None:
+    """A featured game's away and home rows (:func:`draw_team_row`) at the tops in ``rows``,
+    scores coloured by :func:`score_colors`."""
+    away_color, home_color = score_colors(game)
+    draw_team_row(frame, game, game["away"], font, (x, rows[0]), right, away_color)
+    draw_team_row(frame, game, game["home"], font, (x, rows[1]), right, home_color)
+
+
+def draw_start(frame: Frame, game: Game, label: str, xy: tuple[int, int],
+               color: colors.Color) -> None:
+    """A featured game before it starts: ``label`` small above the local start time, large
+    digits with a small 12-hour meridiem after them (``7:05 PM`` large is too wide)."""
+    x, y = xy
+    draw_text(frame.image, frame.fonts.small, label, (x, y - 2), colors.SECONDARY)
+    draw_time(frame, frame.local(str(game["start"])), (x, y + 6), frame.fonts.large,
+              frame.fonts.body, color, gap=2)
 
 
 def draw_state_word(frame: Frame, word: str, xy: tuple[int, int], color: colors.Color) -> None:
