@@ -9,33 +9,19 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 from collections.abc import Iterable
 from urllib.parse import urlencode
 
 from dashcli.display.model import DisplayModel
 from dashcli.display.sse import Event, SSEClient
 from dashcli.envelope import EnvelopeError, Update
+from dashcli.logs import RateLimitedLog
 from dashcli.store.base import Store
 
 log = logging.getLogger(__name__)
 CONTROL_ACTIONS = frozenset({"pause", "resume", "next", "prev"})
 # The SSE event of the web preview's loop inside ``dash serve`` (dashcli/web).
 FRAME_EVENT = "frame"
-
-
-class RateLimitedLog:
-    """Logs a warning per reason at most once per ``interval`` seconds."""
-
-    def __init__(self, interval: float = 60.0) -> None:
-        self.interval = interval
-        self._last: dict[str, float] = {}
-
-    def warning(self, reason: str, detail: str) -> None:
-        now = time.monotonic()
-        if now - self._last.get(reason, -self.interval) >= self.interval:
-            self._last[reason] = now
-            log.warning("%s: %s", reason, detail)
 
 
 def events_url(server: str, types: Iterable[str] | None = None) -> str:
@@ -52,7 +38,7 @@ class ServerFeed:
                  types: Iterable[str] | None = None) -> None:
         self.url = events_url(server, types)
         self.token = token
-        self._bad = RateLimitedLog()
+        self._bad = RateLimitedLog(log)
 
     async def run(self, model: DisplayModel) -> None:
         def status(connected: bool, detail: str) -> None:
@@ -72,7 +58,7 @@ class ServerFeed:
             if action in CONTROL_ACTIONS:
                 model.control(action)
             else:
-                self._bad.warning("bad control event", event.data[:80])
+                self._bad.warning("control", f"bad control event: {event.data[:80]}")
             return
         if event.event == "shutdown":
             model.set_connection(False, "server shutting down")
@@ -82,7 +68,7 @@ class ServerFeed:
         try:
             update = Update.from_json(event.data)
         except EnvelopeError as exc:
-            self._bad.warning("bad update event", f"{event.event}: {exc}")
+            self._bad.warning("update", f"bad update event: {event.event}: {exc}")
             return
         model.apply(update)
 

@@ -9,8 +9,6 @@ older than the replay log (the caller then sends full state). ``values`` are opa
 from __future__ import annotations
 
 import asyncio
-import logging
-import time
 import weakref
 from collections import deque
 from collections.abc import AsyncIterator, Callable
@@ -62,32 +60,6 @@ class Store(Protocol):
     async def ping(self) -> bool:
         """True when the backend is reachable (``/readyz``)."""
         ...
-
-
-class RateLimitedLog:
-    """A logger that says each distinct reason at most once per ``interval`` seconds.
-
-    Garbage on a channel or a corrupt row can repeat thousands of times a second; the log says
-    it once per interval with a count of what it skipped, so it stays readable and cheap.
-    """
-
-    def __init__(self, logger: logging.Logger, interval: float = 60.0) -> None:
-        self._logger = logger
-        self._interval = interval
-        self._last: dict[str, float] = {}
-        self._skipped: dict[str, int] = {}
-
-    def warning(self, reason: str, message: str) -> None:
-        """Log ``message`` under ``reason`` unless that reason was logged within the interval."""
-        now = time.monotonic()
-        last = self._last.get(reason)
-        if last is not None and now - last < self._interval:
-            self._skipped[reason] = self._skipped.get(reason, 0) + 1
-            return
-        skipped = self._skipped.pop(reason, 0)
-        suffix = f" ({skipped} more since the last report)" if skipped else ""
-        self._last[reason] = now
-        self._logger.warning("%s%s", message, suffix)
 
 
 class Subscription:

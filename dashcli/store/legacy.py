@@ -22,8 +22,9 @@ from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
 from dashcli.envelope import EnvelopeError, Update, parse_time
+from dashcli.logs import RateLimitedLog
 from dashcli.redact import redact_url
-from dashcli.store.base import RateLimitedLog, Store, StoreError
+from dashcli.store.base import Store, StoreError
 
 log = logging.getLogger(__name__)
 

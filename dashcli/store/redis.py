@@ -26,8 +26,9 @@ from redis.backoff import ExponentialBackoff, NoBackoff
 from redis.exceptions import RedisError
 
 from dashcli.envelope import EnvelopeError, Update
+from dashcli.logs import RateLimitedLog
 from dashcli.redact import redact_url
-from dashcli.store.base import REPLAY_LOG_SIZE, Fanout, RateLimitedLog, StoreError, Subscription
+from dashcli.store.base import REPLAY_LOG_SIZE, Fanout, StoreError, Subscription
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

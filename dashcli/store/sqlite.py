@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import TypeVar
 
 from dashcli.envelope import EnvelopeError, Update
-from dashcli.store.base import REPLAY_LOG_SIZE, Fanout, RateLimitedLog, StoreError, Subscription
+from dashcli.logs import RateLimitedLog
+from dashcli.store.base import REPLAY_LOG_SIZE, Fanout, StoreError, Subscription
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
