@@ -98,7 +98,35 @@ class _MaskCache:
         return mask
 
 
-class BitmapFont:
+class _MetricFont:
+    """What the bitmap and Pillow fonts share: a name, a height and baseline fixed when the font
+    is built, and text masks drawn by the subclass's ``_render`` and cached."""
+
+    def __init__(self, name: str, *, height: int, baseline: int) -> None:
+        self.name = name
+        self._height = height
+        self._baseline = baseline
+        self._cache = _MaskCache(self._render)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.name!r})"
+
+    @property
+    def height(self) -> int:
+        return self._height
+
+    @property
+    def baseline(self) -> int:
+        return self._baseline
+
+    def mask(self, text: str) -> Image.Image:
+        return self._cache.get(text)
+
+    def _render(self, text: str) -> Image.Image:
+        raise NotImplementedError
+
+
+class BitmapFont(_MetricFont):
     """A proportional bitmap font from glyph masks; missing characters draw as ``?``."""
 
     def __init__(
@@ -111,26 +139,12 @@ class BitmapFont:
         spacing: int = 1,
         aliases: dict[str, str] | None = None,
     ) -> None:
-        self.name = name
+        super().__init__(name, height=height, baseline=baseline)
         self._glyphs = dict(glyphs)
         for alias, target in (aliases or {}).items():
             self._glyphs.setdefault(alias, self._glyphs[target])
-        self._height = height
-        self._baseline = baseline
         self.spacing = spacing
         self._fallback = self._glyphs["?"]
-        self._cache = _MaskCache(self._render)
-
-    def __repr__(self) -> str:
-        return f"BitmapFont({self.name!r})"
-
-    @property
-    def height(self) -> int:
-        return self._height
-
-    @property
-    def baseline(self) -> int:
-        return self._baseline
 
     def has(self, char: str) -> bool:
         return char in self._glyphs
@@ -141,9 +155,6 @@ class BitmapFont:
         glyphs = self._glyphs
         total = sum(glyphs.get(char, self._fallback).width for char in text)
         return total + self.spacing * (len(text) - 1)
-
-    def mask(self, text: str) -> Image.Image:
-        return self._cache.get(text)
 
     def _render(self, text: str) -> Image.Image:
         mask = Image.new("L", (self.width(text), self._height))
@@ -195,37 +206,21 @@ def large_font() -> BitmapFont:
     return BitmapFont("large", glyphs, height=large.HEIGHT, baseline=large.BASELINE, spacing=2)
 
 
-class PilFont:
+class PilFont(_MetricFont):
     """A font Pillow loaded (BDF, PCF, .pil or TrueType), drawn one-bit without anti-aliasing."""
 
     def __init__(self, name: str, font: ImageFont.ImageFont | ImageFont.FreeTypeFont) -> None:
-        self.name = name
         self._font = font
         boxes = [font.getbbox(sample) for sample in ("Ag|°", "0")]
         self._top = min(0, *(int(box[1]) for box in boxes))
-        self._height = max(int(box[3]) for box in boxes) - self._top
-        self._baseline = int(boxes[1][3]) - self._top
-        self._cache = _MaskCache(self._render)
-
-    def __repr__(self) -> str:
-        return f"PilFont({self.name!r})"
-
-    @property
-    def height(self) -> int:
-        return self._height
-
-    @property
-    def baseline(self) -> int:
-        return self._baseline
+        super().__init__(name, height=max(int(box[3]) for box in boxes) - self._top,
+                         baseline=int(boxes[1][3]) - self._top)
 
     def has(self, char: str) -> bool:
         return True
 
     def width(self, text: str) -> int:
         return self.mask(text).width
-
-    def mask(self, text: str) -> Image.Image:
-        return self._cache.get(text)
 
     def _render(self, text: str) -> Image.Image:
         width = int(self._font.getbbox(text)[2]) if text else 0
