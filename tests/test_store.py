@@ -19,7 +19,7 @@ import pytest
 
 from dashcli.envelope import Update
 from dashcli.store import Store, StoreError, open_store
-from dashcli.store.base import Subscription
+from dashcli.store.base import Fanout, Subscription
 from tests.conftest import NOW, RedisServer
 
 
@@ -146,6 +146,34 @@ async def test_concurrent_puts_get_distinct_seqs(store: Store) -> None:
     assert [item.seq for item in received] == seqs
     assert len(await store.snapshot()) == 40
     await subscription.aclose()
+
+
+async def test_fanout_runs_its_listener_only_while_someone_subscribes() -> None:
+    events: list[str] = []
+
+    async def listen() -> None:
+        events.append("start")
+        try:
+            await asyncio.Event().wait()
+        finally:
+            events.append("stop")
+
+    fanout = Fanout(listener=listen)
+    first, second = fanout.subscribe(), fanout.subscribe()
+    await asyncio.sleep(0)
+    await first.aclose()
+    await asyncio.sleep(0)
+    assert events == ["start"]
+    await second.aclose()
+    await asyncio.sleep(0)
+    assert events == ["start", "stop"]
+    third = fanout.subscribe()
+    await asyncio.sleep(0)
+    assert events == ["start", "stop", "start"]
+    await fanout.close()
+    assert events == ["start", "stop", "start", "stop"]
+    assert len(fanout) == 0
+    await third.aclose()
 
 
 def test_unknown_store_url_is_one_line() -> None:

@@ -9,10 +9,11 @@ older than the replay log (the caller then sends full state). ``values`` are opa
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import weakref
 from collections import deque
-from collections.abc import AsyncIterator, Callable
-from typing import Protocol
+from collections.abc import AsyncIterator, Callable, Coroutine
+from typing import Any, Protocol
 
 from dashcli.envelope import Update
 from dashcli.errors import DashError
@@ -92,19 +93,18 @@ class Subscription:
 class Fanout:
     """The local subscribers of one store, each with its own queue, fed in ``seq`` order.
 
-    ``on_first`` runs when the first subscriber arrives and ``on_last`` when the last one
-    leaves: backends start and stop their listener (a poller, a Redis pub/sub connection) there,
-    so one listener serves every subscriber of the process and none runs without subscribers.
+    A backend that hears of updates through a background task (a poller, a Redis pub/sub
+    connection) passes it as ``listener``: the task starts when the first subscriber arrives and
+    is cancelled when the last one leaves, so one listener serves every subscriber of the
+    process and none runs without subscribers.
     """
 
-    def __init__(
-        self,
-        on_first: Callable[[], None] | None = None,
-        on_last: Callable[[], None] | None = None,
-    ) -> None:
+    def __init__(self, listener: Callable[[], Coroutine[Any, Any, None]] | None = None) -> None:
         self._queues: set[asyncio.Queue[Update]] = set()
-        self._on_first = on_first
-        self._on_last = on_last
+        self._listener = listener
+        self._task: asyncio.Task[None] | None = None
+        # The cancelled task, awaited by close() so the store closes only once it has ended.
+        self._retired: asyncio.Task[None] | None = None
 
     def __len__(self) -> int:
         return len(self._queues)
@@ -118,24 +118,32 @@ class Fanout:
         for queue in self._queues:
             queue.put_nowait(update)
 
-    def close(self) -> None:
-        """Forget every subscriber (the store is closing)."""
-        had = bool(self._queues)
+    async def close(self) -> None:
+        """Forget every subscriber and wait for the listener to end (the store is closing)."""
         self._queues.clear()
-        if had and self._on_last is not None:
-            self._on_last()
+        self._stop()
+        retired, self._retired = self._retired, None
+        if retired is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await retired
 
     def _add(self, queue: asyncio.Queue[Update]) -> None:
         self._queues.add(queue)
-        if len(self._queues) == 1 and self._on_first is not None:
-            self._on_first()
+        starting = self._task is None or self._task.done()
+        if len(self._queues) == 1 and self._listener is not None and starting:
+            self._task = asyncio.get_running_loop().create_task(self._listener())
 
     def _discard(self, queue: asyncio.Queue[Update]) -> None:
         if queue not in self._queues:
             return
         self._queues.discard(queue)
-        if not self._queues and self._on_last is not None:
-            self._on_last()
+        if not self._queues:
+            self._stop()
+
+    def _stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            self._retired, self._task = self._task, None
 
 
 class MemoryStore:
@@ -155,7 +163,7 @@ class MemoryStore:
         return None
 
     async def close(self) -> None:
-        self._fanout.close()
+        await self._fanout.close()
 
     async def put(self, update: Update) -> Update:
         self._seq += 1

@@ -84,9 +84,7 @@ class RedisStore:
         self._timeout = timeout
         self._reconnect_cap = reconnect_cap
         self._client: Redis | None = None
-        self._fanout = Fanout(on_first=self._start_listener, on_last=self._stop_listener)
-        self._listener: asyncio.Task[None] | None = None
-        self._retired: asyncio.Task[None] | None = None
+        self._fanout = Fanout(listener=self._listen)
         self._known_seq = 0
         self._delivered_seq = 0
         self._complaints = RateLimitedLog(log)
@@ -102,12 +100,7 @@ class RedisStore:
             self._known_seq = int(await self._call(lambda c: c.get(SEQ_KEY)) or 0)
 
     async def close(self) -> None:
-        self._fanout.close()
-        self._stop_listener()
-        retired, self._retired = self._retired, None
-        if retired is not None:
-            with contextlib.suppress(asyncio.CancelledError):
-                await retired
+        await self._fanout.close()
         if self._client is not None:
             with contextlib.suppress(RedisError, OSError):
                 await self._client.aclose()
@@ -213,15 +206,6 @@ class RedisStore:
             return None
 
     # -- the listener --------------------------------------------------------------------
-
-    def _start_listener(self) -> None:
-        if self._listener is None or self._listener.done():
-            self._listener = asyncio.get_running_loop().create_task(self._listen())
-
-    def _stop_listener(self) -> None:
-        if self._listener is not None:
-            self._listener.cancel()
-            self._retired, self._listener = self._listener, None
 
     async def _listen(self) -> None:
         delay = RECONNECT_BASE

@@ -12,7 +12,6 @@ commits) every ``poll_interval`` seconds, and wakes at once after a put of this 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import sqlite3
@@ -76,9 +75,7 @@ class SqliteStore:
         self._poll_interval = poll_interval
         self._executor: ThreadPoolExecutor | None = None
         self._db: sqlite3.Connection | None = None
-        self._fanout = Fanout(on_first=self._start_poller, on_last=self._stop_poller)
-        self._poller: asyncio.Task[None] | None = None
-        self._retired: asyncio.Task[None] | None = None
+        self._fanout = Fanout(listener=self._poll)
         self._data_version = 0
         # Set by a put of this process so the poller looks at once, not at its next tick.
         self._forced = False
@@ -97,8 +94,7 @@ class SqliteStore:
         self._known_seq = await self._run(self._open_db)
 
     async def close(self) -> None:
-        self._fanout.close()
-        await self._stop_poller_and_wait()
+        await self._fanout.close()
         if self._executor is None:
             return
         if self._db is not None:
@@ -238,22 +234,6 @@ class SqliteStore:
             except EnvelopeError as exc:
                 self._complaints.warning("row", f"store {self.name}: skipped a corrupt row: {exc}")
         return updates
-
-    def _start_poller(self) -> None:
-        if self._poller is None or self._poller.done():
-            self._poller = asyncio.get_running_loop().create_task(self._poll())
-
-    def _stop_poller(self) -> None:
-        if self._poller is not None:
-            self._poller.cancel()
-            self._retired, self._poller = self._poller, None
-
-    async def _stop_poller_and_wait(self) -> None:
-        self._stop_poller()
-        retired, self._retired = self._retired, None
-        if retired is not None:
-            with contextlib.suppress(asyncio.CancelledError):
-                await retired
 
     async def _poll(self) -> None:
         while True:
