@@ -10,7 +10,6 @@ as a normal :class:`~dashcli.envelope.Update` with source ``legacy``; ``values``
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 from datetime import datetime
@@ -25,6 +24,7 @@ from dashcli.envelope import EnvelopeError, Update, parse_time
 from dashcli.logs import RateLimitedLog
 from dashcli.redact import redact_url
 from dashcli.store.base import Store, StoreError
+from dashcli.store.redis import close_quietly
 
 log = logging.getLogger(__name__)
 
@@ -117,10 +117,7 @@ async def run_legacy_ingest(redis_url: str, store: Store, *, channel: str = "upd
         except (RedisError, OSError, TimeoutError) as exc:
             complaints.warning("connection", f"legacy ingest {where}: connection lost: {exc}")
         finally:
-            with contextlib.suppress(RedisError, OSError):
-                await pubsub.aclose()  # type: ignore[no-untyped-call]
-            with contextlib.suppress(RedisError, OSError):
-                await client.aclose()
+            await close_quietly(pubsub, client)
         await asyncio.sleep(delay)
         delay = min(delay * 2, RECONNECT_CAP)
 

@@ -228,10 +228,7 @@ class RedisStore:
                     "listen", f"store {self.name}: subscriber connection lost: {_reason(exc)}"
                 )
             finally:
-                with contextlib.suppress(RedisError, OSError):
-                    await pubsub.aclose()  # type: ignore[no-untyped-call]
-                with contextlib.suppress(RedisError, OSError):
-                    await client.aclose()
+                await close_quietly(pubsub, client)
             await asyncio.sleep(delay)
             delay = min(delay * 2, self._reconnect_cap)
 
@@ -284,6 +281,14 @@ class RedisStore:
         self._delivered_seq = update.seq
         self._known_seq = max(self._known_seq, update.seq)
         self._fanout.publish(update)
+
+
+async def close_quietly(pubsub: Any, client: Redis) -> None:
+    """Close a pub/sub connection and its client, which may already be dead (errors ignored)."""
+    with contextlib.suppress(RedisError, OSError):
+        await pubsub.aclose()
+    with contextlib.suppress(RedisError, OSError):
+        await client.aclose()
 
 
 def _entry_seq(entry_id: bytes | str) -> int:
