@@ -375,7 +375,7 @@ def _read_input(stdin: str | None, file: Path | None) -> str:
     import sys
 
     from dashcli.errors import UsageError
-    from dashcli.secrets import SecretsError
+    from dashcli.secrets.base import read_text
 
     if (stdin is None) == (file is None):
         raise UsageError("give exactly one of --file FILE or '-' (standard input)")
@@ -383,12 +383,7 @@ def _read_input(stdin: str | None, file: Path | None) -> str:
         raise UsageError(f"unexpected argument {stdin!r} (use --file FILE, or '-' for stdin)")
     if file is None:
         return sys.stdin.read()
-    try:
-        return file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SecretsError("encrypt", f"{file}: file not found") from None
-    except (OSError, UnicodeDecodeError):
-        raise SecretsError("encrypt", f"{file}: cannot read as UTF-8 text") from None
+    return read_text(file, "encrypt")
 
 
 def _read_secrets(stdin: str | None, file: Path | None) -> dict[str, Any]:

@@ -14,6 +14,7 @@ import base64
 import binascii
 import json
 from collections.abc import Mapping
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
@@ -83,6 +84,22 @@ class Secrets:
 
     def close(self) -> None:
         """Release what the provider holds (a Vault token); idempotent."""
+
+
+def read_text(path: Path, provider: str, what: str = "") -> str:
+    """The UTF-8 text of a local file (``what`` names it in errors, e.g. "kubeconfig").
+
+    The error says why in one line and names the file, never its content.
+    """
+    label = f"{what} {path}" if what else str(path)
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SecretsError(provider, f"{label}: file not found") from None
+    except UnicodeDecodeError:
+        raise SecretsError(provider, f"{label}: not UTF-8 text") from None
+    except OSError as exc:
+        raise SecretsError(provider, f"{label}: cannot read: {exc.strerror}") from None
 
 
 def string_values(data: Any, provider: str, where: str) -> dict[str, str]:

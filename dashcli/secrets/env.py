@@ -10,20 +10,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from dashcli.secrets.base import Secrets, SecretsError
+from dashcli.secrets.base import Secrets, SecretsError, read_text
 from profiles.schema import EnvSecrets
 
 
 def read_env_file(path: Path) -> dict[str, str]:
     """The ``NAME=value`` lines of a ``.env`` file (``export``, comments and quotes allowed)."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise SecretsError("env", f"{path}: file not found") from None
-    except UnicodeDecodeError:
-        raise SecretsError("env", f"{path}: not UTF-8 text") from None
-    except OSError as exc:
-        raise SecretsError("env", f"{path}: cannot read: {exc.strerror}") from None
+    lines = read_text(path, "env").splitlines()
     found: dict[str, str] = {}
     for number, line in enumerate(lines, start=1):
         stripped = line.strip()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dashcli.secrets.base import Secrets, SecretsError, parse_mapping
+from dashcli.secrets.base import Secrets, parse_mapping, read_text
 from profiles.schema import FileSecrets
 
 
@@ -22,13 +22,6 @@ class FileSecretsLookup(Secrets):
         super().__init__(f"file {self.path}", config.map)
 
     def _load(self) -> dict[str, str]:
-        try:
-            text = self.path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise SecretsError("file", f"{self.path}: file not found") from None
-        except UnicodeDecodeError:
-            raise SecretsError("file", f"{self.path}: not UTF-8 text") from None
-        except OSError as exc:
-            raise SecretsError("file", f"{self.path}: cannot read: {exc.strerror}") from None
+        text = read_text(self.path, "file")
         kind = "JSON" if self.path.suffix.lower() == ".json" else "YAML"
         return parse_mapping(text, "file", str(self.path), kind=kind)

@@ -27,6 +27,7 @@ from dashcli.secrets.base import (
     SecretsError,
     decode_base64,
     json_object,
+    read_text,
     string_values,
     utf8,
 )
@@ -60,23 +61,14 @@ def _ca_context(provider: str, where: str, *, cafile: Path | None = None,
         raise SecretsError(provider, f"{where}: not a usable CA certificate") from None
 
 
-def _read(path: Path, provider: str, what: str) -> str:
-    try:
-        return path.read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        raise SecretsError(provider, f"{what} {path}: file not found") from None
-    except (OSError, UnicodeDecodeError):
-        raise SecretsError(provider, f"{what} {path}: cannot read") from None
-
-
 def in_cluster(provider: str) -> KubeCredentials:
     """The pod's service account: API address from the environment, token and CA from files."""
     host = os.environ["KUBERNETES_SERVICE_HOST"]
     port = os.environ.get("KUBERNETES_SERVICE_PORT", "443")
     host = f"[{host}]" if ":" in host else host
-    token = _read(SERVICE_ACCOUNT_DIR / "token", provider, "service-account token")
+    token = read_text(SERVICE_ACCOUNT_DIR / "token", provider, "service-account token").strip()
     ca = SERVICE_ACCOUNT_DIR / "ca.crt"
-    _read(ca, provider, "service-account CA")
+    read_text(ca, provider, "service-account CA")  # a missing CA says so, not "SSL error"
     return KubeCredentials(
         f"https://{host}:{port}", _ca_context(provider, f"service-account CA {ca}", cafile=ca),
         token,
@@ -101,13 +93,14 @@ def _pem(entry: dict[str, Any], key: str, base: Path, provider: str, where: str)
     file = entry.get(key)
     if file:
         path = Path(str(file)).expanduser()
-        return _read(path if path.is_absolute() else base / path, provider, f"{where} {key}")
+        full = path if path.is_absolute() else base / path
+        return read_text(full, provider, f"{where} {key}").strip()
     return None
 
 
 def from_kubeconfig(path: Path, provider: str) -> KubeCredentials:
     """The current context of a kubeconfig: server, CA, token or client certificate."""
-    text = _read(path, provider, "kubeconfig")
+    text = read_text(path, provider, "kubeconfig").strip()
     try:
         config = yaml.safe_load(text)
     except yaml.YAMLError:
@@ -143,7 +136,8 @@ def from_kubeconfig(path: Path, provider: str) -> KubeCredentials:
                 _load_client_cert(verify, cert, key, provider, path)
     token = user.get("token")
     if not token and user.get("tokenFile"):
-        token = _read(Path(str(user["tokenFile"])).expanduser(), provider, "kubeconfig tokenFile")
+        token_file = Path(str(user["tokenFile"])).expanduser()
+        token = read_text(token_file, provider, "kubeconfig tokenFile").strip()
     return KubeCredentials(server, verify, str(token) if token else None, f"kubeconfig {path}")
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dashcli.secrets.base import Secrets, SecretsError, decode_base64, json_object
+from dashcli.secrets.base import Secrets, SecretsError, decode_base64, json_object, read_text
 from dashcli.secrets.kubernetes import KubeClient, credentials, secret_data
 from profiles.schema import KubeVaultSecrets
 
@@ -118,12 +118,7 @@ class Vault:
         if not (self.role and self.jwt_path):
             raise SecretsError(self.provider, "Vault token rejected and no role to log in with")
         path = Path(self.jwt_path).expanduser()
-        try:
-            jwt = path.read_text(encoding="utf-8").strip()
-        except (OSError, UnicodeDecodeError):
-            raise SecretsError(
-                self.provider, f"service-account token {path}: cannot read"
-            ) from None
+        jwt = read_text(path, self.provider, "service-account token").strip()
         doing = f"login to Vault auth/{self.auth_mount} with role {self.role!r}"
         try:
             answer = self._client.auth.kubernetes.login(
