@@ -90,12 +90,9 @@ def _validate(path: Path, text: str, overrides: list[str]) -> Profile:
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        raise ProfileError(f"{where}: invalid YAML: {exc.problem or exc.context}") from None
     except yaml.YAMLError as exc:
-        raise ProfileError(f"{path}: invalid YAML: {exc}") from None
+        where, problem = yaml_error(path, exc)
+        raise ProfileError(f"{where}: {problem}") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -107,6 +104,19 @@ def _validate(path: Path, text: str, overrides: list[str]) -> Profile:
         return Profile.model_validate(data)
     except ValidationError as exc:
         raise ProfileError(_describe(path, root, exc, touched)) from None
+
+
+def yaml_error(path: Path, exc: yaml.YAMLError) -> tuple[str, str]:
+    """Where a YAML syntax error is (``file:line:column`` when known) and what it is.
+
+    Shared by every YAML file dashcli reads (profiles, the events source's lists), so their
+    syntax errors read alike.
+    """
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        return where, f"invalid YAML: {exc.problem or exc.context}"
+    return str(path), f"invalid YAML: {exc}"
 
 
 def apply_override(data: dict[str, Any], override: str) -> tuple[str, ...]:

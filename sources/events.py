@@ -27,6 +27,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from profiles.loader import yaml_error
 from profiles.schema import EventItem, EventsSettings
 from sources.base import FetchContext, Fetched
 from sources.clock import next_midnight
@@ -112,12 +113,8 @@ def load_file(path: Path) -> tuple[bytes, list[Anniversary]]:
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        raise DataError(where, f"invalid YAML: {exc.problem or exc.context}") from None
     except yaml.YAMLError as exc:
-        raise DataError(str(path), f"invalid YAML: {exc}") from None
+        raise DataError(*yaml_error(path, exc)) from None
     except ValueError:
         # The safe loader turns unquoted dates into date objects and fails on 2013-02-29.
         raise _impossible_date(path, root) from None
