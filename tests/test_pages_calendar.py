@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from dashcli.envelope import Update
 from renderers import has_content
 from renderers.demo import DEMO_TIMEZONE
 from sources.calendar import calendar_values
@@ -20,32 +19,24 @@ from tests.pages import (
     LARGE,
     NOW,
     SMALL,
-    draw,
+    Values,
+    check_case,
+    check_stale_no_data_unreadable,
+    demo_values,
     draw_strict,
-    edited,
+    each_size,
+    frames_by_case,
     marker_box_is_free,
-    state,
-    values_of,
+    with_values,
 )
 
 pytest_plugins = ["tests.snapshots"]
 
 KIND = "calendar"
-SIZES = {"128x64": LARGE, "64x32": SMALL}
-Values = dict[str, Any]
-
-
-def demo_values() -> Values:
-    return values_of(state(KIND), KIND)
-
-
-def with_values(values: Values, *, stale: bool = False) -> dict[str, Update]:
-    """The demo entry (fresh, or expired) carrying ``values``."""
-    return edited(state(KIND, stale=(KIND,) if stale else ()), KIND, values)
 
 
 def changed(change: Callable[[Values], None]) -> Values:
-    values = demo_values()
+    values = demo_values(KIND)
     change(values)
     return values
 
@@ -72,7 +63,7 @@ def all_past(values: Values) -> None:
 
 
 CASES: dict[str, Values] = {
-    "current-and-next": demo_values(),
+    "current-and-next": demo_values(KIND),
     "all-day-current": changed(all_day_now),
     "next-tomorrow": changed(next_tomorrow),
     "all-past": changed(all_past),
@@ -80,35 +71,29 @@ CASES: dict[str, Values] = {
 }
 
 
-@pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
+@each_size
 @pytest.mark.parametrize("case", CASES)
 def test_calendar_states(case: str, size: tuple[int, int], frame_snapshot: Any) -> None:
-    image = draw(KIND, with_values(CASES[case]), size)
-    assert marker_box_is_free(image)
-    assert frame_snapshot == image
+    check_case(frame_snapshot, KIND, CASES[case], size)
 
 
-@pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
+@each_size
 def test_stale_no_data_unreadable(size: tuple[int, int], frame_snapshot: Any) -> None:
-    stale = draw(KIND, with_values(demo_values(), stale=True), size)
-    assert stale.getpixel((size[0] - 1, 0)) != (0, 0, 0)
-    assert frame_snapshot(name="stale") == stale
-    assert frame_snapshot(name="no-data") == draw(KIND, {}, size)
     broken = changed(lambda values: values["next"].update(start="next tuesday"))
-    assert frame_snapshot(name="unreadable") == draw(KIND, with_values(broken), size)
+    check_stale_no_data_unreadable(frame_snapshot, KIND, size, broken)
 
 
 def test_states_draw_differently() -> None:
-    frames = {case: draw(KIND, with_values(values)).tobytes() for case, values in CASES.items()}
+    frames = frames_by_case(KIND, CASES)
     assert len(set(frames.values())) == len(frames) - 1  # all past and empty both say "No events"
     assert frames["all-past"] == frames["empty"]
 
 
 def test_has_content_only_with_events_left() -> None:
-    assert has_content(KIND, with_values(demo_values()), NOW)
-    assert has_content(KIND, with_values(CASES["next-tomorrow"]), NOW)
-    assert not has_content(KIND, with_values(CASES["all-past"]), NOW)
-    assert not has_content(KIND, with_values(CASES["empty"]), NOW)
+    assert has_content(KIND, with_values(KIND, demo_values(KIND)), NOW)
+    assert has_content(KIND, with_values(KIND, CASES["next-tomorrow"]), NOW)
+    assert not has_content(KIND, with_values(KIND, CASES["all-past"]), NOW)
+    assert not has_content(KIND, with_values(KIND, CASES["empty"]), NOW)
 
 
 RECORDINGS = sorted(path.name for path in (SHARED_FIXTURES / "ics-calendars").glob("*.ics"))
@@ -125,5 +110,5 @@ def test_real_calendars_draw(recording: str) -> None:
         now = datetime.fromisoformat(moment).replace(tzinfo=tz)
         values, _ = calendar_values(path.read_bytes(), recording, now, tz, 7)
         for size in (LARGE, SMALL):
-            image = draw_strict(KIND, with_values(values), size, now)
+            image = draw_strict(KIND, with_values(KIND, values), size, now)
             assert marker_box_is_free(image)

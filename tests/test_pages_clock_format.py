@@ -20,12 +20,22 @@ from renderers import FrameCache, cache_key, render
 from renderers.demo import DEMO_TIMEZONE
 from renderers.format import ClockFormat, TimeStyle, time_of_day
 from tests import test_pages_calendar, test_pages_mlb, test_pages_nfl, test_pages_scoreboard
-from tests.pages import LARGE, NOW, SMALL, edited, marker_box_is_free, state, values_of
+from tests.pages import (
+    LARGE,
+    NOW,
+    SIZES,
+    Values,
+    demo_values,
+    each_size,
+    edited,
+    marker_box_is_free,
+    state,
+    values_of,
+    with_values,
+)
 
 pytest_plugins = ["tests.snapshots"]
 
-SIZES = {"128x64": LARGE, "64x32": SMALL}
-Values = dict[str, Any]
 
 
 def draw12(page: str, states: dict[str, Update], size: tuple[int, int] = LARGE,
@@ -94,7 +104,7 @@ CLOCK_MOMENTS = {
 }
 
 
-@pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
+@each_size
 @pytest.mark.parametrize("moment", CLOCK_MOMENTS)
 def test_clock(moment: str, size: tuple[int, int], frame_snapshot: Any) -> None:
     assert frame_snapshot == draw12("clock", {}, size, CLOCK_MOMENTS[moment])
@@ -131,7 +141,7 @@ def moon_late() -> dict[str, Update]:
     return edited(base, "moon", values)
 
 
-@pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
+@each_size
 @pytest.mark.parametrize("case", ["demo", "double-digit-hours"])
 def test_moon(case: str, size: tuple[int, int], frame_snapshot: Any) -> None:
     states = state("moon") if case == "demo" else moon_late()
@@ -142,7 +152,7 @@ HOURLY_MOMENTS = {"afternoon": NOW, "evening": datetime(2026, 9, 28, 1, 40, tzin
                   "night": datetime(2026, 9, 28, 6, 40, tzinfo=UTC)}
 
 
-@pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
+@each_size
 @pytest.mark.parametrize("moment", HOURLY_MOMENTS)
 def test_hourly(moment: str, size: tuple[int, int], frame_snapshot: Any) -> None:
     """Afternoon: 1PM to 11PM; evening (9:40 PM): across midnight; night (2:40 AM): to 12PM,
@@ -164,7 +174,7 @@ def late_start(values: Values, start: str) -> Values:
 
 
 MLB = {
-    "demo": test_pages_mlb.demo_values(),
+    "demo": demo_values("mlb"),
     "pre": test_pages_mlb.CASES["pre"],
     "pre-double-digit": late_start(test_pages_mlb.CASES["pre"], "2026-09-27T22:10-04:00"),
     "delayed": test_pages_mlb.CASES["delayed"],
@@ -172,24 +182,24 @@ MLB = {
 }
 
 
-@pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
+@each_size
 @pytest.mark.parametrize("case", MLB)
 def test_mlb(case: str, size: tuple[int, int], frame_snapshot: Any) -> None:
-    assert frame_snapshot == draw12("mlb", test_pages_mlb.with_values(MLB[case]), size)
+    assert frame_snapshot == draw12("mlb", with_values("mlb", MLB[case]), size)
 
 
 NFL = {
-    "demo": test_pages_nfl.demo_values(),
+    "demo": demo_values("nfl"),
     "pre": test_pages_nfl.CASES["pre"],
     "pre-double-digit": late_start(test_pages_nfl.CASES["pre"], "2026-09-27T12:05-04:00"),
     "postponed": test_pages_nfl.CASES["postponed"],
 }
 
 
-@pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
+@each_size
 @pytest.mark.parametrize("case", NFL)
 def test_nfl(case: str, size: tuple[int, int], frame_snapshot: Any) -> None:
-    assert frame_snapshot == draw12("nfl", test_pages_nfl.with_values(NFL[case]), size)
+    assert frame_snapshot == draw12("nfl", with_values("nfl", NFL[case]), size)
 
 
 def scoreboard_pre_late(kind: str) -> Values:
@@ -201,17 +211,17 @@ def scoreboard_pre_late(kind: str) -> Values:
 
 
 SCOREBOARD = {
-    "nba-demo": ("nba", test_pages_scoreboard.demo_values("nba")),
+    "nba-demo": ("nba", demo_values("nba")),
     "nhl-pre": ("nhl", test_pages_scoreboard.cases("nhl")["pre"]),
     "nba-pre-late": ("nba", scoreboard_pre_late("nba")),
 }
 
 
-@pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
+@each_size
 @pytest.mark.parametrize("case", SCOREBOARD)
 def test_scoreboard(case: str, size: tuple[int, int], frame_snapshot: Any) -> None:
     kind, values = SCOREBOARD[case]
-    states = test_pages_scoreboard.with_values(kind, values)
+    states = with_values(kind, values)
     assert frame_snapshot == draw12(kind, states, size)
 
 
@@ -220,7 +230,7 @@ def test_scoreboard(case: str, size: tuple[int, int], frame_snapshot: Any) -> No
 
 def calendar_late() -> Values:
     """Now until 10:30 PM, next at 11:45 PM, the rest of the week at double-digit hours."""
-    values = test_pages_calendar.demo_values()
+    values = demo_values("calendar")
     values["current"].update(start="2026-09-27T13:00-04:00", end="2026-09-27T22:30-04:00")
     values["next"].update(start="2026-09-27T23:45-04:00", end="2026-09-28T00:30-04:00")
     for event in values["week"]:
@@ -232,14 +242,14 @@ def calendar_late() -> Values:
 
 
 CALENDAR = {
-    "demo": test_pages_calendar.demo_values(),
+    "demo": demo_values("calendar"),
     "next-tomorrow": test_pages_calendar.CASES["next-tomorrow"],
     "double-digit-hours": calendar_late(),
 }
 
 
-@pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
+@each_size
 @pytest.mark.parametrize("case", CALENDAR)
 def test_calendar(case: str, size: tuple[int, int], frame_snapshot: Any) -> None:
-    states = test_pages_calendar.with_values(CALENDAR[case])
+    states = with_values("calendar", CALENDAR[case])
     assert frame_snapshot == draw12("calendar", states, size)

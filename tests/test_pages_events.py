@@ -8,34 +8,32 @@ from typing import Any
 
 import pytest
 
-from dashcli.envelope import Update
 from renderers import has_content
-from tests.pages import LARGE, NOW, SMALL, draw, edited, marker_box_is_free, state, values_of
+from tests.pages import (
+    NOW,
+    Values,
+    check_case,
+    check_stale_no_data_unreadable,
+    demo_values,
+    draw,
+    each_size,
+    frames_by_case,
+    with_values,
+)
 
 pytest_plugins = ["tests.snapshots"]
 
 KIND = "events"
-SIZES = {"128x64": LARGE, "64x32": SMALL}
-Values = dict[str, Any]
-
-
-def demo_values() -> Values:
-    return values_of(state(KIND), KIND)
-
-
-def with_values(values: Values, *, stale: bool = False) -> dict[str, Update]:
-    """The demo entry (fresh, or expired) carrying ``values``."""
-    return edited(state(KIND, stale=(KIND,) if stale else ()), KIND, values)
 
 
 def first_becomes(**fields: object) -> Values:
-    values = demo_values()
+    values = demo_values(KIND)
     values["upcoming"][0].update(fields)
     return values
 
 
 def changed(change: Callable[[Values], None]) -> Values:
-    values = demo_values()
+    values = demo_values(KIND)
     change(values)
     return values
 
@@ -46,44 +44,37 @@ def anniversary_first(values: Values) -> None:
 
 
 CASES: dict[str, Values] = {
-    "upcoming": demo_values(),
+    "upcoming": demo_values(KIND),
     "today": first_becomes(days_until=0, date="2026-09-27"),
     "tomorrow-long-name": changed(anniversary_first),
-    "holiday-first": {"upcoming": demo_values()["upcoming"][1:2]},
+    "holiday-first": {"upcoming": demo_values(KIND)["upcoming"][1:2]},
     "empty": {"upcoming": []},
 }
 
 
-@pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
+@each_size
 @pytest.mark.parametrize("case", CASES)
 def test_events_states(case: str, size: tuple[int, int], frame_snapshot: Any) -> None:
-    image = draw(KIND, with_values(CASES[case]), size)
-    assert marker_box_is_free(image)
-    assert frame_snapshot == image
+    check_case(frame_snapshot, KIND, CASES[case], size)
 
 
-@pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
+@each_size
 def test_stale_no_data_unreadable(size: tuple[int, int], frame_snapshot: Any) -> None:
-    stale = draw(KIND, with_values(demo_values(), stale=True), size)
-    assert stale.getpixel((size[0] - 1, 0)) != (0, 0, 0)
-    assert frame_snapshot(name="stale") == stale
-    assert frame_snapshot(name="no-data") == draw(KIND, {}, size)
-    broken = first_becomes(days_until="six")
-    assert frame_snapshot(name="unreadable") == draw(KIND, with_values(broken), size)
+    check_stale_no_data_unreadable(frame_snapshot, KIND, size, first_becomes(days_until="six"))
 
 
 def test_soonest_first_whatever_the_order() -> None:
     """The list is drawn by days until, not in the order it arrives."""
-    values = demo_values()
+    values = demo_values(KIND)
     values["upcoming"].reverse()
-    assert draw(KIND, with_values(values)) == draw(KIND, with_values(demo_values()))
+    assert draw(KIND, with_values(KIND, values)) == draw(KIND, with_values(KIND, demo_values(KIND)))
 
 
 def test_states_draw_differently() -> None:
-    frames = {case: draw(KIND, with_values(values)).tobytes() for case, values in CASES.items()}
+    frames = frames_by_case(KIND, CASES)
     assert len(set(frames.values())) == len(frames)
 
 
 def test_has_content_only_with_occasions() -> None:
-    assert has_content(KIND, with_values(demo_values()), NOW)
-    assert not has_content(KIND, with_values(CASES["empty"]), NOW)
+    assert has_content(KIND, with_values(KIND, demo_values(KIND)), NOW)
+    assert not has_content(KIND, with_values(KIND, CASES["empty"]), NOW)

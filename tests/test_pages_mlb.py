@@ -12,26 +12,23 @@ from typing import Any
 
 import pytest
 
-from dashcli.envelope import Update
 from renderers import has_content
-from tests.pages import LARGE, NOW, SMALL, draw, edited, marker_box_is_free, state, values_of
+from tests.pages import (
+    NOW,
+    Values,
+    check_case,
+    check_stale_no_data_unreadable,
+    demo_values,
+    draw,
+    each_size,
+    featured,
+    frames_by_case,
+    with_values,
+)
 
 pytest_plugins = ["tests.snapshots"]
 
 KIND = "mlb"
-SIZES = {"128x64": LARGE, "64x32": SMALL}
-Values = dict[str, Any]
-
-
-def demo_values() -> Values:
-    return values_of(state(KIND), KIND)
-
-
-def featured(change: Callable[[Values], None]) -> Values:
-    """The demo day with its first (featured) game changed by ``change``."""
-    values = demo_values()
-    change(values["games"][0])
-    return values
 
 
 def full_count(game: Values) -> None:
@@ -72,63 +69,51 @@ def not_played(state_name: str, detail: str, *, started: bool) -> Callable[[Valu
 
 
 CASES: dict[str, Values] = {
-    "live": demo_values(),
-    "live-full-count": featured(full_count),
-    "middle-of-inning": featured(between("middle")),
-    "end-of-inning": featured(between("end")),
-    "live-without-linescore": featured(lambda game: game.update(detail="In Progress",
-                                                                situation=None)),
-    "pre": featured(pre),
-    "final": featured(final("Final")),
-    "final-extra-innings": featured(final("Final/10")),
-    "postponed": featured(not_played("postponed", "Postponed", started=False)),
-    "suspended": featured(not_played("suspended", "Suspended: Rain", started=True)),
-    "delayed": featured(not_played("delayed", "Delayed: Rain", started=True)),
-    "cancelled": featured(not_played("cancelled", "Cancelled", started=False)),
-    "no-games": {**demo_values(), "games": []},
-    "one-game": {**demo_values(), "games": demo_values()["games"][:1]},
+    "live": demo_values(KIND),
+    "live-full-count": featured(KIND, full_count),
+    "middle-of-inning": featured(KIND, between("middle")),
+    "end-of-inning": featured(KIND, between("end")),
+    "live-without-linescore": featured(KIND, lambda game: game.update(detail="In Progress",
+                                                                      situation=None)),
+    "pre": featured(KIND, pre),
+    "final": featured(KIND, final("Final")),
+    "final-extra-innings": featured(KIND, final("Final/10")),
+    "postponed": featured(KIND, not_played("postponed", "Postponed", started=False)),
+    "suspended": featured(KIND, not_played("suspended", "Suspended: Rain", started=True)),
+    "delayed": featured(KIND, not_played("delayed", "Delayed: Rain", started=True)),
+    "cancelled": featured(KIND, not_played("cancelled", "Cancelled", started=False)),
+    "no-games": {**demo_values(KIND), "games": []},
+    "one-game": {**demo_values(KIND), "games": demo_values(KIND)["games"][:1]},
 }
 
 
-def with_values(values: Values, *, stale: bool = False) -> dict[str, Update]:
-    """The demo entry (fresh, or expired) carrying ``values``."""
-    return edited(state(KIND, stale=(KIND,) if stale else ()), KIND, values)
-
-
-@pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
+@each_size
 @pytest.mark.parametrize("case", CASES)
 def test_game_states(case: str, size: tuple[int, int], frame_snapshot: Any) -> None:
-    image = draw(KIND, with_values(CASES[case]), size)
-    assert image.size == size
-    assert marker_box_is_free(image)
-    assert frame_snapshot == image
+    check_case(frame_snapshot, KIND, CASES[case], size)
 
 
-@pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
+@each_size
 def test_stale_no_data_unreadable(size: tuple[int, int], frame_snapshot: Any) -> None:
-    stale = draw(KIND, with_values(demo_values(), stale=True), size)
-    assert stale.getpixel((size[0] - 1, 0)) != (0, 0, 0)
-    assert frame_snapshot(name="stale") == stale
-    assert frame_snapshot(name="no-data") == draw(KIND, {}, size)
-    broken = featured(lambda game: game["situation"].pop("bases"))
-    assert frame_snapshot(name="unreadable") == draw(KIND, with_values(broken), size)
+    broken = featured(KIND, lambda game: game["situation"].pop("bases"))
+    check_stale_no_data_unreadable(frame_snapshot, KIND, size, broken)
 
 
 def test_states_draw_differently() -> None:
     """A postponed game does not look like a final, nor a suspended one like a live one."""
-    frames = {case: draw(KIND, with_values(values)).tobytes() for case, values in CASES.items()}
+    frames = frames_by_case(KIND, CASES)
     assert len(set(frames.values())) == len(frames)
 
 
 def test_has_content_only_with_games() -> None:
-    assert has_content(KIND, with_values(demo_values()), NOW)
-    assert not has_content(KIND, with_values(CASES["no-games"]), NOW)
+    assert has_content(KIND, with_values(KIND, demo_values(KIND)), NOW)
+    assert not has_content(KIND, with_values(KIND, CASES["no-games"]), NOW)
     assert not has_content(KIND, {}, NOW)
 
 
 def test_dark_team_colours_are_lifted() -> None:
     """The Yankees' navy (#0c2340) would vanish on LEDs: the home abbreviation is brighter."""
-    image = draw(KIND, with_values(demo_values()))
+    image = draw(KIND, with_values(KIND, demo_values(KIND)))
     home_row = image.crop((0, 19, 40, 35))
     colours = {colour for _, colour in home_row.getcolors(4096) or [] if colour != (0, 0, 0)}
     assert colours

@@ -8,31 +8,23 @@ from typing import Any
 
 import pytest
 
-from dashcli.envelope import Update
 from renderers import has_content
-from tests.pages import LARGE, NOW, SMALL, draw, edited, marker_box_is_free, state, values_of
+from tests.pages import (
+    NOW,
+    Values,
+    check_case,
+    check_stale_no_data_unreadable,
+    demo_values,
+    draw,
+    each_size,
+    featured,
+    frames_by_case,
+    with_values,
+)
 
 pytest_plugins = ["tests.snapshots"]
 
 KIND = "nfl"
-SIZES = {"128x64": LARGE, "64x32": SMALL}
-Values = dict[str, Any]
-
-
-def demo_values() -> Values:
-    return values_of(state(KIND), KIND)
-
-
-def with_values(values: Values, *, stale: bool = False) -> dict[str, Update]:
-    """The demo entry (fresh, or expired) carrying ``values``."""
-    return edited(state(KIND, stale=(KIND,) if stale else ()), KIND, values)
-
-
-def featured(change: Callable[[Values], None]) -> Values:
-    """The demo day with its first (featured) game changed by ``change``."""
-    values = demo_values()
-    change(values["games"][0])
-    return values
 
 
 def red_zone(game: Values) -> None:
@@ -66,55 +58,50 @@ def postponed(game: Values) -> None:
 
 
 CASES: dict[str, Values] = {
-    "live-possession": demo_values(),
-    "red-zone": featured(red_zone),
-    "halftime": featured(halftime),
-    "pre": featured(pre),
-    "final": featured(final("Final")),
-    "final-overtime": featured(final("Final/OT")),
-    "postponed": featured(postponed),
-    "no-games": {**demo_values(), "games": []},
+    "live-possession": demo_values(KIND),
+    "red-zone": featured(KIND, red_zone),
+    "halftime": featured(KIND, halftime),
+    "pre": featured(KIND, pre),
+    "final": featured(KIND, final("Final")),
+    "final-overtime": featured(KIND, final("Final/OT")),
+    "postponed": featured(KIND, postponed),
+    "no-games": {**demo_values(KIND), "games": []},
 }
 
 
-@pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
+@each_size
 @pytest.mark.parametrize("case", CASES)
 def test_game_states(case: str, size: tuple[int, int], frame_snapshot: Any) -> None:
-    image = draw(KIND, with_values(CASES[case]), size)
-    assert marker_box_is_free(image)
-    assert frame_snapshot == image
+    check_case(frame_snapshot, KIND, CASES[case], size)
 
 
-@pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
+@each_size
 def test_stale_no_data_unreadable(size: tuple[int, int], frame_snapshot: Any) -> None:
-    stale = draw(KIND, with_values(demo_values(), stale=True), size)
-    assert stale.getpixel((size[0] - 1, 0)) != (0, 0, 0)
-    assert frame_snapshot(name="stale") == stale
-    assert frame_snapshot(name="no-data") == draw(KIND, {}, size)
-    broken = featured(lambda game: game["situation"].pop("red_zone"))
-    assert frame_snapshot(name="unreadable") == draw(KIND, with_values(broken), size)
+    broken = featured(KIND, lambda game: game["situation"].pop("red_zone"))
+    check_stale_no_data_unreadable(frame_snapshot, KIND, size, broken)
 
 
 def test_states_draw_differently() -> None:
-    frames = {case: draw(KIND, with_values(values)).tobytes() for case, values in CASES.items()}
+    frames = frames_by_case(KIND, CASES)
     assert len(set(frames.values())) == len(frames)
 
 
 def test_football_marks_the_team_with_the_ball() -> None:
     """The football (brown) is drawn on the row of the team in possession only."""
     brown = (150, 80, 30)
-    image = draw(KIND, with_values(demo_values()))  # NE, the home team, has the ball
+    image = draw(KIND, with_values(KIND, demo_values(KIND)))  # NE, the home team, has the ball
     away_row, home_row = image.crop((64, 1, 78, 17)), image.crop((64, 19, 78, 35))
     assert brown not in {colour for _, colour in away_row.getcolors(4096) or []}
     assert brown in {colour for _, colour in home_row.getcolors(4096) or []}
 
 
 def test_red_zone_band() -> None:
-    normal, red = draw(KIND, with_values(demo_values())), draw(KIND, with_values(CASES["red-zone"]))
+    normal = draw(KIND, with_values(KIND, demo_values(KIND)))
+    red = draw(KIND, with_values(KIND, CASES["red-zone"]))
     assert normal.getpixel((1, 40)) == (0, 0, 0)
     assert red.getpixel((1, 40)) != (0, 0, 0)
 
 
 def test_has_content_only_with_games() -> None:
-    assert has_content(KIND, with_values(demo_values()), NOW)
-    assert not has_content(KIND, with_values(CASES["no-games"]), NOW)
+    assert has_content(KIND, with_values(KIND, demo_values(KIND)), NOW)
+    assert not has_content(KIND, with_values(KIND, CASES["no-games"]), NOW)

@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from dashcli.envelope import Update
 from renderers import has_content
 from renderers.demo import DEMO_TIMEZONE
 from sources.espn import parse_scoreboard
@@ -23,33 +22,27 @@ from tests.pages import (
     LARGE,
     NOW,
     SMALL,
-    draw,
+    Values,
+    check_case,
+    check_stale_no_data_unreadable,
+    demo_values,
     draw_strict,
+    each_size,
     edited,
+    frames_by_case,
     marker_box_is_free,
     state,
-    values_of,
+    with_values,
 )
 
 pytest_plugins = ["tests.snapshots"]
 
 LEAGUES = ["nba", "nhl", "soccer"]
-SIZES = {"128x64": LARGE, "64x32": SMALL}
-Values = dict[str, Any]
 # A live situation and a final text per league
 LIVE = {"nba": ({"period": 2, "clock": "3:41", "last_play": None}, "3:41 - 2nd"),
         "nhl": ({"period": 4, "clock": "2:10", "last_play": None}, "2:10 - OT"),
         "soccer": ({"period": 1, "clock": "33'", "last_play": None}, "33'")}
 FINALS = {"nba": "Final/OT", "nhl": "Final/SO", "soccer": "FT"}
-
-
-def demo_values(kind: str) -> Values:
-    return values_of(state(kind), kind)
-
-
-def with_values(kind: str, values: Values, *, stale: bool = False) -> dict[str, Update]:
-    """The league's demo entry (fresh, or expired) carrying ``values``."""
-    return edited(state(kind, stale=(kind,) if stale else ()), kind, values)
 
 
 def every_game(kind: str, change: Callable[[int, Values], None]) -> Values:
@@ -132,29 +125,22 @@ def cases(kind: str) -> dict[str, Values]:
 CASES = [(kind, case) for kind in LEAGUES for case in cases(kind)]
 
 
-@pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
+@each_size
 @pytest.mark.parametrize(("kind", "case"), CASES, ids=[f"{k}-{c}" for k, c in CASES])
 def test_league_states(kind: str, case: str, size: tuple[int, int], frame_snapshot: Any) -> None:
-    image = draw(kind, with_values(kind, cases(kind)[case]), size)
-    assert marker_box_is_free(image)
-    assert frame_snapshot == image
+    check_case(frame_snapshot, kind, cases(kind)[case], size)
 
 
-@pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
+@each_size
 @pytest.mark.parametrize("kind", LEAGUES)
 def test_stale_no_data_unreadable(kind: str, size: tuple[int, int], frame_snapshot: Any) -> None:
-    stale = draw(kind, with_values(kind, demo_values(kind), stale=True), size)
-    assert stale.getpixel((size[0] - 1, 0)) != (0, 0, 0)
-    assert frame_snapshot(name="stale") == stale
-    assert frame_snapshot(name="no-data") == draw(kind, {}, size)
     broken = every_game(kind, lambda _, game: game.update(state="halftime"))
-    assert frame_snapshot(name="unreadable") == draw(kind, with_values(kind, broken), size)
+    check_stale_no_data_unreadable(frame_snapshot, kind, size, broken)
 
 
 @pytest.mark.parametrize("kind", LEAGUES)
 def test_states_draw_differently(kind: str) -> None:
-    frames = {case: draw(kind, with_values(kind, values)).tobytes()
-              for case, values in cases(kind).items()}
+    frames = frames_by_case(kind, cases(kind))
     assert len(set(frames.values())) == len(frames)
 
 
