@@ -40,6 +40,7 @@ from profiles.schema import ScoreboardSettings
 from sources import scoreboard
 from sources.base import FetchContext, Fetched
 from sources.errors import DataError
+from sources.events import ordinal
 from sources.http import get
 from sources.teams import MLB_ALIASES, MLB_TEAMS
 from sources.validate import Node, parse_json
@@ -136,7 +137,7 @@ def _detail(
     detailed = status.opt_str("detailedState") or status["abstractGameState"].string()
     if situation is not None and state == "in":
         label = _HALF_LABELS[situation["half"]]
-        return f"{label} {scoreboard.ordinal(situation['inning'])}"
+        return f"{label} {ordinal(situation['inning'])}"
     if state == "post":
         played = linescore.opt_int("currentInning") if linescore is not None else None
         scheduled = linescore.opt_int("scheduledInnings") if linescore is not None else None

@@ -93,15 +93,6 @@ def identifier(node: Node) -> str:
     return str(node.integer())
 
 
-def ordinal(number: int) -> str:
-    """1st, 2nd, 3rd, 4th, ... 11th, 12th, 13th, 21st."""
-    if 10 <= number % 100 <= 20:
-        suffix = "th"
-    else:
-        suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
-    return f"{number}{suffix}"
-
-
 def record_text(wins: int | None, losses: int | None, ties: int | None = None) -> str | None:
     """``"80-70"``, or ``"10-3-1"`` when there are ties; None when wins or losses are unknown."""
     if wins is None or losses is None:
