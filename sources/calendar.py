@@ -26,6 +26,7 @@ edits show up.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -92,7 +93,9 @@ async def _read(ctx: FetchContext, settings: CalendarSettings) -> tuple[bytes, s
     if settings.path:
         path = Path(settings.path).expanduser()
         try:
-            return path.read_bytes(), str(path)
+            # In a thread: a fetch must not block the event loop (a file on a slow or network
+            # disk, a named pipe).
+            return await asyncio.to_thread(path.read_bytes), str(path)
         except FileNotFoundError:
             raise SourceError(f"{path}: calendar file not found") from None
         except OSError as exc:

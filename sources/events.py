@@ -17,6 +17,7 @@ Nothing changes until the day does, so ``valid`` is the next local midnight.
 
 from __future__ import annotations
 
+import asyncio
 import calendar
 import re
 from dataclasses import dataclass
@@ -83,7 +84,8 @@ async def fetch(ctx: FetchContext) -> Fetched:
     entries: list[Anniversary] = []
     raw: bytes | None = None
     if settings.path:
-        raw, from_file = load_file(Path(settings.path).expanduser())
+        # In a thread: reading and parsing the file must not block the event loop.
+        raw, from_file = await asyncio.to_thread(load_file, Path(settings.path).expanduser())
         entries.extend(from_file)
     for index, item in enumerate(settings.items):
         entries.append(_anniversary(item, f"sources.events.items[{index}]"))

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+import json
+import os
+import threading
+from collections.abc import Awaitable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.replay import ReplayServer
+from tests.replay import ReplayServer, Reply
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHARED_FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
@@ -68,6 +72,46 @@ async def fetch_values(
     return await fetch_update(
         profile, name, now=now, secrets=secrets, retry=RetryPolicy(attempts=3, backoff=0.01)
     )
+
+
+async def loop_ticks_while_fifo_waits(path: Path, body: bytes, fetch: Awaitable[Any]) -> int:
+    """Await ``fetch`` with ``path`` made a FIFO that a thread fills with ``body`` after 0.5 s;
+    returns how often a 10 ms ticker on the event loop ran meanwhile (about 0 when the fetch
+    read the file on the loop, blocking it, about 50 when it read it in a worker thread)."""
+    os.mkfifo(path)
+
+    def write() -> None:
+        threading.Event().wait(0.5)
+        with path.open("wb") as fifo:
+            fifo.write(body)
+
+    writer = threading.Thread(target=write, daemon=True)
+    ticks = 0
+
+    async def tick() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    ticker = asyncio.create_task(tick())
+    writer.start()
+    try:
+        await fetch
+    finally:
+        ticker.cancel()
+        writer.join()
+    return ticks
+
+
+async def serve_and_fetch(upstream: ReplayServer, name: str, path: str, body: Any,
+                          now: datetime = NOW, **settings: Any) -> Any:
+    """Serve ``body`` (bytes, text, a fixture Path, or a dict sent as JSON) at ``path`` of the
+    replay server, then fetch ``name`` against it; returns the FetchResult."""
+    if isinstance(body, dict):
+        body = json.dumps(body)
+    upstream.route(path, Reply(body))
+    return await fetch_values(name, upstream.url, now=now, **settings)
 
 
 class RedisServer:

@@ -8,7 +8,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from sources.errors import DataError, MissingSecretError, SourceError, UpstreamError
-from tests.conftest import NOW, fetch_values, fixture_path, shared_fixture
+from tests.conftest import (
+    NOW,
+    fetch_values,
+    fixture_path,
+    loop_ticks_while_fifo_waits,
+    shared_fixture,
+)
 from tests.replay import Reply
 
 ICS = "text/calendar; charset=utf-8"
@@ -306,6 +312,13 @@ async def test_a_series_with_a_broken_rule_is_skipped(tmp_path):
     values = (await fetch_values("calendar", "http://127.0.0.1:9", path=str(path))).update.values
     assert "Piano lesson" not in {event["title"] for event in values["week"]}
     assert values["next"]["title"] == "Dinner with the Garcias"
+
+
+async def test_the_file_is_read_off_the_event_loop(tmp_path):
+    path = tmp_path / "slow.ics"
+    fetch = fetch_values("calendar", "http://127.0.0.1:9", path=str(path))
+    ticks = await loop_ticks_while_fifo_waits(path, fixture_path(FAMILY).read_bytes(), fetch)
+    assert ticks >= 10
 
 
 async def test_missing_file_is_one_clear_error(tmp_path):

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from sources.errors import DataError, SourceError
 from sources.events import Anniversary, ordinal, upcoming
-from tests.conftest import NOW, fetch_values, fixture_path
+from tests.conftest import NOW, fetch_values, fixture_path, loop_ticks_while_fifo_waits
 
 FAMILY = "events/family.yaml"
 
@@ -241,3 +241,9 @@ def test_days_until_is_within_a_year_for_any_date(today, month, data):
         assert occasion["ordinal"].startswith(str(occasion["years"]))
     else:
         assert occasion["years"] is None
+
+
+async def test_the_file_is_read_off_the_event_loop(tmp_path):
+    path = tmp_path / "slow.yaml"
+    fetch = events(path=str(path))
+    assert await loop_ticks_while_fifo_waits(path, fixture_path(FAMILY).read_bytes(), fetch) >= 10
