@@ -11,6 +11,7 @@ display following it.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
 from importlib import resources
@@ -105,8 +106,9 @@ def add_preview(app: web.Application, profile: Profile) -> None:
     app.cleanup_ctx.append(running)
 
 
+@functools.cache
 def index_html() -> bytes:
-    """The preview page shipped with the package."""
+    """The preview page shipped with the package (read once: no disk read per request)."""
     return resources.files(__name__).joinpath("index.html").read_bytes()
 
 
