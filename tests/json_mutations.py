@@ -1,6 +1,7 @@
-"""Hypothesis strategies for property tests of response parsers: arbitrary JSON, and real-shaped
-documents with a few values replaced by arbitrary JSON (which reaches the deep paths of a
-parser that random documents rarely get past the first required key to).
+"""Hypothesis strategies for property tests of response parsers: arbitrary JSON, random documents
+built from an API's own key names, and real-shaped documents with a few values replaced by
+arbitrary JSON (which reaches the deep paths of a parser that random documents rarely get past
+the first required key to).
 """
 
 from __future__ import annotations
@@ -16,7 +17,19 @@ json_values = st.recursive(
                                                                  max_size=3),
     max_leaves=15,
 )
-_DELETE = object()  # a change that removes the key instead of replacing its value
+_DELETE = object()
+
+
+def keyed_json(keys: list[str], leaves: st.SearchStrategy[Any], *, max_leaves: int,
+           max_list: int = 3) -> st.SearchStrategy[Any]:
+    """Random documents of objects keyed by the API's own ``keys`` (up to six per object) and
+    lists (up to ``max_list`` items), with ``leaves`` at the ends."""
+    return st.recursive(
+        leaves,
+        lambda inner: st.dictionaries(st.sampled_from(keys), inner, max_size=6)
+        | st.lists(inner, max_size=max_list),
+        max_leaves=max_leaves,
+    )  # a change that removes the key instead of replacing its value
 
 
 def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:

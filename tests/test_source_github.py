@@ -14,6 +14,7 @@ from sources.errors import DataError, UpstreamError
 from sources.github import github_values
 from sources.validate import Node
 from tests.conftest import NOW, fetch_values, fixture_path, shared_fixture
+from tests.json_mutations import keyed_json
 from tests.replay import Reply
 
 REPO = "dashcli/dashcli"
@@ -304,14 +305,10 @@ json_values = st.recursive(
                                                                  max_size=3),
     max_leaves=15,
 )
-keys = st.sampled_from(["sha", "commit", "message", "author", "committer", "name", "date",
-                        "login", "workflow_runs", "status", "conclusion", "head_branch",
-                        "updated_at", "path", "workflow_id"])
-shaped = st.recursive(
-    json_values,
-    lambda inner: st.dictionaries(keys, inner, max_size=6) | st.lists(inner, max_size=3),
-    max_leaves=25,
-)
+KEYS = ["sha", "commit", "message", "author", "committer", "name", "date",
+        "login", "workflow_runs", "status", "conclusion", "head_branch",
+        "updated_at", "path", "workflow_id"]
+shaped = keyed_json(KEYS, json_values, max_leaves=25)
 
 
 def _paths(value, prefix=()):

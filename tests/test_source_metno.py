@@ -15,7 +15,7 @@ from sources.errors import DataError, UpstreamError
 from sources.metno import parse_day, parse_moon, parse_phase, phase_name, utc_offset
 from sources.validate import Node
 from tests.conftest import fetch_values, fixture_path, shared_fixture
-from tests.json_mutations import json_values, mutated
+from tests.json_mutations import json_values, keyed_json, mutated
 from tests.replay import Reply
 
 SUN = "/weatherapi/sunrise/3.0/sun"
@@ -258,15 +258,11 @@ async def test_real_recordings_parse(upstream, recording):
     assert values["phase"]["illumination"] == pytest.approx(0.586, abs=0.001)
 
 
-keys = st.sampled_from(["properties", "moonphase", "value", "sunrise", "sunset", "moonrise",
-                        "moonset", "time", "body"])
+KEYS = ["properties", "moonphase", "value", "sunrise", "sunset", "moonrise",
+        "moonset", "time", "body"]
 leaves = json_values | st.sampled_from(["2026-02-06T06:53-05:00", "2026-02-06T06:53", "x",
                                         "0001-01-01T00:00+05:00", "9999-12-31T23:59-05:00"])
-shaped = st.recursive(
-    leaves,
-    lambda inner: st.dictionaries(keys, inner, max_size=6) | st.lists(inner, max_size=3),
-    max_leaves=30,
-)
+shaped = keyed_json(KEYS, leaves, max_leaves=30)
 
 
 @settings(max_examples=120, suppress_health_check=[HealthCheck.too_slow])

@@ -13,7 +13,7 @@ from sources.errors import DataError, UpstreamError
 from sources.open_meteo import parse_air
 from sources.validate import Node
 from tests.conftest import NOW, fetch_values, fixture_path, shared_fixture
-from tests.json_mutations import json_values, mutated
+from tests.json_mutations import json_values, keyed_json, mutated
 from tests.replay import Reply
 
 PATH = "/v1/air-quality"
@@ -165,15 +165,11 @@ async def test_recording_with_hourly_data_only(upstream):
     assert values["pollutant"] == "pm2_5"
 
 
-keys = st.sampled_from(["current", "hourly", "time", "pm2_5", "pm10", "ozone", "carbon_monoxide",
-                        "timezone", "utc_offset_seconds"])
+KEYS = ["current", "hourly", "time", "pm2_5", "pm10", "ozone", "carbon_monoxide",
+        "timezone", "utc_offset_seconds"]
 times = st.sampled_from(["2026-02-06T16:00", "2026-02-06T17:00", "not a time", "2026-02-06"])
 leaves = json_values | times | st.lists(times, max_size=3) | st.floats(0, 600)
-shaped = st.recursive(
-    leaves,
-    lambda inner: st.dictionaries(keys, inner, max_size=6) | st.lists(inner, max_size=4),
-    max_leaves=30,
-)
+shaped = keyed_json(KEYS, leaves, max_leaves=30, max_list=4)
 
 
 @settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])

@@ -13,6 +13,7 @@ from sources.errors import DataError, UpstreamError
 from sources.open_meteo import parse_weather
 from sources.validate import Node
 from tests.conftest import NOW, fetch_values, fixture_path, shared_fixture
+from tests.json_mutations import keyed_json
 from tests.replay import Reply
 
 PATH = "/v1/forecast"
@@ -149,13 +150,9 @@ json_values = st.recursive(
                                                                  max_size=4),
     max_leaves=20,
 )
-keys = st.sampled_from(["current", "hourly", "daily", "time", "temperature_2m", "weather_code",
-                        "is_day", "timezone", "utc_offset_seconds", "temperature_2m_max"])
-shaped = st.recursive(
-    json_values,
-    lambda inner: st.dictionaries(keys, inner, max_size=6) | st.lists(inner, max_size=5),
-    max_leaves=30,
-)
+KEYS = ["current", "hourly", "daily", "time", "temperature_2m", "weather_code",
+        "is_day", "timezone", "utc_offset_seconds", "temperature_2m_max"]
+shaped = keyed_json(KEYS, json_values, max_leaves=30, max_list=5)
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])

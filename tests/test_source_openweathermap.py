@@ -20,7 +20,7 @@ from sources.http import RetryPolicy
 from sources.openweathermap import parse_air, parse_weather
 from sources.validate import Node
 from tests.conftest import NOW, fetch_values, fixture_path, profile_with, shared_fixture
-from tests.json_mutations import json_values, mutated
+from tests.json_mutations import json_values, keyed_json, mutated
 from tests.replay import Reply
 
 ONECALL = "/data/3.0/onecall"
@@ -390,15 +390,11 @@ async def test_air_forecast_shape_reads_the_entry_at_the_fetch_time(upstream):
 
 # properties ---------------------------------------------------------------------------------
 
-keys = st.sampled_from(["current", "hourly", "daily", "dt", "temp", "weather", "id", "icon",
-                        "description", "sunrise", "sunset", "max", "min", "pop", "list",
-                        "components", "pm2_5", "o3", "wind_speed"])
+KEYS = ["current", "hourly", "daily", "dt", "temp", "weather", "id", "icon",
+        "description", "sunrise", "sunset", "max", "min", "pop", "list",
+        "components", "pm2_5", "o3", "wind_speed"]
 leaves = json_values | st.integers(0, 2**34) | st.sampled_from(["10d", "01n", "light rain"])
-shaped = st.recursive(
-    leaves,
-    lambda inner: st.dictionaries(keys, inner, max_size=6) | st.lists(inner, max_size=4),
-    max_leaves=30,
-)
+shaped = keyed_json(KEYS, leaves, max_leaves=30, max_list=4)
 
 
 @settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
