@@ -15,9 +15,10 @@ from dashcli.errors import ProfileError
 from sources.errors import DataError, UpstreamError
 from sources.espn import parse_scoreboard
 from sources.validate import Node
-from tests.conftest import fetch_values, fixture_path, shared_fixture
-from tests.json_mutations import json_values, mutated
+from tests.conftest import fetch_values, fixture_path, serve_and_fetch, shared_fixture
+from tests.json_mutations import json_values, keyed_json, mutated
 from tests.replay import Reply
+from tests.scoreboards import assert_states_and_starts, assert_teams_readable, by_id
 
 EASTERN = ZoneInfo("America/New_York")
 NFL_PATH = "/apis/site/v2/sports/football/nfl/scoreboard"
@@ -45,21 +46,9 @@ def event_of(doc: dict[str, Any], event_id: str) -> dict[str, Any]:
     return next(event for event in doc["events"] if event["id"] == event_id)
 
 
-def by_id(values: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {game["id"]: game for game in values["games"]}
-
-
-async def fetch(upstream: Any, kind: str, path: str, body: Any, now: datetime,
-                **settings: Any) -> Any:
-    if isinstance(body, dict):
-        body = json.dumps(body)
-    upstream.route(path, Reply(body))
-    return await fetch_values(kind, upstream.url, now=now, **settings)
-
-
 async def nfl(upstream: Any, body: Any = None, now: datetime = SUNDAY, **settings: Any) -> Any:
-    return await fetch(upstream, "nfl", NFL_PATH, body or fixture_path(NFL).read_bytes(), now,
-                       **settings)
+    return await serve_and_fetch(upstream, "nfl", NFL_PATH,
+                                 body or fixture_path(NFL).read_bytes(), now, **settings)
 
 
 async def test_nfl_states_scores_and_situation(upstream):
@@ -133,8 +122,8 @@ async def test_a_league_that_is_not_a_slug_is_a_profile_error(upstream):
 
 
 async def test_mlb_via_espn_states_and_situation(upstream):
-    result = await fetch(upstream, "mlb", MLB_PATH, fixture_path(MLB).read_bytes(), GAME_DAY,
-                         provider="espn", teams=["NYM"])
+    result = await serve_and_fetch(upstream, "mlb", MLB_PATH, fixture_path(MLB).read_bytes(),
+                                   GAME_DAY, provider="espn", teams=["NYM"])
     values = result.update.values
     assert (values["league"], values["sport"]) == ("mlb", "baseball")
     games = by_id(values)
@@ -163,16 +152,18 @@ async def test_mlb_via_espn_states_and_situation(upstream):
 
 
 async def test_mlb_via_espn_matches_stats_api_spelling_of_favourites(upstream):
-    result = await fetch(upstream, "mlb", MLB_PATH, fixture_path(MLB).read_bytes(), GAME_DAY,
-                         provider="espn", teams=["AZ"])
+    result = await serve_and_fetch(upstream, "mlb", MLB_PATH, fixture_path(MLB).read_bytes(),
+                                   GAME_DAY, provider="espn", teams=["AZ"])
     first = result.update.values["games"][0]
     assert (first["away"]["abbreviation"], first["favorite"]) == ("ARI", True)
 
 
 async def test_soccer_minute(upstream):
     now = datetime(2026, 3, 14, 16, 0, tzinfo=UTC)
-    result = await fetch(upstream, "soccer", "/apis/site/v2/sports/soccer/eng.1/scoreboard",
-                         fixture_path(SOCCER).read_bytes(), now, league="eng.1", teams=["ARS"])
+    result = await serve_and_fetch(upstream, "soccer",
+                                   "/apis/site/v2/sports/soccer/eng.1/scoreboard",
+                                   fixture_path(SOCCER).read_bytes(), now, league="eng.1",
+                                   teams=["ARS"])
     values = result.update.values
     assert (values["league"], values["sport"]) == ("eng.1", "soccer")
     games = by_id(values)
@@ -230,7 +221,7 @@ async def test_missing_optional_blocks(upstream):
         del competitor["records"]
         del competitor["team"]["color"]
         del competitor["team"]["displayName"]
-    result = await fetch(upstream, "mlb", MLB_PATH, json.dumps(doc), GAME_DAY, provider="espn")
+    result = await serve_and_fetch(upstream, "mlb", MLB_PATH, doc, GAME_DAY, provider="espn")
     game = by_id(result.update.values)["401900002"]
     assert game["situation"] == {
         "inning": 5, "half": "top", "balls": None, "strikes": None, "outs": None,
@@ -382,33 +373,32 @@ def test_recorded_soccer_minutes():
     assert games["623597"]["detail"] == "FT"
 
 
-keys = st.sampled_from([
+KEYS = [
     "events", "competitions", "id", "date", "status", "type", "state", "name", "period",
     "displayClock", "detail", "shortDetail", "competitors", "homeAway", "team", "abbreviation",
     "score", "records", "summary", "color", "situation", "onFirst", "balls", "possession",
     "lastPlay", "text",
-])
+]
 leaves = st.sampled_from(["pre", "in", "post", "home", "away", "STATUS_POSTPONED", "Top 3rd",
                           "2026-07-04T19:07Z", "3", "NE"]) | json_values
-shaped = st.recursive(
-    leaves,
-    lambda inner: st.dictionaries(keys, inner, max_size=6) | st.lists(inner, max_size=3),
-    max_leaves=40,
-)
+
+
+def parsed(document: Any, sport: str) -> Any:
+    """The scoreboard parsed for July 4th in Boston, or None on a DataError."""
+    try:
+        return parse_scoreboard(Node(document, "espn"), sport=sport, league="x", tz=EASTERN,
+                                day=date(2026, 7, 4), teams=["NE"])
+    except DataError:
+        return None
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
-@given(document=shaped, sport=st.sampled_from(["baseball", "football", "hockey", "soccer"]))
+@given(document=keyed_json(KEYS, leaves, max_leaves=40),
+       sport=st.sampled_from(["baseball", "football", "hockey", "soccer"]))
 def test_any_json_gives_values_or_a_data_error(document, sport):
-    try:
-        values = parse_scoreboard(Node(document, "espn"), sport=sport, league="x", tz=EASTERN,
-                                  day=date(2026, 7, 4), teams=["NE"])
-    except DataError:
-        return
-    for game in values["games"]:
-        assert game["state"] in ("pre", "in", "post", "postponed", "suspended", "delayed",
-                                 "cancelled")
-        datetime.fromisoformat(game["start"])
+    values = parsed(document, sport)
+    if values is not None:
+        assert_states_and_starts(values)
 
 
 @settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
@@ -416,12 +406,6 @@ def test_any_json_gives_values_or_a_data_error(document, sport):
     lambda name: mutated(json.loads(fixture_path(name).read_text()))),
        sport=st.sampled_from(["baseball", "football", "soccer"]))
 def test_a_damaged_scoreboard_gives_values_or_a_data_error(doc, sport):
-    try:
-        values = parse_scoreboard(Node(doc, "espn"), sport=sport, league="x", tz=EASTERN,
-                                  day=date(2026, 7, 4), teams=["NE"])
-    except DataError:
-        return
-    for game in values["games"]:
-        for side in ("away", "home"):
-            assert isinstance(game[side]["abbreviation"], str)
-            assert game[side]["score"] is None or isinstance(game[side]["score"], int)
+    values = parsed(doc, sport)
+    if values is not None:
+        assert_teams_readable(values)

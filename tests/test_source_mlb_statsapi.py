@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 from sources.errors import DataError, UpstreamError
 from sources.mlb_statsapi import parse_schedule
 from sources.validate import Node
-from tests.conftest import fetch_values, fixture_path, shared_fixture
-from tests.json_mutations import json_values, mutated
+from tests.conftest import fetch_values, fixture_path, serve_and_fetch, shared_fixture
+from tests.json_mutations import json_values, keyed_json, mutated
 from tests.replay import Reply
+from tests.scoreboards import assert_states_and_starts, assert_teams_readable, by_id
 
 PATH = "/api/v1/schedule"
 ALL_STATES = "mlb-statsapi/schedule-2026-07-04-all-states.json"
@@ -43,14 +44,7 @@ def game_of(doc: dict[str, Any], game_id: int) -> dict[str, Any]:
 
 
 async def fetch(upstream: Any, body: Any, now: datetime = GAME_DAY, **settings: Any) -> Any:
-    if isinstance(body, dict):
-        body = json.dumps(body)
-    upstream.route(PATH, Reply(body))
-    return await fetch_values("mlb", upstream.url, now=now, **settings)
-
-
-def by_id(values: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {game["id"]: game for game in values["games"]}
+    return await serve_and_fetch(upstream, "mlb", PATH, body, now, **settings)
 
 
 async def test_every_state_is_told_apart(upstream):
@@ -344,42 +338,35 @@ async def test_recording_without_hydration_uses_the_team_table():
     assert final["home"]["color"] == "#134a8e"
 
 
-keys = st.sampled_from([
+KEYS = [
     "dates", "games", "gamePk", "gameDate", "status", "abstractGameState", "codedGameState",
     "detailedState", "teams", "away", "home", "team", "name", "id", "abbreviation", "score",
     "leagueRecord", "wins", "losses", "linescore", "currentInning", "inningState", "isTopInning",
     "offense", "first", "balls",
-])
+]
 leaves = st.sampled_from(["Live", "Preview", "Final", "I", "D", "Top", "Middle",
                           "2026-07-04T19:07:00Z", "Boston Red Sox"]) | json_values
-shaped = st.recursive(
-    leaves,
-    lambda inner: st.dictionaries(keys, inner, max_size=6) | st.lists(inner, max_size=3),
-    max_leaves=40,
-)
+
+
+def parsed(document: Any) -> Any:
+    """The schedule parsed for July 4th in Boston, or None on a DataError."""
+    try:
+        return parse_schedule(Node(document, "statsapi"), EASTERN, date(2026, 7, 4), ["BOS"])
+    except DataError:
+        return None
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
-@given(document=shaped)
+@given(document=keyed_json(KEYS, leaves, max_leaves=40))
 def test_any_json_gives_values_or_a_data_error(document):
-    try:
-        values = parse_schedule(Node(document, "statsapi"), EASTERN, date(2026, 7, 4), ["BOS"])
-    except DataError:
-        return
-    for game in values["games"]:
-        assert game["state"] in ("pre", "in", "post", "postponed", "suspended", "delayed",
-                                 "cancelled")
-        datetime.fromisoformat(game["start"])
+    values = parsed(document)
+    if values is not None:
+        assert_states_and_starts(values)
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 @given(doc=mutated(json.loads(fixture_path(ALL_STATES).read_text())))
 def test_a_damaged_schedule_gives_values_or_a_data_error(doc):
-    try:
-        values = parse_schedule(Node(doc, "statsapi"), EASTERN, date(2026, 7, 4), ["BOS"])
-    except DataError:
-        return
-    for game in values["games"]:
-        for side in ("away", "home"):
-            assert isinstance(game[side]["abbreviation"], str)
-            assert game[side]["score"] is None or isinstance(game[side]["score"], int)
+    values = parsed(doc)
+    if values is not None:
+        assert_teams_readable(values)
