@@ -84,6 +84,15 @@ def test_bad_profile_exits_2_naming_file_and_line(tmp_path: Path):
     assert_one_line_error(result, 2, f"{profile}:2:8: units:")
 
 
+@pytest.mark.parametrize("args", [["--no-such-option"], ["fetch"], ["fetch", "weather", "x"]])
+def test_usage_errors_exit_2_with_typer_message(args):
+    result = dash(*args)
+    assert result.returncode == 2, result.stderr
+    assert "Usage: python -m dashcli" in result.stderr
+    assert "internal error" not in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_unreachable_upstream_exits_1_with_one_line():
     result = dash("fetch", "weather", "--set", "sources.weather.base_url=http://127.0.0.1:9")
     assert_one_line_error(
