@@ -1,12 +1,14 @@
-"""Shared pytest fixtures: the replay server, fixture paths, a fetch helper with fast retries."""
+"""Shared pytest fixtures and helpers: the replay server, fixture paths, fetch helpers with fast
+retries, a fixed secrets lookup, a background task for a block, a real redis-server."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import threading
-from collections.abc import Awaitable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Coroutine, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -112,6 +114,31 @@ async def serve_and_fetch(upstream: ReplayServer, name: str, path: str, body: An
         body = json.dumps(body)
     upstream.route(path, Reply(body))
     return await fetch_values(name, upstream.url, now=now, **settings)
+
+
+class FixedSecrets:
+    """A secrets lookup holding fixed values, as ``dashcli.secrets`` gives one to a provider
+    (the real secrets providers have their own tests)."""
+
+    name = "test secrets"
+
+    def __init__(self, **values: str) -> None:
+        self.values = values
+
+    def get(self, key: str) -> str | None:
+        return self.values.get(key)
+
+
+@contextlib.asynccontextmanager
+async def background(coroutine: Coroutine[Any, Any, None]) -> AsyncIterator[asyncio.Task[None]]:
+    """``coroutine`` running as a task for the block; cancelled and awaited when it ends."""
+    task = asyncio.create_task(coroutine)
+    try:
+        yield task
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 class RedisServer:

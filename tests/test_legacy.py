@@ -16,7 +16,7 @@ from redis.asyncio import Redis
 from dashcli.envelope import EnvelopeError
 from dashcli.store.base import MemoryStore
 from dashcli.store.legacy import decode_legacy, legacy_type, run_legacy_ingest
-from tests.conftest import RedisServer
+from tests.conftest import RedisServer, background
 
 EDT = timezone(timedelta(hours=-4))
 
@@ -35,17 +35,6 @@ async def wait_for_subscriber(redis: Redis, channel: str = "update") -> None:
             return
         await asyncio.sleep(0.05)
     raise AssertionError("the ingest never subscribed")
-
-
-@contextlib.asynccontextmanager
-async def ingesting(url: str, store: MemoryStore) -> AsyncIterator[asyncio.Task[None]]:
-    task = asyncio.create_task(run_legacy_ingest(url, store))
-    try:
-        yield task
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
 
 
 def test_type_names_are_mapped() -> None:
@@ -85,7 +74,7 @@ async def test_channel_message_arrives_as_a_normal_update(
 ) -> None:
     store = MemoryStore()
     subscription = store.subscribe()
-    async with ingesting(redis_server.url, store):
+    async with background(run_legacy_ingest(redis_server.url, store)):
         await wait_for_subscriber(redis)
         with caplog.at_level(logging.WARNING):
             for garbage in ("not json", "{}", '{"type": "MLB", "values": []}'):
@@ -112,7 +101,7 @@ async def test_keys_are_read_at_start_up(redis_server: RedisServer, redis: Redis
     await redis.set("AQI", json.dumps(stored))
     await redis.set("Moon", "garbage")
     store = MemoryStore()
-    async with ingesting(redis_server.url, store):
+    async with background(run_legacy_ingest(redis_server.url, store)):
         await wait_for_subscriber(redis)
         for _ in range(100):
             if await store.get("air") is not None:
@@ -129,7 +118,7 @@ async def test_ingest_reconnects_after_a_redis_restart(
 ) -> None:
     store = MemoryStore()
     subscription = store.subscribe()
-    async with ingesting(redis_server.url, store):
+    async with background(run_legacy_ingest(redis_server.url, store)):
         await wait_for_subscriber(redis)
         redis_server.restart()
         fresh = Redis.from_url(redis_server.url)

@@ -4,8 +4,6 @@ virtual clock, and the last good data kept through failures."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 
 import pytest
@@ -13,7 +11,7 @@ import pytest
 from dashcli.scheduler import Scheduler
 from dashcli.store.base import MemoryStore
 from sources.http import RetryPolicy
-from tests.conftest import NOW, fixture_path, profile_with
+from tests.conftest import NOW, background, fixture_path, profile_with
 from tests.replay import ReplayServer, Reply
 
 FORECAST = "/v1/forecast"
@@ -40,17 +38,6 @@ class VirtualClock:
         await asyncio.sleep(0.001)
 
 
-@contextlib.asynccontextmanager
-async def running(scheduler: Scheduler) -> AsyncIterator[asyncio.Task[None]]:
-    task = asyncio.create_task(scheduler.run())
-    try:
-        yield task
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-
-
 async def until(condition: object, timeout: float = 10.0) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
@@ -67,7 +54,7 @@ async def test_a_slow_source_does_not_delay_a_fast_one(upstream: ReplayServer) -
                            air={"base_url": upstream.url, "every": 0.2})
     store = MemoryStore()
     scheduler = Scheduler(profile, store, retry=NO_RETRY, min_period=0.1, start_spread=0.0)
-    async with running(scheduler):
+    async with background(scheduler.run()):
         await until(lambda: scheduler.status()["air"].fetches >= 4, timeout=1.8)
         weather = scheduler.status()["weather"]
         assert weather.last_success is None
@@ -86,7 +73,7 @@ async def test_backoff_doubles_to_the_cap(upstream: ReplayServer) -> None:
     clock = VirtualClock()
     scheduler = Scheduler(profile, MemoryStore(), clock=clock, retry=NO_RETRY, jitter=0.0,
                           backoff_base=10, backoff_cap=80)
-    async with running(scheduler):
+    async with background(scheduler.run()):
         await until(lambda: len(clock.sleeps) >= 7)
         status = scheduler.status()["weather"]
     assert clock.sleeps[:7] == [0.0, 10, 20, 40, 80, 80, 80]
@@ -105,7 +92,7 @@ async def test_failures_keep_the_last_good_data(upstream: ReplayServer) -> None:
     clock = VirtualClock()
     store = MemoryStore()
     scheduler = Scheduler(profile, store, clock=clock, retry=NO_RETRY, jitter=0.0)
-    async with running(scheduler):
+    async with background(scheduler.run()):
         # Weather is valid for 30 minutes: fail well past that (virtual time).
         await until(lambda: clock.now() > NOW + timedelta(hours=2))
         status = scheduler.status()["weather"]
@@ -128,7 +115,7 @@ async def test_a_fetch_past_its_timeout_is_a_failure(upstream: ReplayServer) -> 
     profile = profile_with(air={"base_url": upstream.url, "timeout": 0.2})
     scheduler = Scheduler(profile, MemoryStore(), retry=NO_RETRY, min_period=0.1,
                           backoff_base=30)
-    async with running(scheduler):
+    async with background(scheduler.run()):
         await until(lambda: scheduler.status()["air"].errors >= 1, timeout=5)
     status = scheduler.status()["air"]
     assert status.last_error is not None
@@ -177,7 +164,7 @@ async def test_a_missing_secret_is_read_again_once_and_then_used(upstream: Repla
     store = MemoryStore()
     scheduler = Scheduler(profile, store, secrets=secrets, clock=clock, retry=NO_RETRY,
                           start_spread=0.0)
-    async with running(scheduler):
+    async with background(scheduler.run()):
         await until(lambda: scheduler.status()["weather"].last_success is not None)
     assert secrets.refreshes == 1
     assert scheduler.status()["weather"].errors == 1

@@ -10,6 +10,7 @@ import pytest
 from sources.errors import DataError, MissingSecretError, SourceError, UpstreamError
 from tests.conftest import (
     NOW,
+    FixedSecrets,
     fetch_values,
     fixture_path,
     loop_ticks_while_fifo_waits,
@@ -20,18 +21,6 @@ from tests.replay import Reply
 ICS = "text/calendar; charset=utf-8"
 NEW_YORK = ZoneInfo("America/New_York")
 FAMILY = "ics/family.ics"
-
-
-class Secrets:
-    """A secrets lookup holding fixed values (the real providers are tested elsewhere)."""
-
-    name = "test secrets"
-
-    def __init__(self, **values: str) -> None:
-        self.values = values
-
-    def get(self, key: str) -> str | None:
-        return self.values.get(key)
 
 
 def brief(events):
@@ -240,7 +229,7 @@ async def test_an_html_page_instead_of_a_calendar_names_the_url(upstream):
 async def test_secret_url_is_never_shown(upstream):
     private = "/calendar/ical/family%40example.org/private-9f8e7d6c5b4a/basic.ics"
     upstream.route(private, Reply(fixture_path(FAMILY), content_type=ICS))
-    secrets = Secrets(family_ics=f"{upstream.url}{private}")
+    secrets = FixedSecrets(family_ics=f"{upstream.url}{private}")
     result = await fetch_values("calendar", upstream.url, url_secret="family_ics",
                                 secrets=secrets)
     assert result.update.values["next"]["title"] == "Dinner with the Garcias"
@@ -258,7 +247,7 @@ async def test_secret_url_is_never_shown(upstream):
 
 async def test_secret_url_timeout_and_bad_data_name_the_secret(upstream):
     private = "/private-9f8e7d6c5b4a/basic.ics"
-    secrets = Secrets(family_ics=f"{upstream.url}{private}")
+    secrets = FixedSecrets(family_ics=f"{upstream.url}{private}")
     upstream.route(private, Reply(b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n", content_type=ICS))
     with pytest.raises(DataError, match=r"^calendar: the calendar URL from secret 'family_ics': "
                                         r"not a valid iCalendar file \(cut short"):

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from sources.errors import DataError, UpstreamError
 from sources.github import github_values
 from sources.validate import Node
-from tests.conftest import NOW, fetch_values, fixture_path, shared_fixture
+from tests.conftest import NOW, FixedSecrets, fetch_values, fixture_path, shared_fixture
 from tests.json_mutations import keyed_json
 from tests.replay import Reply
 
@@ -21,16 +21,6 @@ REPO = "dashcli/dashcli"
 COMMITS = f"/repos/{REPO}/commits"
 RUNS = f"/repos/{REPO}/actions/runs"
 NEW_YORK = ZoneInfo("America/New_York")
-
-
-class Secrets:
-    name = "test secrets"
-
-    def __init__(self, **values: str) -> None:
-        self.values = values
-
-    def get(self, key: str) -> str | None:
-        return self.values.get(key)
 
 
 def serve(upstream, commits="github/commits.json", runs="github/runs-completed.json",
@@ -87,7 +77,8 @@ async def test_requests_follow_the_github_api(upstream):
 
 async def test_token_is_sent_as_bearer(upstream):
     serve(upstream)
-    await github(upstream, secrets=Secrets(github_token="ghp_16C7e42F292c6912E7710c838347Ae178B4a"))
+    await github(upstream,
+                 secrets=FixedSecrets(github_token="ghp_16C7e42F292c6912E7710c838347Ae178B4a"))
     for path in (COMMITS, RUNS):
         assert upstream.hits(path)[0].headers["Authorization"] == (
             "Bearer ghp_16C7e42F292c6912E7710c838347Ae178B4a")
@@ -240,7 +231,7 @@ async def test_exhausted_rate_limit_is_one_line_suggesting_a_token(limited, stat
 async def test_exhausted_rate_limit_with_a_token(limited):
     url = limited()
     with pytest.raises(UpstreamError, match=r"rate limit exhausted until 17:12: the token's"):
-        await fetch_values("github", url, repository=REPO, secrets=Secrets(github_token="t0k"))
+        await fetch_values("github", url, repository=REPO, secrets=FixedSecrets(github_token="t0k"))
 
 
 async def test_a_403_with_quota_left_is_not_called_a_rate_limit(limited):

@@ -19,7 +19,14 @@ from sources.errors import DataError, MissingSecretError, SourceError, UpstreamE
 from sources.http import RetryPolicy
 from sources.openweathermap import parse_air, parse_weather
 from sources.validate import Node
-from tests.conftest import NOW, fetch_values, fixture_path, profile_with, shared_fixture
+from tests.conftest import (
+    NOW,
+    FixedSecrets,
+    fetch_values,
+    fixture_path,
+    profile_with,
+    shared_fixture,
+)
 from tests.json_mutations import json_values, keyed_json, mutated
 from tests.replay import Reply
 
@@ -29,15 +36,7 @@ WEATHER_FIXTURE = "openweathermap/onecall-boston-imperial.json"
 AIR_FIXTURE = "openweathermap/air-pollution-boston.json"
 KEY = "k3y-0f-the-tests-5f2a9c"
 BOSTON = ZoneInfo("America/New_York")
-
-
-class Secrets:
-    """A secrets lookup holding the OWM key (what dashcli.secrets gives a provider)."""
-
-    name = "test secrets"
-
-    def get(self, key: str) -> str | None:
-        return KEY if key == "owm_api_key" else None
+SECRETS = FixedSecrets(owm_api_key=KEY)
 
 
 def weather_doc() -> dict:
@@ -45,12 +44,12 @@ def weather_doc() -> dict:
 
 
 async def fetch_weather(url: str, **kwargs):
-    return await fetch_values("weather", url, secrets=Secrets(), provider="openweathermap",
+    return await fetch_values("weather", url, secrets=SECRETS, provider="openweathermap",
                               **kwargs)
 
 
 async def fetch_air(url: str, **kwargs):
-    return await fetch_values("air", url, secrets=Secrets(), provider="openweathermap", **kwargs)
+    return await fetch_values("air", url, secrets=SECRETS, provider="openweathermap", **kwargs)
 
 
 # weather ------------------------------------------------------------------------------------
@@ -112,7 +111,7 @@ async def test_metric_profile_asks_metric_and_gets_km_per_hour(upstream):
     upstream.route(ONECALL, Reply(fixture_path(WEATHER_FIXTURE)))
     profile = profile_with(weather={"base_url": upstream.url, "provider": "openweathermap"})
     profile = profile.model_copy(update={"units": "metric"})
-    result = await fetch_update(profile, "weather", now=NOW, secrets=Secrets(),
+    result = await fetch_update(profile, "weather", now=NOW, secrets=SECRETS,
                                 retry=RetryPolicy(attempts=1))
     assert upstream.hits(ONECALL)[0].query["units"] == ["metric"]
     values = result.update.values
