@@ -88,27 +88,33 @@ def assert_mirror(view: FrameView, image: Image.Image) -> None:
             assert (fg, bg) == (pixels[x, 2 * y], pixels[x, 2 * y + 1]), (x, y)
 
 
+def demo_weather() -> Image.Image:
+    """The first page of the test profile, the demo weather, as the renderer draws it."""
+    return render("weather", demo_state(), DEMO_NOW, size=(128, 64), timezone=DEMO_TIMEZONE)
+
+
+async def first_frame(app: DashApp, pilot: Pilot[None]) -> FrameView:
+    """The frame view once the app has shown its first frame."""
+    await until(pilot, lambda: app.frames_shown >= 1)
+    await pilot.pause()
+    return app.query_one(FrameView)
+
+
 async def test_half_blocks_mirror_the_renderer_exactly(profile):
     app = DashApp(profile, standalone())
     async with app.run_test(size=(140, 40)) as pilot:
-        await until(pilot, lambda: app.frames_shown >= 1)
-        await pilot.pause()
-        view = app.query_one(FrameView)
+        view = await first_frame(app, pilot)
         assert view.size == (128, 32)
-        expected = render("weather", demo_state(), DEMO_NOW, size=(128, 64),
-                          timezone=DEMO_TIMEZONE)
-        assert_mirror(view, expected)
+        assert_mirror(view, demo_weather())
 
 
 async def test_smaller_terminal_scales_down_with_whole_pixels(profile):
     app = DashApp(profile, standalone())
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: app.frames_shown >= 1)
-        await pilot.pause()
-        view = app.query_one(FrameView)
+        view = await first_frame(app, pilot)
         width, height = view.size
         assert width < 128
-        frame = render("weather", demo_state(), DEMO_NOW, size=(128, 64), timezone=DEMO_TIMEZONE)
+        frame = demo_weather()
         scale = min(width / 128, 2 * height / 64)
         small = frame.resize((int(128 * scale), int(64 * scale)), Image.Resampling.NEAREST)
         assert_mirror(view, small)
@@ -134,8 +140,7 @@ async def test_keys_pause_step_and_save(profile, tmp_path, monkeypatch):
         await pilot.press("s")
         await until(pilot, lambda: any(tmp_path.glob("weather-*.png")))
         saved = next(tmp_path.glob("weather-*.png"))
-        expected = render("weather", demo_state(), DEMO_NOW, size=(128, 64),
-                          timezone=DEMO_TIMEZONE)
+        expected = demo_weather()
         with Image.open(saved) as image:
             assert image.convert("RGB").tobytes() == expected.tobytes()
         await pilot.press("q")
