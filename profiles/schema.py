@@ -297,6 +297,15 @@ class Server(StrictModel):
             raise ValueError("legacy_redis must be a redis:// or rediss:// URL")
         return value
 
+    @property
+    def local_url(self) -> str:
+        """Where a client on this machine reaches the server (a display, the health check):
+        ``http://host:port``, on 127.0.0.1 when the server binds every interface."""
+        host = self.host
+        if host in ("", "0.0.0.0", "::"):  # noqa: S104 - compared, not bound
+            host = "127.0.0.1"
+        return f"http://{f'[{host}]' if ':' in host else host}:{self.port}"
+
 
 class Profile(StrictModel):
     """A whole dashboard: where, which units, which store, which sources, how it is shown."""

@@ -9,12 +9,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from aiohttp import web
 
+from dashcli.display.build import choose_feed
 from dashcli.display.cycle import CyclePage, PageCycle
 from dashcli.display.feeds import ServerFeed, StaticFeed, events_url
 from dashcli.display.loop import DisplayLoop, Frame
 from dashcli.display.model import DisplayModel
 from dashcli.display.sse import Backoff, Event, SSEClient, parse_events
 from dashcli.envelope import Update
+from dashcli.errors import UsageError
+from profiles.schema import Server
+from tests.conftest import profile_with
 
 T0 = datetime(2026, 11, 22, 15, 0, 5, tzinfo=UTC)
 
@@ -250,3 +254,29 @@ def test_displays_draw_with_the_profiles_size_timezone_and_clock(units, clock):
     other = render("clock", {}, at, size=(128, 64), timezone="America/New_York",
                    clock="24h" if clock == "12h" else "12h")
     assert image.tobytes() != other.tobytes()
+
+
+@pytest.mark.parametrize(("host", "expected"), [
+    ("127.0.0.1", "http://127.0.0.1:8123"),
+    ("0.0.0.0", "http://127.0.0.1:8123"),
+    ("::", "http://127.0.0.1:8123"),
+    ("::1", "http://[::1]:8123"),
+    ("dash.lan", "http://dash.lan:8123"),
+])
+def test_displays_follow_the_profiles_server_on_this_machine(host, expected):
+    profile = profile_with().model_copy(
+        update={"server": Server(host=host, port=8123)}
+    )
+    source = choose_feed(profile, server=None, token=None, demo=False, data=None)
+    assert source.server == expected
+
+
+def test_a_server_url_with_a_password_is_never_shown():
+    profile = profile_with()
+    source = choose_feed(profile, server="http://pi:hunter22@dash.lan:8080", token=None,
+                         demo=False, data=None)
+    assert "hunter22" not in source.label
+    with pytest.raises(UsageError) as caught:
+        choose_feed(profile, server="ftp://pi:hunter22@dash.lan", token=None, demo=False,
+                    data=None)
+    assert "hunter22" not in str(caught.value)

@@ -107,7 +107,7 @@ def install(
         mode=mode,
         dash=dash_command(),
         profile=profile_arg,
-        server_url=_server_url(loaded),
+        server_url=loaded.server.local_url,
         serve_user=None if user_mode else _account(run_as or _default_account(), "--run-as"),
         panel_user=_account(panel_user, "--panel-user") if panel_user else None,
     )
@@ -144,17 +144,6 @@ def _profile(profile: str | None) -> tuple[str, Profile]:
     if path.parent.resolve() == BUNDLED_DIR:
         return path.stem, loaded
     return str(path.resolve()), loaded
-
-
-def _server_url(profile: Profile) -> str:
-    """Where the panel reaches dash serve on this machine: the profile's port, loopback if bound
-    to every interface."""
-    host = profile.server.host
-    if host in ("", "0.0.0.0", "::"):  # noqa: S104 - compared, not bound
-        host = "127.0.0.1"
-    if ":" in host:
-        host = f"[{host}]"
-    return f"http://{host}:{profile.server.port}"
 
 
 def _default_account() -> str:

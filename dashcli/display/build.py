@@ -23,6 +23,7 @@ from dashcli.display.loop import DisplayLoop, Frame, RenderFunction
 from dashcli.display.model import DisplayModel
 from dashcli.envelope import Update, utcnow
 from dashcli.errors import UsageError
+from dashcli.redact import redact_url
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -94,12 +95,12 @@ def choose_feed(
 
         return Source(StaticFeed(_read_data(data).values()), utcnow, label=data)
     if server is None:
-        host = profile.server.host
-        server = f"http://{f'[{host}]' if ':' in host else host}:{profile.server.port}"
+        server = profile.server.local_url
     elif not server.startswith(("http://", "https://")):
-        raise UsageError(f"--server {server!r}: not an http:// or https:// URL")
+        raise UsageError(f"--server {redact_url(server)!r}: not an http:// or https:// URL")
     token = token or profile_token(profile)
-    return Source(ServerFeed(server, token=token), utcnow, server.rstrip("/"), token, server)
+    return Source(ServerFeed(server, token=token), utcnow, server.rstrip("/"), token,
+                  redact_url(server))
 
 
 def profile_fonts(profile: Profile) -> FontSet | None:
