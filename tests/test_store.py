@@ -176,6 +176,20 @@ async def test_fanout_runs_its_listener_only_while_someone_subscribes() -> None:
     await third.aclose()
 
 
+async def test_fanout_delivers_each_seq_once_in_order() -> None:
+    fanout = Fanout()
+    fanout.known_seq = 4
+    subscription = fanout.subscribe()
+    for seq in (3, 4, 5, 5, 6, 2, 7):
+        fanout.deliver(update(n=seq).with_seq(seq))
+    fanout.deliver(update(n=8))
+    received = await take(subscription, 3)
+    assert [item.seq for item in received] == [5, 6, 7]
+    assert subscription._queue.empty()
+    assert (fanout.delivered_seq, fanout.known_seq) == (7, 7)
+    await subscription.aclose()
+
+
 def test_unknown_store_url_is_one_line() -> None:
     with pytest.raises(StoreError) as caught:
         open_store("mongodb://admin:hunter22@db/x")

@@ -101,6 +101,10 @@ class Fanout:
 
     def __init__(self, listener: Callable[[], Coroutine[Any, Any, None]] | None = None) -> None:
         self._queues: set[asyncio.Queue[Update]] = set()
+        # The highest seq this process knows was put: a first subscriber starts after it.
+        self.known_seq = 0
+        # The highest seq handed to subscribers by deliver().
+        self.delivered_seq = 0
         self._listener = listener
         self._task: asyncio.Task[None] | None = None
         # The cancelled task, awaited by close() so the store closes only once it has ended.
@@ -111,12 +115,23 @@ class Fanout:
 
     def subscribe(self) -> Subscription:
         """A new subscription receiving every update published from now on."""
+        if not self._queues:
+            self.delivered_seq = self.known_seq
         return Subscription(self)
 
     def publish(self, update: Update) -> None:
         """Hand ``update`` to every subscriber (never blocks: the queues are unbounded)."""
         for queue in self._queues:
             queue.put_nowait(update)
+
+    def deliver(self, update: Update) -> None:
+        """Publish an update a listener heard, once: one already delivered (heard again after
+        a catch-up) is dropped, so subscribers see every ``seq`` exactly once and in order."""
+        if update.seq is None or update.seq <= self.delivered_seq:
+            return
+        self.delivered_seq = update.seq
+        self.known_seq = max(self.known_seq, update.seq)
+        self.publish(update)
 
     async def close(self) -> None:
         """Forget every subscriber and wait for the listener to end (the store is closing)."""

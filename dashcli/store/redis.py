@@ -85,8 +85,6 @@ class RedisStore:
         self._reconnect_cap = reconnect_cap
         self._client: Redis | None = None
         self._fanout = Fanout(listener=self._listen)
-        self._known_seq = 0
-        self._delivered_seq = 0
         self._complaints = RateLimitedLog(log)
 
     @property
@@ -97,7 +95,7 @@ class RedisStore:
         self._client = self._connect(retries=1)
         # Reachability is not required to open: /readyz reports it and the listener waits for it.
         with contextlib.suppress(StoreError):
-            self._known_seq = int(await self._call(lambda c: c.get(SEQ_KEY)) or 0)
+            self._fanout.known_seq = int(await self._call(lambda c: c.get(SEQ_KEY)) or 0)
 
     async def close(self) -> None:
         await self._fanout.close()
@@ -110,9 +108,9 @@ class RedisStore:
         # The script appends the seq it assigns: drop any seq the update already carries.
         body = replace(update, seq=None).to_json()
         keys = [SEQ_KEY, STATE_PREFIX + update.type, LOG_KEY]
-        args: list[str | int] = [body, self._replay_size, CHANNEL, self._known_seq]
+        args: list[str | int] = [body, self._replay_size, CHANNEL, self._fanout.known_seq]
         seq = int(await self._call(lambda c: c.eval(_PUT_SCRIPT, len(keys), *keys, *args)))
-        self._known_seq = max(self._known_seq, seq)
+        self._fanout.known_seq = max(self._fanout.known_seq, seq)
         return update.with_seq(seq)
 
     async def get(self, kind: str) -> Update | None:
@@ -132,8 +130,6 @@ class RedisStore:
         return dict(sorted(found.items()))
 
     def subscribe(self) -> Subscription:
-        if len(self._fanout) == 0:
-            self._delivered_seq = self._known_seq
         return self._fanout.subscribe()
 
     async def since(self, seq: int) -> list[Update] | None:
@@ -251,36 +247,30 @@ class RedisStore:
     async def _catch_up(self, client: Redis) -> None:
         """Deliver what was put while the listener was not yet (or no longer) subscribed."""
         current = int(await client.get(SEQ_KEY) or 0)
-        if current < self._delivered_seq:
+        delivered = self._fanout.delivered_seq
+        if current < delivered:
             log.warning(
                 "store %s: Redis lost its data (seq %d < %d); continuing from %d",
-                self.name, current, self._delivered_seq, self._delivered_seq,
+                self.name, current, delivered, delivered,
             )
-            await client.eval(_FLOOR_SCRIPT, 1, SEQ_KEY, self._delivered_seq)
+            await client.eval(_FLOOR_SCRIPT, 1, SEQ_KEY, delivered)
             return
-        _current, first, missed = await self._read_log(self._delivered_seq)
-        if first is not None and first > self._delivered_seq + 1:
+        _current, first, missed = await self._read_log(delivered)
+        if first is not None and first > delivered + 1:
             log.warning(
                 "store %s: updates %d to %d are no longer in the replay log",
-                self.name, self._delivered_seq + 1, first - 1,
+                self.name, delivered + 1, first - 1,
             )
         for update in missed:
-            self._deliver(update)
+            self._fanout.deliver(update)
 
     def _deliver_message(self, data: bytes) -> None:
         update = self._decode(data, "message")
         if update is not None and update.seq is None:
             self._complaints.warning("message", f"store {self.name}: skipped a message without seq")
         elif update is not None:
-            self._deliver(update)
+            self._fanout.deliver(update)
 
-    def _deliver(self, update: Update) -> None:
-        assert update.seq is not None
-        if update.seq <= self._delivered_seq:
-            return
-        self._delivered_seq = update.seq
-        self._known_seq = max(self._known_seq, update.seq)
-        self._fanout.publish(update)
 
 
 async def close_quietly(pubsub: Any, client: Redis) -> None:

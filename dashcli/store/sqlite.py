@@ -80,9 +80,6 @@ class SqliteStore:
         # Set by a put of this process so the poller looks at once, not at its next tick.
         self._forced = False
         self._waiter: asyncio.Future[None] | None = None
-        # The highest seq this process knows was put: new subscribers start after it.
-        self._known_seq = 0
-        self._delivered_seq = 0
         self._complaints = RateLimitedLog(log)
 
     @property
@@ -91,7 +88,7 @@ class SqliteStore:
 
     async def open(self) -> None:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dash-sqlite")
-        self._known_seq = await self._run(self._open_db)
+        self._fanout.known_seq = await self._run(self._open_db)
 
     async def close(self) -> None:
         await self._fanout.close()
@@ -106,7 +103,7 @@ class SqliteStore:
     async def put(self, update: Update) -> Update:
         body = update.to_dict()
         seq = await self._run(lambda: self._put(update.type, body))
-        self._known_seq = max(self._known_seq, seq)
+        self._fanout.known_seq = max(self._fanout.known_seq, seq)
         self._forced = True
         if self._waiter is not None and not self._waiter.done():
             self._waiter.set_result(None)
@@ -121,8 +118,6 @@ class SqliteStore:
         return {update.type: update for update in self._decode(rows)}
 
     def subscribe(self) -> Subscription:
-        if len(self._fanout) == 0:
-            self._delivered_seq = self._known_seq
         return self._fanout.subscribe()
 
     async def since(self, seq: int) -> list[Update] | None:
@@ -245,12 +240,9 @@ class SqliteStore:
                 self._waiter = None
             forced, self._forced = self._forced, False
             try:
-                rows = await self._run(partial(self._changes, self._delivered_seq, forced))
+                rows = await self._run(partial(self._changes, self._fanout.delivered_seq, forced))
             except StoreError as exc:
                 self._complaints.warning("poll", str(exc))
                 continue
             for update in self._decode(rows):
-                if update.seq is not None and update.seq > self._delivered_seq:
-                    self._delivered_seq = update.seq
-                    self._known_seq = max(self._known_seq, update.seq)
-                    self._fanout.publish(update)
+                self._fanout.deliver(update)
