@@ -85,7 +85,8 @@ async def test_channel_message_arrives_as_a_normal_update(
                 "values": {"games": [{"home": "BOS", "note": "Fenway ⚾"}], "bench_seq": 3},
             }
             await redis.publish("update", json.dumps(message))
-            received = await asyncio.wait_for(anext(subscription), 5)
+            async with asyncio.timeout(5):
+                received = await anext(subscription)
     assert received.type == "mlb"
     assert received.source == "legacy"
     assert received.values == message["values"]
@@ -131,7 +132,8 @@ async def test_ingest_reconnects_after_a_redis_restart(
         for _ in range(50):
             await fresh.publish("update", message)
             with contextlib.suppress(TimeoutError):
-                received = await asyncio.wait_for(anext(subscription), 0.2)
+                async with asyncio.timeout(0.2):
+                    received = await anext(subscription)
                 break
         await fresh.aclose()
     assert received is not None

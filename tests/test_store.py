@@ -28,10 +28,8 @@ def update(kind: str = "weather", **values: Any) -> Update:
 
 
 async def take(subscription: Subscription, count: int, timeout: float = 5.0) -> list[Update]:
-    async def collect() -> list[Update]:
+    async with asyncio.timeout(timeout):
         return [await anext(subscription) for _ in range(count)]
-
-    return await asyncio.wait_for(collect(), timeout)
 
 
 @pytest.fixture(params=["memory", "embedded", "redis"])
