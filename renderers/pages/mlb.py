@@ -19,6 +19,7 @@ from renderers.pages.scoreboard import (
     ABANDONED,
     ABANDONED_COLOR,
     draw_compact_state,
+    draw_last_play,
     draw_no_games,
     draw_start,
     draw_state_word,
@@ -202,10 +203,7 @@ def _draw_compact(frame: Frame, game: Game) -> None:
             draw_text(frame.image, fonts.small, inning, (COMPACT_ARROW_XY[0], 10), colors.WHITE)
         bases(*_base_flags(situation)).draw(frame.image, COMPACT_BASES_XY)
         _draw_count(frame, situation, (1, COMPACT_COUNT_Y))
-        play = situation["last_play"]
-        if play:
-            draw_text(frame.image, fonts.small, str(play), (1, COMPACT_PLAY_Y), colors.SECONDARY,
-                      max_width=frame.width - 2)
+        draw_last_play(frame, situation["last_play"], (1, COMPACT_PLAY_Y), colors.SECONDARY)
         return
     word, color, details = _state_lines(frame, game)
     draw_compact_state(frame, word, color, details[-1] if details else None)

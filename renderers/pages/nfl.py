@@ -18,6 +18,7 @@ from renderers.pages.scoreboard import (
     ABANDONED,
     ABANDONED_COLOR,
     draw_compact_state,
+    draw_last_play,
     draw_no_games,
     draw_start,
     draw_state_word,
@@ -130,10 +131,7 @@ def _draw_featured(frame: Frame, game: Game) -> None:
         if clock and period != HALF:
             draw_text(frame.image, fonts.large, str(clock), (PANEL_X, CLOCK_Y), colors.WHITE)
         _draw_down(frame, situation, DOWN_Y, "body")
-        play = situation["last_play"]
-        if play:
-            draw_text(frame.image, fonts.small, str(play), (2, PLAY_Y), colors.GREY,
-                      max_width=frame.width - 4)
+        draw_last_play(frame, situation["last_play"], (2, PLAY_Y), colors.GREY)
         return
     word, color, detail = _state_lines(frame, game)
     panel_width = frame.width - STATE_X - 1
@@ -161,10 +159,7 @@ def _draw_compact(frame: Frame, game: Game) -> None:
             draw_text(frame.image, fonts.small, str(clock),
                       (COMPACT_PANEL_RIGHT, COMPACT_CLOCK_Y + 1), colors.WHITE, align="right")
         _draw_down(frame, situation, COMPACT_DOWN_Y, "small")
-        play = situation["last_play"]
-        if play:
-            draw_text(frame.image, fonts.small, str(play), (1, COMPACT_PLAY_Y), colors.SECONDARY,
-                      max_width=frame.width - 2)
+        draw_last_play(frame, situation["last_play"], (1, COMPACT_PLAY_Y), colors.SECONDARY)
         return
     word, color, detail = _state_lines(frame, game)
     draw_compact_state(frame, word, color, detail)

@@ -185,6 +185,14 @@ def draw_start(frame: Frame, game: Game, label: str, xy: tuple[int, int],
               frame.fonts.body, color, gap=2)
 
 
+def draw_last_play(frame: Frame, play: object, xy: tuple[int, int], color: colors.Color) -> None:
+    """A live game's last play (if any) on one small line from ``xy``, shortened with ``…`` to
+    keep the same margin on the right as on the left."""
+    if play:
+        draw_text(frame.image, frame.fonts.small, str(play), xy, color,
+                  max_width=frame.width - 2 * xy[0])
+
+
 def draw_state_word(frame: Frame, word: str, xy: tuple[int, int], color: colors.Color) -> None:
     """A featured game's state word in the situation panel (body font, small when too long)."""
     width = frame.width - xy[0] - 1
