@@ -12,13 +12,14 @@ from __future__ import annotations
 import base64
 import json
 import ssl
-import threading
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
+
+from tests.replay import LoopbackServer
 
 
 @dataclass
@@ -36,7 +37,7 @@ class JsonServer:
     tls: ssl.SSLContext | None = None
     requests: list[Request] = field(default_factory=list)
     url: str = ""
-    _server: ThreadingHTTPServer | None = None
+    _server: LoopbackServer | None = None
 
     def handle(self, request: Request) -> tuple[int, Any]:
         raise NotImplementedError
@@ -68,20 +69,13 @@ class JsonServer:
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        scheme = "http"
-        if self.tls is not None:
-            self._server.socket = self.tls.wrap_socket(self._server.socket, server_side=True)
-            scheme = "https"
-        threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
-        self.url = f"{scheme}://127.0.0.1:{self._server.server_address[1]}"
+        self._server = LoopbackServer(Handler, self.tls)
+        self.url = self._server.url
         return self
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+            self._server.stop()
 
 
 def status(code: int, reason: str, message: str, details: dict[str, Any] | None = None) -> Any:

@@ -4,17 +4,41 @@ Each path is given a sequence of :class:`Reply` objects, served in order (the la
 so a test can script "500, then success" or "hang past the timeout". A route may also require
 query parameters (``query={"date": "2026-02-06"}``), for APIs asked the same path concurrently
 with different queries. Every request is recorded.
-The server runs in a thread, so it serves sync tests, async tests and ``dash`` subprocesses alike.
+The server runs in a thread, so it serves sync tests, async tests and ``dash`` subprocesses alike
+(:class:`LoopbackServer`, which the Kubernetes and Vault fakes run on too).
 """
 
 from __future__ import annotations
 
+import ssl
 import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
+
+
+class LoopbackServer:
+    """A threaded HTTP server for ``handler`` on a free 127.0.0.1 port, serving from a daemon
+    thread (HTTPS when given a TLS context) until :meth:`stop`."""
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler],
+                 tls: ssl.SSLContext | None = None) -> None:
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._server.daemon_threads = True
+        scheme = "http"
+        if tls is not None:
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
+            scheme = "https"
+        threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        ).start()
+        self.url = f"{scheme}://127.0.0.1:{self._server.server_address[1]}"
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
 
 
 @dataclass(frozen=True)
@@ -48,7 +72,7 @@ class ReplayServer:
     query_routes: list[tuple[str, dict[str, str], list[Reply]]] = field(default_factory=list)
     requests: list[Recorded] = field(default_factory=list)
     url: str = ""
-    _server: ThreadingHTTPServer | None = None
+    _server: LoopbackServer | None = None
 
     def route(self, path: str, *replies: Reply, query: dict[str, str] | None = None) -> None:
         if query:
@@ -96,15 +120,10 @@ class ReplayServer:
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        ).start()
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        self._server = LoopbackServer(Handler)
+        self.url = self._server.url
         return self
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+            self._server.stop()
