@@ -10,7 +10,6 @@ import shlex
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -252,10 +251,9 @@ def test_systemd_analyze_verify_catches_a_broken_unit(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def health() -> Iterator[ReplayServer]:
-    server = ReplayServer().start()
-    yield server
-    server.stop()
+def health(upstream: ReplayServer) -> ReplayServer:
+    """The replay server standing in for ``dash serve``'s /healthz."""
+    return upstream
 
 
 def test_healthcheck_ok(health: ReplayServer) -> None:
