@@ -97,6 +97,7 @@ def main() -> None:
     except Exception as exc:
         if debug:
             raise
-        typer.echo(f"internal error: {type(exc).__name__}: {exc} (run with --debug)", err=True)
+        # Only the type: an unexpected exception's text is not vetted and could hold a secret.
+        typer.echo(f"internal error: {type(exc).__name__} (run with --debug)", err=True)
         sys.exit(1)
     sys.exit(result if isinstance(result, int) else 0)

@@ -196,7 +196,9 @@ class Scheduler:
         except Exception as exc:
             # A provider bug must cost only its own source, never the scheduler.
             log.debug("%s: unexpected error", name, exc_info=True)
-            reason = f"{name}: internal error: {type(exc).__name__}: {exc}"
+            # Only the type reaches /status and the logs: an unexpected exception's text is not
+            # vetted like DashError messages are and could hold a secret.
+            reason = f"{name}: internal error: {type(exc).__name__} (details at --debug)"
             return self._failed(status, reason, started, now)
         latency = self._clock.monotonic() - started
         status.last_success = now

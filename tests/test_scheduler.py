@@ -169,3 +169,22 @@ async def test_a_missing_secret_is_read_again_once_and_then_used(upstream: Repla
     assert secrets.refreshes == 1
     assert scheduler.status()["weather"].errors == 1
     assert upstream.hits("/data/3.0/onecall")[0].query["appid"] == ["rotated-key-0123456789"]
+
+
+async def test_a_provider_bug_costs_only_its_source_and_its_text_is_not_shown(
+    upstream: ReplayServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken(ctx: object) -> None:
+        raise RuntimeError("appid=leaked-secret-value")
+
+    monkeypatch.setattr("sources.open_meteo.fetch_weather", broken)
+    upstream.route(AIR, Reply(fixture_path("open-meteo/air-quality-boston.json")))
+    profile = profile_with(weather={"base_url": upstream.url}, air={"base_url": upstream.url})
+    store = MemoryStore()
+    scheduler = Scheduler(profile, store, clock=VirtualClock(), retry=NO_RETRY, start_spread=0.0)
+    async with background(scheduler.run()):
+        await until(lambda: scheduler.status()["weather"].errors >= 1
+                    and scheduler.status()["air"].last_success is not None)
+    error = scheduler.status()["weather"].last_error
+    assert error == "weather: internal error: RuntimeError (details at --debug)"
+    assert await store.get("air") is not None

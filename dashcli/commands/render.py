@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 
     from dashcli.envelope import Update
     from profiles.schema import Profile
-    from renderers.fonts import FontSet
 
 
 def register(app: typer.Typer) -> None:
@@ -111,7 +110,9 @@ def render(
     frame_size = _size(size) if size else loaded.display.width_height
     moment = _now(at, loaded.location.timezone, demo)
     state = _state(loaded, data, demo, store)
-    fonts = _fonts(loaded)
+    from dashcli.display.build import profile_fonts
+
+    fonts = profile_fonts(loaded)
 
     def draw(name: str) -> Image.Image:
         from renderers import render as render_page
@@ -178,22 +179,15 @@ def _now(at: str | None, timezone: str, demo: bool) -> datetime:
     return utcnow()
 
 
-def _fonts(profile: Profile) -> FontSet | None:
-    chosen = profile.display.fonts
-    if not (chosen.small or chosen.body or chosen.large):
-        return None
-    from renderers import load_fonts
-
-    return load_fonts(chosen.small, chosen.body, chosen.large)
-
-
 def _state(profile: Profile, data: str | None, demo: bool, store: str | None) -> dict[str, Update]:
     if demo:
         from renderers.demo import demo_state
 
         return demo_state()
     if data is not None:
-        return _read_data(data)
+        from dashcli.datafile import read_state
+
+        return read_state(data)
     import asyncio
 
     from dashcli.store import open_store
@@ -207,41 +201,6 @@ def _state(profile: Profile, data: str | None, demo: bool, store: str | None) ->
             await backend.close()
 
     return asyncio.run(snapshot())
-
-
-def _read_data(source: str) -> dict[str, Update]:
-    """Updates by type from an envelope, a list of envelopes or a ``/state`` object."""
-    import json
-
-    from dashcli.envelope import EnvelopeError, Update
-    from dashcli.errors import DashError, UsageError
-
-    where = "stdin" if source == "-" else source
-    try:
-        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DashError(f"--data: cannot read {where}: {getattr(exc, 'strerror', None) or exc}")\
-            from None
-    try:
-        parsed: Any = json.loads(text)
-    except ValueError as exc:
-        raise UsageError(f"--data: {where} is not JSON ({exc})") from None
-    if isinstance(parsed, dict) and "type" in parsed:
-        items: list[Any] = [parsed]
-    elif isinstance(parsed, list):
-        items = parsed
-    elif isinstance(parsed, dict):
-        items = list(parsed.values())
-    else:
-        raise UsageError(f"--data: {where} is not an envelope, a list of them or a /state object")
-    state: dict[str, Update] = {}
-    for index, item in enumerate(items):
-        try:
-            update = Update.from_dict(item)
-        except EnvelopeError as exc:
-            raise UsageError(f"--data: {where}: item {index}: {exc}") from None
-        state[update.type] = update if update.seq is not None else update.with_seq(index + 1)
-    return state
 
 
 def _check_types(page: str, state: dict[str, Update]) -> None:

@@ -91,9 +91,9 @@ def choose_feed(
 
         return Source(StaticFeed(demo_state().values()), demo_clock(), label="demo")
     if data is not None:
-        from dashcli.commands.render import _read_data
+        from dashcli.datafile import read_state
 
-        return Source(StaticFeed(_read_data(data).values()), utcnow, label=data)
+        return Source(StaticFeed(read_state(data).values()), utcnow, label=data)
     if server is None:
         server = profile.server.local_url
     elif not server.startswith(("http://", "https://")):
@@ -104,10 +104,13 @@ def choose_feed(
 
 
 def profile_fonts(profile: Profile) -> FontSet | None:
-    """The profile's fonts, loaded once (None: the built-in bitmap fonts)."""
-    from dashcli.commands.render import _fonts
+    """The profile's ``display.fonts`` loaded (None: the built-in bitmap fonts)."""
+    chosen = profile.display.fonts
+    if not (chosen.small or chosen.body or chosen.large):
+        return None
+    from renderers import load_fonts
 
-    return _fonts(profile)
+    return load_fonts(chosen.small, chosen.body, chosen.large)
 
 
 def cycle_pages(profile: Profile) -> list[CyclePage]:
