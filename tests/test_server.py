@@ -288,6 +288,25 @@ async def test_shutdown_sends_a_final_event_and_ends_the_stream() -> None:
     assert json.loads(events[0].data)["reason"]
 
 
+async def test_frames_are_drawn_by_the_given_renderer() -> None:
+    """dash serve passes the displays' renderer, so /frames shows what the panel shows."""
+    from PIL import Image
+
+    calls: list[tuple[str, list[str]]] = []
+
+    def renderer(page, state, now):
+        calls.append((page, sorted(state)))
+        return Image.new("RGB", (128, 64), (255, 0, 0))
+
+    store = MemoryStore()
+    await store.put(update("clock", time="12:00"))
+    async with serving(store, renderer=renderer) as base:
+        reply = await get(f"{base}/frames/clock.png")
+    assert reply.status_code == 200
+    assert calls == [("clock", ["clock"])]
+    assert Image.open(io.BytesIO(reply.content)).getpixel((5, 5)) == (255, 0, 0)
+
+
 async def test_frames_are_pngs_of_the_current_state() -> None:
     from PIL import Image
 

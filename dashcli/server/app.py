@@ -26,6 +26,7 @@ from dashcli.server.sse import DEFAULT_MAX_BUFFER, DEFAULT_PING_INTERVAL, Broadc
 from dashcli.store.base import Store, StoreError
 
 if TYPE_CHECKING:
+    from dashcli.display.loop import RenderFunction
     from profiles.schema import Profile
 
 log = logging.getLogger(__name__)
@@ -80,6 +81,8 @@ class ServerContext:
     ping_interval: float = DEFAULT_PING_INTERVAL
     size: tuple[int, int] = (128, 64)
     timezone: str = "UTC"
+    # Draws /frames/{page}.png; dash serve passes the displays' renderer (profile fonts, clock).
+    renderer: RenderFunction | None = None
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     # Called with each control action (the preview's own display loop follows them too).
     control_listeners: list[Callable[[str], None]] = field(default_factory=list)
@@ -103,7 +106,10 @@ CONTEXT = web.AppKey("dash_context", ServerContext)
 async def store_call(call: Awaitable[T]) -> T:
     """Await a store call with a timeout; any backend failure becomes a StoreError."""
     try:
-        return await asyncio.wait_for(call, STORE_TIMEOUT)
+        # asyncio.timeout, not wait_for: 3.11's wait_for can hang when a cancellation and its
+        # timeout coincide.
+        async with asyncio.timeout(STORE_TIMEOUT):
+            return await call
     except StoreError:
         raise
     except (OSError, TimeoutError, ConnectionError) as exc:
@@ -120,13 +126,16 @@ def create_app(
     retry_ms: int = 3000,
     size: tuple[int, int] = (128, 64),
     timezone: str = "UTC",
+    renderer: RenderFunction | None = None,
     preview: Profile | None = None,
 ) -> web.Application:
     """The ``dash serve`` application for an opened ``store``.
 
     ``token`` enables bearer auth on every endpoint but ``/healthz``; ``max_buffer`` is the
-    number of unsent bytes after which an SSE client is dropped. ``preview`` (a profile) adds
-    the live preview page at ``/`` with a display loop following that profile's cycle.
+    number of unsent bytes after which an SSE client is dropped. ``renderer`` draws
+    ``/frames/{page}.png`` (default: ``renderers.render`` at ``size`` and ``timezone``), so a
+    profile's fonts and clock format reach it as they reach the displays. ``preview`` (a
+    profile) adds the live preview page at ``/`` with a display loop following its cycle.
     """
     context = ServerContext(
         store=store,
@@ -136,6 +145,7 @@ def create_app(
         ping_interval=ping_interval,
         size=size,
         timezone=timezone,
+        renderer=renderer,
     )
     app = web.Application(middlewares=[_auth])
     app[CONTEXT] = context
@@ -378,7 +388,10 @@ async def _frame(request: web.Request) -> web.Response:
     now = utcnow()
 
     def draw() -> bytes:
-        image = render(page, state, now, size=context.size, timezone=context.timezone)
+        if context.renderer is not None:
+            image = context.renderer(page, state, now)
+        else:
+            image = render(page, state, now, size=context.size, timezone=context.timezone)
         return png_bytes(image, scale=scale)
 
     # Drawing takes milliseconds of CPU: off the loop, so SSE fan-out is not delayed.

@@ -101,12 +101,15 @@ async def serve(
             from dashcli.scheduler import Scheduler
 
             scheduler = Scheduler(profile, store, secrets=secrets)
+        from dashcli.display.build import frame_renderer
+
         app = create_app(
             store,
             scheduler=scheduler,
             token=token,
             size=profile.display.width_height,
             timezone=profile.location.timezone,
+            renderer=frame_renderer(profile),
             preview=profile,
         )
         await _run_app(app, options, store, scheduler, legacy_url, announce)
