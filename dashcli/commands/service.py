@@ -257,10 +257,10 @@ def healthcheck(
         raise UsageError(f"healthcheck: {shown}: not an http:// or https:// URL")
     request = urllib.request.Request(url)  # noqa: S310 - the scheme is checked above
     if profile is not None:
-        from dashcli.display.build import profile_token
+        from dashcli.secrets import server_token
         from profiles import load_profile
 
-        token = profile_token(load_profile(profile, overrides))
+        token = server_token(load_profile(profile, overrides))
         if token:
             request.add_header("Authorization", f"Bearer {token}")
     try:

@@ -64,16 +64,6 @@ def demo_clock() -> Clock:
     return lambda: DEMO_NOW + timedelta(seconds=time.monotonic() - start)
 
 
-def profile_token(profile: Profile) -> str | None:
-    """The server's token as the profile configures it (``server.token`` or ``token_secret``)."""
-    if not (profile.server.token or profile.server.token_secret):
-        return None
-    from dashcli.secrets import open_secrets
-    from dashcli.server.run import resolve_token
-
-    return resolve_token(profile, open_secrets(profile))
-
-
 def choose_feed(
     profile: Profile,
     *,
@@ -98,7 +88,10 @@ def choose_feed(
         server = profile.server.local_url
     elif not server.startswith(("http://", "https://")):
         raise UsageError(f"--server {redact_url(server)!r}: not an http:// or https:// URL")
-    token = token or profile_token(profile)
+    if token is None:
+        from dashcli.secrets import server_token
+
+        token = server_token(profile)
     return Source(ServerFeed(server, token=token), utcnow, server.rstrip("/"), token,
                   redact_url(server))
 

@@ -60,3 +60,23 @@ def open_secrets(profile: Profile) -> SecretLookup:
 
 
 __all__ = ["Secrets", "SecretsError", "open_secrets", "provider_lookup"]
+
+
+def server_token(profile: Profile, secrets: SecretLookup | None = None) -> str | None:
+    """The bearer token of ``dash serve``: ``server.token``, or the secret ``server.token_secret``
+    names (read from ``secrets``, else from the profile's provider). None: no auth configured.
+
+    One place for the server, the displays following it and ``dash healthcheck``.
+    """
+    if profile.server.token:
+        return profile.server.token
+    name = profile.server.token_secret
+    if not name:
+        return None
+    lookup = secrets if secrets is not None else open_secrets(profile)
+    value = lookup.get(name)
+    if not value:
+        from dashcli.errors import DashError
+
+        raise DashError(f"server.token_secret: secret {name!r} not found in {lookup.name}")
+    return value

@@ -49,19 +49,6 @@ class ServeOptions:
     legacy_redis: str | None = None
 
 
-def resolve_token(profile: Profile, secrets: SecretLookup) -> str | None:
-    """The bearer token: ``server.token``, or the secret named by ``server.token_secret``."""
-    if profile.server.token:
-        return profile.server.token
-    name = profile.server.token_secret
-    if not name:
-        return None
-    value = secrets.get(name)
-    if not value:
-        raise DashError(f"server.token_secret: secret {name!r} not found in {secrets.name}")
-    return value
-
-
 def legacy_redis_url(profile: Profile, options: ServeOptions) -> str:
     """Where the legacy ``update`` channel is read: --legacy-redis, the profile, or the store."""
     url = options.legacy_redis or profile.server.legacy_redis
@@ -85,9 +72,10 @@ async def serve(
     announce: Callable[[str], None] = print,
 ) -> None:
     """Run ``dash serve`` until SIGTERM/SIGINT; a background task's failure is re-raised."""
+    from dashcli.secrets import server_token
     from dashcli.store import open_store
 
-    token = resolve_token(profile, secrets)
+    token = server_token(profile, secrets)
     legacy_url = legacy_redis_url(profile, options) if options.legacy else None
     try:
         store = open_store(options.store_url)
