@@ -47,8 +47,9 @@ def serve(
     """Run the dashboard server: the scheduler fetches every enabled source, the server keeps the
     latest state and pushes it to displays.
 
-    Endpoints: /healthz /readyz /status /metrics /state /state/TYPE /events (SSE)
-    /control/{pause,resume,next,prev} (POST) /frames/PAGE.png
+    Endpoints: / (live preview page) /healthz /readyz /status /metrics /state
+    /state/TYPE /events (SSE) /control/{pause,resume,next,prev} (POST)
+    /frames/PAGE.png /frames/current.png /frames/current.json
 
     Examples:
 
