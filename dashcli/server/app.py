@@ -3,9 +3,11 @@
 :func:`create_app` builds the :class:`aiohttp.web.Application` around a store (and, optionally,
 the scheduler whose status it reports). Its start-up seeds the broadcaster's state mirror from
 the store, subscribes to the store and starts keep-alive pings; its shutdown sends every SSE
-client a final event. Everything the handlers share sits in one :class:`ServerContext` under
-:data:`CONTEXT`, so further routes (the live preview page) are added with
-``app.router.add_get(...)`` and read ``request.app[CONTEXT]``.
+client a final event. When the store is shared (Redis), a control posted to this replica is
+also published through it, and controls posted to other replicas reach this one's displays.
+Everything the handlers share sits in one :class:`ServerContext` under :data:`CONTEXT`, so
+further routes (the live preview page) are added with ``app.router.add_get(...)`` and read
+``request.app[CONTEXT]``.
 """
 
 from __future__ import annotations
@@ -22,8 +24,9 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 from aiohttp import web
 
 from dashcli.envelope import Update, utcnow
+from dashcli.logs import RateLimitedLog
 from dashcli.server.sse import DEFAULT_MAX_BUFFER, DEFAULT_PING_INTERVAL, Broadcaster
-from dashcli.store.base import Store, StoreError
+from dashcli.store.base import ControlChannel, Store, StoreError
 
 if TYPE_CHECKING:
     from dashcli.display.loop import RenderFunction
@@ -37,6 +40,8 @@ QUERY_TOKEN_PATHS = ("/events", "/frames/")
 # "/" is the static preview page: its data comes from /events and /frames/ (token in the query).
 OPEN_PATHS = frozenset({"/healthz", "/"})
 STORE_TIMEOUT = 3.0
+# Sharing a control waits at most this long: the local displays already have it.
+CONTROL_SHARE_TIMEOUT = 1.0
 RESUBSCRIBE_MAX_DELAY = 10.0
 T = TypeVar("T")
 
@@ -86,6 +91,20 @@ class ServerContext:
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     # Called with each control action (the preview's own display loop follows them too).
     control_listeners: list[Callable[[str], None]] = field(default_factory=list)
+    complaints: RateLimitedLog = field(default_factory=lambda: RateLimitedLog(log))
+
+    def control(self, action: str) -> int:
+        """Hand ``action`` to the control listeners and this replica's SSE clients (counted)."""
+        for listener in self.control_listeners:
+            listener(action)
+        return self.broadcaster.control(action)
+
+    def remote_control(self, action: str) -> None:
+        """A control another replica published through the store: delivered here like a POST."""
+        if action not in CONTROL_ACTIONS:
+            self.complaints.warning("control", f"skipped an unknown shared control {action[:40]!r}")
+            return
+        self.control(action)
 
     async def state(self) -> tuple[dict[str, Update], bool]:
         """The latest update of every type, and whether it came from the store.
@@ -103,12 +122,12 @@ class ServerContext:
 CONTEXT = web.AppKey("dash_context", ServerContext)
 
 
-async def store_call(call: Awaitable[T]) -> T:
+async def store_call(call: Awaitable[T], timeout: float = STORE_TIMEOUT) -> T:
     """Await a store call with a timeout; any backend failure becomes a StoreError."""
     try:
         # asyncio.timeout, not wait_for: 3.11's wait_for can hang when a cancellation and its
         # timeout coincide.
-        async with asyncio.timeout(STORE_TIMEOUT):
+        async with asyncio.timeout(timeout):
             return await call
     except StoreError:
         raise
@@ -363,10 +382,17 @@ async def _control(request: web.Request) -> web.Response:
     if action not in CONTROL_ACTIONS:
         return _error(404, f"unknown control {action!r}: use {', '.join(sorted(CONTROL_ACTIONS))}")
     context = request.app[CONTEXT]
-    for listener in context.control_listeners:
-        listener(action)
-    clients = context.broadcaster.control(action)
-    return _json({"action": action, "clients": clients})
+    # Local delivery first: a store outage must not cost this replica's displays the control.
+    clients = context.control(action)
+    store = context.store
+    if not isinstance(store, ControlChannel):
+        return _json({"action": action, "clients": clients})
+    try:
+        await store_call(store.publish_control(action), timeout=CONTROL_SHARE_TIMEOUT)
+    except StoreError as exc:
+        log.warning("control %r reached this replica only: %s", action, exc)
+        return _json({"action": action, "clients": clients, "shared": False})
+    return _json({"action": action, "clients": clients, "shared": True})
 
 
 async def _frame(request: web.Request) -> web.Response:
@@ -450,7 +476,12 @@ async def _background(app: web.Application) -> AsyncIterator[None]:
         asyncio.create_task(_pump(context, updates), name="dash-sse-pump"),
         asyncio.create_task(_pings(context), name="dash-sse-pings"),
     ]
+    store = context.store
+    unsubscribe = (store.subscribe_control(context.remote_control)
+                   if isinstance(store, ControlChannel) else None)
     yield
+    if unsubscribe is not None:
+        unsubscribe()
     for task in context.tasks:
         task.cancel()
     await asyncio.gather(*context.tasks, return_exceptions=True)

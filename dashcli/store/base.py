@@ -13,7 +13,7 @@ import contextlib
 import weakref
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Coroutine
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from dashcli.envelope import Update
 from dashcli.errors import DashError
@@ -26,7 +26,11 @@ class StoreError(DashError):
 
 
 class Store(Protocol):
-    """What ``dash serve``, the scheduler, ``dash publish`` and the displays rely on."""
+    """What ``dash serve``, the scheduler, ``dash publish`` and the displays rely on.
+
+    A backend shared by several processes may also implement :class:`ControlChannel`, so a
+    display control posted to one ``dash serve`` replica reaches the displays of every replica.
+    """
 
     @property
     def name(self) -> str:
@@ -60,6 +64,25 @@ class Store(Protocol):
 
     async def ping(self) -> bool:
         """True when the backend is reachable (``/readyz``)."""
+        ...
+
+
+@runtime_checkable
+class ControlChannel(Protocol):
+    """Optional store capability: display controls shared by every process using the store.
+
+    Process-local stores (memory, SQLite) leave it out: their one server is the only receiver.
+    """
+
+    async def publish_control(self, action: str) -> None:
+        """Tell the other processes of ``action``; raises StoreError when it cannot."""
+        ...
+
+    def subscribe_control(self, callback: Callable[[str], None]) -> Callable[[], None]:
+        """Call ``callback`` with each action another process publishes; returns the unsubscribe.
+
+        Actions are heard while the store has an update subscriber (``dash serve`` always has).
+        """
         ...
 
 

@@ -9,13 +9,19 @@ Commands fail fast (short timeouts, one retry) with a one-line :class:`StoreErro
 store, password masked. One listener task per process holds the pub/sub connection while there
 are subscribers; when Redis goes away it reconnects with backoff, then catches up from the log
 with ``since(last_seq)``, so subscribers see every update exactly once and in order.
+
+Display controls (``POST /control/...`` on any ``dash serve`` replica) are published on
+``dash:control`` as ``{"action": ..., "origin": ...}``; the same listener hears them and hands
+those of other processes (``origin`` is a random id per store) to the control callbacks.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
+import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any, TypeVar
@@ -37,6 +43,7 @@ STATE_PREFIX = "dash:state:"
 SEQ_KEY = "dash:seq"
 LOG_KEY = "dash:log"
 CHANNEL = "dash:update"
+CONTROL_CHANNEL = "dash:control"
 COMMAND_TIMEOUT = 2.0
 RECONNECT_BASE = 0.1
 RECONNECT_CAP = 5.0
@@ -86,6 +93,9 @@ class RedisStore:
         self._client: Redis | None = None
         self._fanout = Fanout(listener=self._listen)
         self._complaints = RateLimitedLog(log)
+        # Tells this process's own control messages apart: its server has delivered them already.
+        self._origin = secrets.token_hex(8)
+        self._control_callbacks: list[Callable[[str], None]] = []
 
     @property
     def name(self) -> str:
@@ -145,6 +155,24 @@ class RedisStore:
             return bool(await self._call(lambda c: c.ping()))
         except StoreError:
             return False
+
+    async def publish_control(self, action: str) -> None:
+        """Publish a display control for the other processes sharing this Redis."""
+        body = json.dumps({"action": action, "origin": self._origin})
+        await self._call(lambda c: c.publish(CONTROL_CHANNEL, body))
+
+    def subscribe_control(self, callback: Callable[[str], None]) -> Callable[[], None]:
+        """Call ``callback`` with each control another process publishes; returns the unsubscribe.
+
+        The update listener hears them, so they arrive while the store has a subscriber.
+        """
+        self._control_callbacks.append(callback)
+
+        def unsubscribe() -> None:
+            with contextlib.suppress(ValueError):
+                self._control_callbacks.remove(callback)
+
+        return unsubscribe
 
     # -- commands ------------------------------------------------------------------------
 
@@ -211,7 +239,7 @@ class RedisStore:
             pubsub = client.pubsub(ignore_subscribe_messages=True)
             try:
                 async with asyncio.timeout(self._timeout):
-                    await pubsub.subscribe(CHANNEL)
+                    await pubsub.subscribe(CHANNEL, CONTROL_CHANNEL)
                 # Also on the first connect: puts between subscribe() and SUBSCRIBE count.
                 await self._catch_up(client)
                 if connected_before:
@@ -237,7 +265,10 @@ class RedisStore:
             now = loop.time()
             if message is not None:
                 heard = now
-                if message.get("type") == "message":
+                kind = message.get("type")
+                if kind == "message" and message.get("channel") == CONTROL_CHANNEL.encode():
+                    self._deliver_control(message["data"])
+                elif kind == "message":
                     self._deliver_message(message["data"])
             elif now - heard > 2 * IDLE_PING:
                 raise TimeoutError
@@ -271,6 +302,25 @@ class RedisStore:
         elif update is not None:
             self._fanout.deliver(update)
 
+    def _deliver_control(self, data: bytes) -> None:
+        try:
+            message = json.loads(data)
+        except (ValueError, UnicodeDecodeError):
+            message = None
+        action = message.get("action") if isinstance(message, dict) else None
+        origin = message.get("origin") if isinstance(message, dict) else None
+        if not isinstance(action, str) or not isinstance(origin, str):
+            self._complaints.warning(
+                "control", f"store {self.name}: skipped a control message that is not "
+                '{"action": "...", "origin": "..."}'
+            )
+            return
+        if origin == self._origin:
+            return
+        loop = asyncio.get_running_loop()
+        for callback in tuple(self._control_callbacks):
+            # Scheduled, not called: a failing callback must not end the update listener.
+            loop.call_soon(callback, action)
 
 
 async def close_quietly(pubsub: Any, client: Redis) -> None:
