@@ -124,7 +124,6 @@ class PanelDisplay:
             raise DashError(f"cannot start the LED panel: {exc}") from None
         self.canvas: Any = self.matrix.CreateFrameCanvas()
         self.size = (int(self.matrix.width), int(self.matrix.height))
-        self.frames_shown = 0
         self._warned_size = False
 
     def show(self, frame: Frame) -> None:
@@ -137,7 +136,6 @@ class PanelDisplay:
                         *self.size, *image.size)
         self.canvas.SetImage(image, 0, 0)
         self.canvas = self.matrix.SwapOnVSync(self.canvas)
-        self.frames_shown += 1
 
     def clear(self) -> None:
         """Switch every LED off (on exit: a panel must not keep showing a frozen frame)."""

@@ -57,7 +57,6 @@ class DisplayLoop:
         self.show = show
         self.clock = clock
         self.frame: Frame | None = None
-        self.frames_shown = 0
         self.first_data_grace = first_data_grace
 
     async def step(self) -> Frame | None:
@@ -72,7 +71,6 @@ class DisplayLoop:
                 and last.paused == self.cycle.paused:
             return None
         self.frame = Frame(page, image, now, self.cycle.paused)
-        self.frames_shown += 1
         result = self.show(self.frame)
         if inspect.isawaitable(result):
             await result
