@@ -46,11 +46,11 @@ async def tui_frame_cost(rounds: int) -> tuple[list[float], list[float], list[fl
     """Per round, in ms: the loop's step (render, half-block cells, panels), the step until
     Textual has processed the refresh (``pilot.pause()``), and an idle ``pilot.pause()``
     (its own overhead, to subtract)."""
-    from dashcli.display.build import Source
-    from dashcli.display.feeds import StaticFeed
-    from dashcli.tui.app import DashApp
-    from profiles import load_profile
-    from renderers.demo import DEMO_NOW, demo_state
+    from dashcli.displays.build import Source
+    from dashcli.displays.feeds import StaticFeed
+    from dashcli.displays.tui.app import DashApp
+    from dashcli.profiles import load_profile
+    from dashcli.renderers.demo import DEMO_NOW, demo_state
 
     profile = load_profile("default", ["display.cycle=[{page: weather, seconds: 3600}]"])
     state = demo_state()

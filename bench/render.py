@@ -13,8 +13,8 @@ import argparse
 import statistics
 import time
 
-from renderers import PAGES, render
-from renderers.demo import DEMO_NOW, DEMO_TIMEZONE, demo_state
+from dashcli.renderers import PAGES, render
+from dashcli.renderers.demo import DEMO_NOW, DEMO_TIMEZONE, demo_state
 
 TARGET = 1000.0
 

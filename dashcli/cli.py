@@ -3,7 +3,7 @@
 Command modules import only typer and the standard library at module level; everything heavy
 (pydantic, httpx, Pillow, aiohttp, Textual) is imported inside the command that runs, so
 ``dash --help`` starts about as fast as typer itself. :func:`main` turns every
-:class:`~dashcli.errors.DashError` into one line on stderr and its exit code; ``--debug`` shows
+:class:`~dashcli.core.errors.DashError` into one line on stderr and its exit code; ``--debug`` shows
 the traceback instead.
 """
 
@@ -16,7 +16,7 @@ import typer
 
 from dashcli import __version__
 from dashcli.commands import fetch, matrix, profiles, publish, render, secrets, serve, service, tui
-from dashcli.errors import DashError
+from dashcli.core.errors import DashError
 
 app = typer.Typer(
     name="dash",

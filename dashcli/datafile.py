@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from dashcli.envelope import EnvelopeError, Update
-from dashcli.errors import DashError, UsageError
+from dashcli.core.envelope import EnvelopeError, Update
+from dashcli.core.errors import DashError, UsageError
 
 
 def read_state(source: str) -> dict[str, Update]:

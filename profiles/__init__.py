@@ -1,11 +1,12 @@
 """Profiles: the validated configuration of a dashboard, and the YAML profiles that ship with it.
 
-``profiles.schema`` holds the pydantic models (the contract of DESIGN.md), ``profiles.loader``
+``dashcli.profiles.schema`` holds the pydantic models (the contract of DESIGN.md),
+``dashcli.profiles.loader``
 finds a profile by name or path, applies ``--set`` overrides and turns every defect into one
 line naming the file, line and column. The bundled ``*.yaml`` files live beside this module.
 """
 
-from profiles.loader import (
+from dashcli.profiles.loader import (
     BUNDLED_DIR,
     ProfileInfo,
     available_profiles,
@@ -13,7 +14,7 @@ from profiles.loader import (
     resolve_profile_path,
     validate_file,
 )
-from profiles.schema import Profile
+from dashcli.profiles.schema import Profile
 
 __all__ = [
     "BUNDLED_DIR",

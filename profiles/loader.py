@@ -16,8 +16,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from dashcli.errors import ProfileError
-from profiles.schema import Profile
+from dashcli.core.errors import ProfileError
+from dashcli.profiles.schema import Profile
 
 BUNDLED_DIR = Path(__file__).resolve().parent
 DEFAULT_NAME = "default"

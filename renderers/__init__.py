@@ -5,16 +5,17 @@ the displays and ``dash render`` use (``clock``: ``"12h"`` or ``"24h"``, as
 ``Profile.clock_format`` resolves it); ``PAGES`` is the registry (page → module, title, data
 types), ``has_content`` tells displays which pages to skip, ``FrameCache`` avoids re-rendering
 unchanged inputs. Fonts, palette, text helpers and sprites are in the sibling modules; output
-targets (PNG, LED style, GIF) in :mod:`renderers.output`. See renderers/README.md for adding a
+targets (PNG, LED style, GIF) in :mod:`dashcli.renderers.output`. See renderers/README.md for
+adding a
 page.
 """
 
 from __future__ import annotations
 
-from renderers.engine import FrameCache, cache_key, has_content, render
-from renderers.fonts import FontSet, builtin_fonts, load_fonts
-from renderers.frame import LARGE, LAYOUTS, SMALL, Frame
-from renderers.registry import PAGES, PageSpec, page_spec
+from dashcli.renderers.engine import FrameCache, cache_key, has_content, render
+from dashcli.renderers.fonts import FontSet, builtin_fonts, load_fonts
+from dashcli.renderers.frame import LARGE, LAYOUTS, SMALL, Frame
+from dashcli.renderers.registry import PAGES, PageSpec, page_spec
 
 __all__ = [
     "LARGE",

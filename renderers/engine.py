@@ -18,12 +18,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from PIL import Image
 
-from dashcli.envelope import Update
-from dashcli.errors import UsageError
-from renderers.fonts import FontSet, builtin_fonts
-from renderers.format import CLOCK_FORMATS, ClockFormat
-from renderers.frame import Frame, draw_no_data, draw_stale_marker, draw_unreadable
-from renderers.registry import PageSpec, page_spec
+from dashcli.core.envelope import Update
+from dashcli.core.errors import UsageError
+from dashcli.renderers.fonts import FontSet, builtin_fonts
+from dashcli.renderers.format import CLOCK_FORMATS, ClockFormat
+from dashcli.renderers.frame import Frame, draw_no_data, draw_stale_marker, draw_unreadable
+from dashcli.renderers.registry import PageSpec, page_spec
 
 # What a page raises on values of the wrong shape (missing keys, wrong types, bad times).
 DATA_ERRORS = (KeyError, IndexError, TypeError, ValueError, AttributeError)

@@ -17,11 +17,11 @@ from typing import Any
 
 from PIL import Image
 
-from dashcli.envelope import Update
-from renderers import colors
-from renderers.fonts import Font, FontSet
-from renderers.format import ClockFormat, TimeStyle, clock_parts, time_of_day
-from renderers.text import Box, draw_runs, draw_text, wrap
+from dashcli.core.envelope import Update
+from dashcli.renderers import colors
+from dashcli.renderers.fonts import Font, FontSet
+from dashcli.renderers.format import ClockFormat, TimeStyle, clock_parts, time_of_day
+from dashcli.renderers.text import Box, draw_runs, draw_text, wrap
 
 LARGE = (128, 64)
 SMALL = (64, 32)
@@ -82,7 +82,8 @@ class Frame:
         return moment.astimezone(self.tz)
 
     def time(self, moment: datetime, style: TimeStyle = "full") -> str:
-        """A time of day in the frame's clock format (:func:`renderers.format.time_of_day`)."""
+        """A time of day in the frame's clock format
+        (:func:`dashcli.renderers.format.time_of_day`)."""
         return time_of_day(moment, self.clock, style)
 
     def hhmm(self, text: str | None, empty: str = "--:--", style: TimeStyle = "full") -> str:

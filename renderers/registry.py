@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import ModuleType
 
-from dashcli.errors import UsageError
-from renderers.frame import LARGE, LAYOUTS, SMALL, Frame
+from dashcli.core.errors import UsageError
+from dashcli.renderers.frame import LARGE, LAYOUTS, SMALL, Frame
 
 RenderFunction = Callable[[Frame], None]
 ContentFunction = Callable[[Frame], bool]
@@ -66,20 +66,21 @@ class PageSpec:
 PAGES: dict[str, PageSpec] = {
     spec.name: spec
     for spec in (
-        PageSpec("clock", "renderers.pages.clock", "Clock"),
-        PageSpec("weather", "renderers.pages.weather", "Weather", ("weather",), ("air",)),
-        PageSpec("hourly", "renderers.pages.hourly", "Next hours", ("weather",)),
-        PageSpec("forecast", "renderers.pages.forecast", "Forecast", ("weather",)),
-        PageSpec("moon", "renderers.pages.moon", "Sun & moon", ("moon",)),
-        PageSpec("status", "renderers.pages.status", "Status", (), ("status",), all_types=True),
-        PageSpec("mlb", "renderers.pages.mlb", "MLB", ("mlb",)),
-        PageSpec("nfl", "renderers.pages.nfl", "NFL", ("nfl",)),
-        PageSpec("nba", "renderers.pages.scoreboard", "NBA", ("nba",)),
-        PageSpec("nhl", "renderers.pages.scoreboard", "NHL", ("nhl",)),
-        PageSpec("soccer", "renderers.pages.scoreboard", "Soccer", ("soccer",)),
-        PageSpec("calendar", "renderers.pages.calendar", "Calendar", ("calendar",)),
-        PageSpec("events", "renderers.pages.events", "Events", ("events",)),
-        PageSpec("github", "renderers.pages.github", "GitHub", ("github",)),
+        PageSpec("clock", "dashcli.renderers.pages.clock", "Clock"),
+        PageSpec("weather", "dashcli.renderers.pages.weather", "Weather", ("weather",), ("air",)),
+        PageSpec("hourly", "dashcli.renderers.pages.hourly", "Next hours", ("weather",)),
+        PageSpec("forecast", "dashcli.renderers.pages.forecast", "Forecast", ("weather",)),
+        PageSpec("moon", "dashcli.renderers.pages.moon", "Sun & moon", ("moon",)),
+        PageSpec("status", "dashcli.renderers.pages.status", "Status", (), ("status",),
+        all_types=True),
+        PageSpec("mlb", "dashcli.renderers.pages.mlb", "MLB", ("mlb",)),
+        PageSpec("nfl", "dashcli.renderers.pages.nfl", "NFL", ("nfl",)),
+        PageSpec("nba", "dashcli.renderers.pages.scoreboard", "NBA", ("nba",)),
+        PageSpec("nhl", "dashcli.renderers.pages.scoreboard", "NHL", ("nhl",)),
+        PageSpec("soccer", "dashcli.renderers.pages.scoreboard", "Soccer", ("soccer",)),
+        PageSpec("calendar", "dashcli.renderers.pages.calendar", "Calendar", ("calendar",)),
+        PageSpec("events", "dashcli.renderers.pages.events", "Events", ("events",)),
+        PageSpec("github", "dashcli.renderers.pages.github", "GitHub", ("github",)),
     )
 }
 

@@ -2,7 +2,8 @@
 
 A table is rows of characters, ``.`` transparent and every other letter a palette colour from
 its key. Weather icons are composed from parts (sun, moon, cloud, precipitation) for each
-condition group of :data:`sources.values.Condition`, in two sizes: ``large`` (16×16, the weather
+condition group of :data:`dashcli.sources.values.Condition`, in two sizes: ``large`` (16×16, the
+weather
 page) and ``small`` (11×11, lists and 64×32 layouts). Every sprite is built once and cached, so
 drawing one is a single masked paste.
 """
@@ -16,8 +17,8 @@ from typing import Literal
 
 from PIL import Image
 
-from renderers import colors
-from renderers.colors import Color
+from dashcli.renderers import colors
+from dashcli.renderers.colors import Color
 
 IconSize = Literal["large", "small"]
 ICON_SIZES: dict[IconSize, int] = {"large": 16, "small": 11}

@@ -13,8 +13,8 @@ from typing import Literal
 
 from PIL import Image
 
-from renderers.colors import Color
-from renderers.fonts import ELLIPSIS, Font
+from dashcli.renderers.colors import Color
+from dashcli.renderers.fonts import ELLIPSIS, Font
 
 Align = Literal["left", "center", "right"]
 Box = tuple[int, int, int, int]  # left, top, right, bottom (right/bottom exclusive)

@@ -3,7 +3,8 @@
 This module is the registry. It names every data type, its providers and the secrets they need,
 without importing the provider modules (they load httpx and parsing libraries), so the command
 line can list and check sources cheaply. :func:`fetch` runs one source and returns an
-:class:`~dashcli.envelope.Update`; every failure is a one-line :class:`SourceError` prefixed with
+:class:`~dashcli.core.envelope.Update`; every failure is a one-line :class:`SourceError` prefixed
+with
 the data type.
 """
 
@@ -13,10 +14,10 @@ import importlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sources.errors import DataError, MissingSecretError, SourceError, UpstreamError
+from dashcli.sources.errors import DataError, MissingSecretError, SourceError, UpstreamError
 
 if TYPE_CHECKING:
-    from sources.base import FetchContext, Fetched, Provider
+    from dashcli.sources.base import FetchContext, Fetched, Provider
 
 
 @dataclass(frozen=True)
@@ -56,25 +57,26 @@ class SourceInfo:
 
 _OWM_KEY = SecretSpec("owm_api_key", True, "OpenWeatherMap API key")
 _GITHUB_TOKEN = SecretSpec("github_token", False, "GitHub token (higher rate limit, private repos)")
-_ESPN = "sources.espn:fetch_scoreboard"
+_ESPN = "dashcli.sources.espn:fetch_scoreboard"
 
 SOURCES: dict[str, SourceInfo] = {
     info.name: info
     for info in (
         SourceInfo("clock", "local date and time in the profile's timezone", (
-            ProviderInfo("local", "sources.clock:fetch"),), every=3600),
+            ProviderInfo("local", "dashcli.sources.clock:fetch"),), every=3600),
         SourceInfo("weather", "current conditions, next 24 hours, 7 days", (
-            ProviderInfo("open-meteo", "sources.open_meteo:fetch_weather"),
-            ProviderInfo("openweathermap", "sources.openweathermap:fetch_weather", (_OWM_KEY,)),
+            ProviderInfo("open-meteo", "dashcli.sources.open_meteo:fetch_weather"),
+            ProviderInfo("openweathermap", "dashcli.sources.openweathermap:fetch_weather",
+            (_OWM_KEY,)),
         ), every=600),
         SourceInfo("air", "US EPA air quality index and main pollutant", (
-            ProviderInfo("open-meteo", "sources.open_meteo:fetch_air"),
-            ProviderInfo("openweathermap", "sources.openweathermap:fetch_air", (_OWM_KEY,)),
+            ProviderInfo("open-meteo", "dashcli.sources.open_meteo:fetch_air"),
+            ProviderInfo("openweathermap", "dashcli.sources.openweathermap:fetch_air", (_OWM_KEY,)),
         ), every=1800),
         SourceInfo("moon", "sun and moon rise/set, moon phase (met.no)", (
-            ProviderInfo("met.no", "sources.metno:fetch"),), every=6 * 3600),
+            ProviderInfo("met.no", "dashcli.sources.metno:fetch"),), every=6 * 3600),
         SourceInfo("mlb", "MLB games of the day with live situation", (
-            ProviderInfo("statsapi", "sources.mlb_statsapi:fetch"),
+            ProviderInfo("statsapi", "dashcli.sources.mlb_statsapi:fetch"),
             ProviderInfo("espn", _ESPN),
         ), every=900),
         SourceInfo("nfl", "NFL games (ESPN scoreboard)", (ProviderInfo("espn", _ESPN),), every=900),
@@ -83,19 +85,19 @@ SOURCES: dict[str, SourceInfo] = {
         SourceInfo("soccer", "a soccer league's games (ESPN, setting league)", (
             ProviderInfo("espn", _ESPN),), every=900),
         SourceInfo("calendar", "today's and this week's events from an ICS URL or file", (
-            ProviderInfo("ics", "sources.calendar:fetch",
+            ProviderInfo("ics", "dashcli.sources.calendar:fetch",
                          (SecretSpec("calendar_url", False, "private ICS URL"),)),), every=900),
         SourceInfo("events", "next birthdays and anniversaries from a local list", (
-            ProviderInfo("local", "sources.events:fetch"),), every=3600),
+            ProviderInfo("local", "dashcli.sources.events:fetch"),), every=3600),
         SourceInfo("github", "a repository's latest commit and workflow run", (
-            ProviderInfo("github", "sources.github:fetch", (_GITHUB_TOKEN,)),), every=300),
+            ProviderInfo("github", "dashcli.sources.github:fetch", (_GITHUB_TOKEN,)),), every=300),
     )
 }
 
 
 def source_info(name: str) -> SourceInfo:
     """The registry entry for ``name``; an unknown name is a UsageError listing the known ones."""
-    from dashcli.errors import UsageError
+    from dashcli.core.errors import UsageError
 
     try:
         return SOURCES[name]

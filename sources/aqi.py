@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sources.errors import DataError
+from dashcli.sources.errors import DataError
 
 MOLAR_VOLUME = 24.45  # litres per mole at 25 °C, 1 atm
 

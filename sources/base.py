@@ -15,10 +15,10 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from dashcli.envelope import Update
-from profiles.schema import Profile, SourceSettings
-from sources.errors import MissingSecretError
-from sources.http import RetryPolicy
+from dashcli.core.envelope import Update
+from dashcli.profiles.schema import Profile, SourceSettings
+from dashcli.sources.errors import MissingSecretError
+from dashcli.sources.http import RetryPolicy
 
 
 class SecretLookup(Protocol):

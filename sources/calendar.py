@@ -1,6 +1,7 @@
 """iCalendar (ICS) ``calendar``: today's and this week's events, the current and the next one.
 
-The calendar comes from ``url`` (HTTP through :func:`sources.http.get`; ``webcal://`` is read as
+The calendar comes from ``url`` (HTTP through :func:`dashcli.sources.http.get`; ``webcal://`` is
+read as
 ``https://``), from a private URL kept in the secret named by ``url_secret``, or from a local
 ``path`` (``~`` expanded, relative to the working directory). Parsing is icalendar's and
 recurrence expansion is recurring-ical-events' (RRULE, RDATE, EXDATE, moved and cancelled
@@ -8,7 +9,7 @@ instances by RECURRENCE-ID); a series whose rule is broken is skipped so one odd
 blank the page, but a file that is not iCalendar at all is a DataError naming the file or URL. A
 secret URL never appears in output: errors call it "the calendar URL from secret NAME".
 
-``values`` (:class:`sources.values.CalendarValues`), every time in the profile's timezone:
+``values`` (:class:`dashcli.sources.values.CalendarValues`), every time in the profile's timezone:
 
 - ``today``: events overlapping today (local midnight to midnight); ``week``: events overlapping
   the ``days`` days from today on (default 7). Sorted by start, all-day events first on a tie.
@@ -37,11 +38,11 @@ from typing import Any
 import icalendar
 import recurring_ical_events
 
-from dashcli.envelope import isoformat
-from profiles.schema import CalendarSettings
-from sources.base import FetchContext, Fetched
-from sources.errors import DataError, SourceError, UpstreamError
-from sources.http import get, public_url
+from dashcli.core.envelope import isoformat
+from dashcli.profiles.schema import CalendarSettings
+from dashcli.sources.base import FetchContext, Fetched
+from dashcli.sources.errors import DataError, SourceError, UpstreamError
+from dashcli.sources.http import get, public_url
 
 PROVIDER = "ics"
 SERVER = "ICS server"  # how HTTP errors name the upstream: "ICS server answered 404 ..."
@@ -89,7 +90,7 @@ async def _read(ctx: FetchContext, settings: CalendarSettings) -> tuple[bytes, s
     if not chosen:
         raise SourceError("no calendar configured: set sources.calendar.url, url_secret or path")
     if len(chosen) > 1:
-        raise SourceError(f"set only one of sources.calendar.{' / '.join(chosen)}")
+        raise SourceError(f"set only one of dashcli.sources.calendar.{' / '.join(chosen)}")
     if settings.path:
         path = Path(settings.path).expanduser()
         try:

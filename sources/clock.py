@@ -1,7 +1,8 @@
 """The ``clock`` source: the local date and time in the profile's timezone, with no fetch.
 
 It exists so every page is fed the same way (an Update in the store), and so the timezone a
-display shows is the profile's, not the machine's. ``values`` (:class:`sources.values.ClockValues`)
+display shows is the profile's, not the machine's. ``values``
+(:class:`dashcli.sources.values.ClockValues`)
 hold the timezone name and the fetch time; pages draw the running time from their own ``now``.
 The date changes at local midnight, so that is when the values go stale.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta, tzinfo
 
-from sources.base import FetchContext, Fetched
+from dashcli.sources.base import FetchContext, Fetched
 
 PROVIDER = "local"
 

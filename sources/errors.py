@@ -1,6 +1,7 @@
 """Typed failures of a fetch: unreachable upstreams, bad answers, drifted data, missing secrets.
 
-Each is a :class:`dashcli.errors.DashError` (exit 1) whose message is one line a user can act on.
+Each is a :class:`dashcli.core.errors.DashError` (exit 1) whose message is one line a user can act
+on.
 Messages carry URLs without their query string, because a query can hold an API key.
 """
 
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from dashcli.errors import DashError
+from dashcli.core.errors import DashError
 
 
 class SourceError(DashError):

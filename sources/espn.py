@@ -2,11 +2,13 @@
 the ``mlb`` source's second provider.
 
 Request: ``GET {base}/apis/site/v2/sports/{sport}/{league}/scoreboard?dates=YYYYMMDD`` for the
-scoreboard day (see :mod:`sources.scoreboard`). The source picks the sport and default league:
+scoreboard day (see :mod:`dashcli.sources.scoreboard`). The source picks the sport and default
+league:
 nfl → football/nfl, nba → basketball/nba, nhl → hockey/nhl, mlb → baseball/mlb, soccer →
 soccer/usa.1; the setting ``league`` (an ESPN slug such as ``eng.1``) replaces the league.
 
-``values`` (:class:`sources.values.ScoreboardValues`): every event of the response, favourites
+``values`` (:class:`dashcli.sources.values.ScoreboardValues`): every event of the response,
+favourites
 first, then by start time. Per game, from the event and its first competition:
 
 - ``id``, ``start`` (event ``date`` in the profile's timezone).
@@ -26,7 +28,8 @@ first, then by start time. Per game, from the event and its first competition:
   possession (the team id resolved to its abbreviation), ``downDistanceText``, ``isRedZone``,
   last play; hockey, basketball and soccer — period and ``displayClock`` (soccer: "58'").
 
-``valid`` (:func:`sources.scoreboard.valid_until`): now + 30 s (MLB) or 60 s (other leagues) while
+``valid`` (:func:`dashcli.sources.scoreboard.valid_until`): now + 30 s (MLB) or 60 s (other
+leagues) while
 a game is live or delayed (or a scheduled start has passed); otherwise the next start, at most 15
 minutes ahead; when nothing is left to play, the next 06:00 local.
 """
@@ -38,16 +41,16 @@ from collections.abc import Mapping, Sequence
 from datetime import date, tzinfo
 from typing import Any, Literal, cast
 
-from dashcli.envelope import isoformat
-from dashcli.errors import ProfileError
-from profiles.schema import ScoreboardSettings
-from sources import scoreboard
-from sources.base import FetchContext, Fetched
-from sources.errors import DataError, SourceError
-from sources.http import get
-from sources.teams import MLB_ALIASES
-from sources.validate import Node, parse_json
-from sources.values import (
+from dashcli.core.envelope import isoformat
+from dashcli.core.errors import ProfileError
+from dashcli.profiles.schema import ScoreboardSettings
+from dashcli.sources import scoreboard
+from dashcli.sources.base import FetchContext, Fetched
+from dashcli.sources.errors import DataError, SourceError
+from dashcli.sources.http import get
+from dashcli.sources.teams import MLB_ALIASES
+from dashcli.sources.validate import Node, parse_json
+from dashcli.sources.values import (
     BaseballSituation,
     FootballSituation,
     Game,

@@ -6,7 +6,8 @@ the profile's inline ``items``, each entry ``{name, date, kind}`` with ``date`` 
 safe loader only; an entry that is not valid gives one line naming ``file:line``, the entry and
 what is wrong.
 
-``values`` (:class:`sources.values.EventsValues`): ``upcoming``, the next ``count`` occasions from
+``values`` (:class:`dashcli.sources.values.EventsValues`): ``upcoming``, the next ``count``
+occasions from
 today in the profile's timezone, soonest first, each with the ``date`` of its next occurrence,
 ``days_until`` (0 = today), and when the year is known the ``years`` at that occurrence with its
 English ``ordinal`` ("40th"). February 29 is celebrated on February 28 in other years. An entry
@@ -28,11 +29,11 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from profiles.loader import yaml_error
-from profiles.schema import EventItem, EventsSettings
-from sources.base import FetchContext, Fetched
-from sources.clock import next_midnight
-from sources.errors import DataError, SourceError
+from dashcli.profiles.loader import yaml_error
+from dashcli.profiles.schema import EventItem, EventsSettings
+from dashcli.sources.base import FetchContext, Fetched
+from dashcli.sources.clock import next_midnight
+from dashcli.sources.errors import DataError, SourceError
 
 PROVIDER = "local"
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"

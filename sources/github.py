@@ -7,7 +7,7 @@ when the optional secret ``github_token`` is set, ``Authorization: Bearer``:
 - ``GET {base}/repos/{owner}/{repo}/actions/runs?per_page=1[&branch=BRANCH]``, or
   ``.../actions/workflows/{workflow}/runs`` when the ``workflow`` setting names one.
 
-``values`` (:class:`sources.values.GithubValues`): ``repository``, ``branch`` (the setting),
+``values`` (:class:`dashcli.sources.values.GithubValues`): ``repository``, ``branch`` (the setting),
 ``commit`` (7-character ``sha``, the message's first line, the author's name, the commit time;
 ``None`` for an empty repository) and ``run`` (workflow ``name``, ``status``, ``conclusion``,
 ``branch``, last ``updated``; ``None`` when the repository has no runs). Runs recorded before
@@ -29,12 +29,12 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Any
 from urllib.parse import quote
 
-from dashcli.envelope import isoformat
-from profiles.schema import GithubSettings
-from sources.base import FetchContext, Fetched
-from sources.errors import DataError, UpstreamError
-from sources.http import get
-from sources.validate import Node, parse_json
+from dashcli.core.envelope import isoformat
+from dashcli.profiles.schema import GithubSettings
+from dashcli.sources.base import FetchContext, Fetched
+from dashcli.sources.errors import DataError, UpstreamError
+from dashcli.sources.http import get
+from dashcli.sources.validate import Node, parse_json
 
 PROVIDER = "github"
 API_URL = "https://api.github.com"

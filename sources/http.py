@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import httpx
 
 from dashcli import __version__
-from sources.errors import UpstreamError
+from dashcli.sources.errors import UpstreamError
 
 USER_AGENT = f"dashcli/{__version__} (+https://github.com/dashcli/dashcli)"
 DEFAULT_ATTEMPTS = 3

@@ -2,7 +2,7 @@
 
 Four requests run together: ``GET {base}/weatherapi/sunrise/3.0/sun`` and ``.../moon`` for today
 and tomorrow (local dates in the profile's timezone), each with ``date=YYYY-MM-DD`` and that
-date's UTC ``offset`` (``+HH:MM``). ``values`` (:class:`sources.values.MoonValues`):
+date's UTC ``offset`` (``+HH:MM``). ``values`` (:class:`dashcli.sources.values.MoonValues`):
 
 - ``phase``: the angle from today's ``properties.moonphase`` (0 new, 90 first quarter, 180 full,
   270 last quarter; a number, or ``{"value": n}`` in early 3.0 answers), the illuminated fraction
@@ -10,7 +10,8 @@ date's UTC ``offset`` (``+HH:MM``). ``values`` (:class:`sources.values.MoonValue
 - ``today``/``tomorrow``: sunrise, sunset, moonrise, moonset in the profile's timezone; ``None``
   when the body does not rise or set that day (polar day and night: met.no sends ``time: null``).
 
-met.no refuses requests without an identifying User-Agent; :func:`sources.http.make_client` sets
+met.no refuses requests without an identifying User-Agent; :func:`dashcli.sources.http.make_client`
+sets
 one. The data is per day, so it is valid until the next local midnight. ``raw`` is a JSON object
 holding the four bodies: ``{"sun": {date: body, ...}, "moon": {date: body, ...}}``.
 """
@@ -25,11 +26,11 @@ from typing import Any
 
 import httpx
 
-from sources.base import FetchContext, Fetched
-from sources.clock import next_midnight
-from sources.errors import DataError
-from sources.http import get
-from sources.validate import Node, parse_json
+from dashcli.sources.base import FetchContext, Fetched
+from dashcli.sources.clock import next_midnight
+from dashcli.sources.errors import DataError
+from dashcli.sources.http import get
+from dashcli.sources.validate import Node, parse_json
 
 PROVIDER = "met.no"
 BASE_URL = "https://api.met.no"

@@ -1,9 +1,10 @@
 """MLB Stats API (official, no key): the ``mlb`` scoreboard's default provider.
 
 Request: ``GET {base}/api/v1/schedule?sportId=1&date=YYYY-MM-DD&hydrate=team,linescore`` for the
-scoreboard day (see :mod:`sources.scoreboard`: the local date, yesterday's before 06:00).
+scoreboard day (see :mod:`dashcli.sources.scoreboard`: the local date, yesterday's before 06:00).
 
-``values`` (:class:`sources.values.ScoreboardValues`, league ``mlb``, sport ``baseball``): every
+``values`` (:class:`dashcli.sources.values.ScoreboardValues`, league ``mlb``, sport ``baseball``):
+every
 game of every date in the response, favourites first, then by start time. Per game:
 
 - ``id`` (gamePk), ``start`` (gameDate in the profile's timezone).
@@ -15,16 +16,19 @@ game of every date in the response, favourites first, then by start time. Per ga
   when the game did not end after its scheduled innings, else ``detailedState`` (with
   ``status.reason`` when the state does not already say it).
 - teams: abbreviation, name and colours. The hydrated ``team`` block gives the abbreviation; when
-  the hydration is missing, :data:`sources.teams.MLB_TEAMS` (by team id) gives it and the colours
+  the hydration is missing, :data:`dashcli.sources.teams.MLB_TEAMS` (by team id) gives it and the
+  colours
   (the Stats API has none), and an unknown club gets the first three letters of its name. Record
   from ``leagueRecord``; score only once the game started (None before, and when postponed or
   cancelled), so a hydrated 0-0 before the first pitch is not shown as a score.
-- ``situation`` (:class:`sources.values.BaseballSituation`) for a live or delayed game that has
+- ``situation`` (:class:`dashcli.sources.values.BaseballSituation`) for a live or delayed game that
+  has
   started and has a ``linescore`` with ``currentInning``: inning, half (``inningState``, else
   ``isTopInning``), balls/strikes/outs, runners from ``linescore.offense.first/second/third``.
   The schedule carries no play-by-play, so ``last_play`` is None.
 
-``valid`` (:func:`sources.scoreboard.valid_until`): now + 30 s while a game is live or delayed (or a
+``valid`` (:func:`dashcli.sources.scoreboard.valid_until`): now + 30 s while a game is live or
+delayed (or a
 scheduled start has passed); otherwise the next start, at most 15 minutes ahead; when nothing is
 left to play, the next 06:00 local.
 """
@@ -35,16 +39,16 @@ from collections.abc import Sequence
 from datetime import date, tzinfo
 from typing import Any, Literal, cast
 
-from dashcli.envelope import isoformat
-from profiles.schema import ScoreboardSettings
-from sources import scoreboard
-from sources.base import FetchContext, Fetched
-from sources.errors import DataError
-from sources.events import ordinal
-from sources.http import get
-from sources.teams import MLB_ALIASES, MLB_TEAMS
-from sources.validate import Node, parse_json
-from sources.values import BaseballSituation, Game, GameState, ScoreboardValues, Team
+from dashcli.core.envelope import isoformat
+from dashcli.profiles.schema import ScoreboardSettings
+from dashcli.sources import scoreboard
+from dashcli.sources.base import FetchContext, Fetched
+from dashcli.sources.errors import DataError
+from dashcli.sources.events import ordinal
+from dashcli.sources.http import get
+from dashcli.sources.teams import MLB_ALIASES, MLB_TEAMS
+from dashcli.sources.validate import Node, parse_json
+from dashcli.sources.values import BaseballSituation, Game, GameState, ScoreboardValues, Team
 
 PROVIDER = "statsapi"
 BASE_URL = "https://statsapi.mlb.com"

@@ -1,7 +1,7 @@
 """Open-Meteo (no key): the ``weather`` forecast and ``air`` quality providers.
 
 weather — ``GET {base}/v1/forecast`` with ``current``, ``hourly`` and ``daily`` blocks in the
-profile's units and timezone. ``values`` (:class:`sources.values.WeatherValues`):
+profile's units and timezone. ``values`` (:class:`dashcli.sources.values.WeatherValues`):
 
 - ``current``: temperature, feels-like, humidity, wind speed/direction/gusts, WMO ``code`` with its
   ``condition`` group and ``description``, ``is_day``. Variables missing from ``current`` are taken
@@ -13,8 +13,9 @@ profile's units and timezone. ``values`` (:class:`sources.values.WeatherValues`)
 Open-Meteo refreshes current conditions every 15 minutes, so the data is valid for 30 minutes.
 
 air — ``GET {base}/v1/air-quality`` (``air-quality-api.open-meteo.com``): current pollutant
-concentrations (or the hourly ones at the fetch time), from which :mod:`sources.aqi` computes the
-US EPA AQI (:class:`sources.values.AirValues`). The model steps hourly: valid for an hour.
+concentrations (or the hourly ones at the fetch time), from which :mod:`dashcli.sources.aqi`
+computes the
+US EPA AQI (:class:`dashcli.sources.values.AirValues`). The model steps hourly: valid for an hour.
 """
 
 from __future__ import annotations
@@ -23,12 +24,12 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sources import aqi
-from sources.base import FetchContext, Fetched
-from sources.conditions import from_wmo
-from sources.errors import DataError
-from sources.http import get
-from sources.validate import Node, parse_json
+from dashcli.sources import aqi
+from dashcli.sources.base import FetchContext, Fetched
+from dashcli.sources.conditions import from_wmo
+from dashcli.sources.errors import DataError
+from dashcli.sources.http import get
+from dashcli.sources.validate import Node, parse_json
 
 PROVIDER = "open-meteo"
 FORECAST_URL = "https://api.open-meteo.com"

@@ -1,11 +1,13 @@
 """OpenWeatherMap (API key ``owm_api_key``): the ``weather`` and ``air`` providers.
 
 weather — One Call 3.0, ``GET {base}/data/3.0/onecall`` in the profile's units, without the
-``minutely`` and ``alerts`` blocks. ``values`` are the same :class:`sources.values.WeatherValues`
+``minutely`` and ``alerts`` blocks. ``values`` are the same
+:class:`dashcli.sources.values.WeatherValues`
 Open-Meteo produces:
 
 - ``current``: temperature, feels-like, humidity, wind speed/direction/gusts, the OWM condition
-  ``code`` with its ``condition`` group (:func:`sources.conditions.from_owm`) and its description
+  ``code`` with its ``condition`` group (:func:`dashcli.sources.conditions.from_owm`) and its
+  description
   capitalised, ``is_day`` from the icon's ``d``/``n`` suffix (else from sunrise and sunset).
 - ``hourly``: up to 24 entries from the current hour; ``daily``: up to 7 days from today with
   weekday, high, low and precipitation probability (OWM's ``pop`` 0..1 as a percent); today's
@@ -16,11 +18,11 @@ m/s and are converted to km/h, the unit the values contract uses. OWM refreshes 
 about every 10 minutes: valid for 30 minutes, like Open-Meteo.
 
 air — ``GET {base}/data/2.5/air_pollution``: component concentrations in µg/m³ (pm2_5, pm10, o3,
-no2, so2, co), from which :mod:`sources.aqi` computes the US EPA AQI (OWM's own 1-5 index is
+no2, so2, co), from which :mod:`dashcli.sources.aqi` computes the US EPA AQI (OWM's own 1-5 index is
 not the EPA's). Hourly data: valid for an hour.
 
 The key travels in the ``appid`` query parameter; errors print URLs without their query
-(:func:`sources.http.public_url`), so the key never reaches output.
+(:func:`dashcli.sources.http.public_url`), so the key never reaches output.
 """
 
 from __future__ import annotations
@@ -28,13 +30,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
-from sources import aqi
-from sources.base import FetchContext, Fetched
-from sources.conditions import from_owm
-from sources.errors import DataError
-from sources.http import get
-from sources.open_meteo import read_time
-from sources.validate import Node, parse_json
+from dashcli.sources import aqi
+from dashcli.sources.base import FetchContext, Fetched
+from dashcli.sources.conditions import from_owm
+from dashcli.sources.errors import DataError
+from dashcli.sources.http import get
+from dashcli.sources.open_meteo import read_time
+from dashcli.sources.validate import Node, parse_json
 
 PROVIDER = "openweathermap"
 BASE_URL = "https://api.openweathermap.org"

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from sources.errors import DataError
+from dashcli.sources.errors import DataError
 
 
 def parse_json(body: bytes, where: str) -> Node:

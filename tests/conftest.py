@@ -47,7 +47,7 @@ def shared_fixture(relative: str) -> Path:
 
 def profile_with(**sources: dict[str, Any]) -> Any:
     """A Boston profile (imperial) with the given source settings."""
-    from profiles.schema import Profile
+    from dashcli.profiles.schema import Profile
 
     return Profile.model_validate(
         {
@@ -67,8 +67,8 @@ async def fetch_values(
     name: str, base_url: str, *, now: datetime = NOW, secrets: Any = None, **settings: Any
 ) -> Any:
     """Fetch ``name`` against ``base_url`` with instant retries; returns the FetchResult."""
-    from dashcli.fetching import fetch_update
-    from sources.http import RetryPolicy
+    from dashcli.fetching.fetch import fetch_update
+    from dashcli.sources.http import RetryPolicy
 
     profile = profile_with(**{name: {"base_url": base_url, **settings}})
     return await fetch_update(

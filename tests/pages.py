@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from dashcli.envelope import Update
-from renderers import PAGES, Frame, builtin_fonts, render
-from renderers.demo import DEMO_NOW, DEMO_TIMEZONE, demo_update
-from renderers.engine import zone
-from renderers.frame import MARKER_BOX_HEIGHT, MARKER_BOX_WIDTH
+from dashcli.core.envelope import Update
+from dashcli.renderers import PAGES, Frame, builtin_fonts, render
+from dashcli.renderers.demo import DEMO_NOW, DEMO_TIMEZONE, demo_update
+from dashcli.renderers.engine import zone
+from dashcli.renderers.frame import MARKER_BOX_HEIGHT, MARKER_BOX_WIDTH
 
 NOW = DEMO_NOW
 LARGE = (128, 64)

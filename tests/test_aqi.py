@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sources import aqi
-from sources.errors import DataError
+from dashcli.sources import aqi
+from dashcli.sources.errors import DataError
 
 TIME = datetime(2026, 2, 6, 21, 0, tzinfo=UTC)
 BY_KEY = {pollutant.key: pollutant for pollutant in aqi.POLLUTANTS}

@@ -122,7 +122,7 @@ def test_the_schema_check_can_fail() -> None:
 def test_one_fetcher_per_enabled_source(
     overlay: str, rendered: dict[str, list[dict[str, Any]]]
 ) -> None:
-    from profiles import load_profile
+    from dashcli.profiles import load_profile
 
     enabled = list(load_profile(str(BUNDLED_PROFILE)).sources.enabled())
     assert enabled == ["weather", "air", "moon", "clock", "mlb", "nfl"]
@@ -249,7 +249,7 @@ def test_the_profile_is_the_bundled_kubernetes_profile(
 def test_the_kubevault_profile_differs_only_in_its_secrets(
     rendered: dict[str, list[dict[str, Any]]], tmp_path: Path
 ) -> None:
-    from profiles import load_profile
+    from dashcli.profiles import load_profile
 
     path = tmp_path / "profile.yaml"
     path.write_text(profile_text(rendered["cluster+kubevault"]), encoding="utf-8")
@@ -303,7 +303,7 @@ def acl_redis(tmp_path: Path, rendered: dict[str, list[dict[str, Any]]]) -> Iter
 
 
 def test_the_dash_acl_user_can_run_the_store(acl_redis: int) -> None:
-    from dashcli.envelope import Update, utcnow
+    from dashcli.core.envelope import Update, utcnow
     from dashcli.store import open_store
 
     async def exercise() -> None:

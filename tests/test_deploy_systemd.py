@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from dashcli.deploy.units import (
+from dashcli.systemd.units import (
     MATRIX_UNIT,
     SERVE_UNIT,
     UnitSettings,
@@ -133,7 +133,7 @@ def test_checked_in_units_match_the_templates() -> None:
     rendered = render_units(EXAMPLE)
     for name, text in rendered.items():
         assert (EXAMPLES / name).read_text(encoding="utf-8") == text, (
-            f"deploy/systemd/{name} is stale: re-render it from dashcli/deploy/systemd/{name}.in"
+            f"deploy/systemd/{name} is stale: re-render it from dashcli/systemd/templates/{name}.in"
         )
 
 

@@ -9,15 +9,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from aiohttp import web
 
-from dashcli.display.build import choose_feed
-from dashcli.display.cycle import CyclePage, PageCycle
-from dashcli.display.feeds import ServerFeed, StaticFeed, events_url
-from dashcli.display.loop import DisplayLoop, Frame
-from dashcli.display.model import DisplayModel
-from dashcli.display.sse import Backoff, Event, SSEClient, parse_events
-from dashcli.envelope import Update
-from dashcli.errors import UsageError
-from profiles.schema import Server
+from dashcli.core.envelope import Update
+from dashcli.core.errors import UsageError
+from dashcli.displays.build import choose_feed
+from dashcli.displays.cycle import CyclePage, PageCycle
+from dashcli.displays.feeds import ServerFeed, StaticFeed, events_url
+from dashcli.displays.loop import DisplayLoop, Frame
+from dashcli.displays.model import DisplayModel
+from dashcli.displays.sse import Backoff, Event, SSEClient, parse_events
+from dashcli.profiles.schema import Server
 from tests.conftest import profile_with
 
 T0 = datetime(2026, 11, 22, 15, 0, 5, tzinfo=UTC)
@@ -240,8 +240,8 @@ async def test_run_wakes_on_new_data():
 
 @pytest.mark.parametrize(("units", "clock"), [("imperial", "12h"), ("metric", "24h")])
 def test_displays_draw_with_the_profiles_size_timezone_and_clock(units, clock):
-    from dashcli.display.build import frame_renderer
-    from renderers import render
+    from dashcli.displays.build import frame_renderer
+    from dashcli.renderers import render
     from tests.conftest import profile_with
 
     profile = profile_with().model_copy(update={"units": units})

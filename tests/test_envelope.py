@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dashcli.envelope import EnvelopeError, Update
+from dashcli.core.envelope import EnvelopeError, Update
 
 UPDATED = datetime(2026, 7, 11, 21, 5, tzinfo=UTC)
 

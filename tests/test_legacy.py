@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from redis.asyncio import Redis
 
-from dashcli.envelope import EnvelopeError
+from dashcli.core.envelope import EnvelopeError
 from dashcli.store.base import MemoryStore
 from dashcli.store.legacy import decode_legacy, legacy_type, run_legacy_ingest
 from tests.conftest import RedisServer, background

@@ -20,16 +20,16 @@ from typing import Any, ClassVar
 import pytest
 from PIL import Image
 
-from dashcli.display.build import build_loop
-from dashcli.display.feeds import StaticFeed
-from dashcli.display.loop import Frame
-from dashcli.display.model import DisplayModel
-from dashcli.errors import DashError, UsageError
-from dashcli.panel import MISSING_RGBMATRIX, PanelDisplay, load_backend, panel_options
-from profiles import load_profile
-from profiles.schema import Panel, Profile
-from renderers import render
-from renderers.demo import demo_state
+from dashcli.core.errors import DashError, UsageError
+from dashcli.displays.build import build_loop
+from dashcli.displays.feeds import StaticFeed
+from dashcli.displays.loop import Frame
+from dashcli.displays.model import DisplayModel
+from dashcli.displays.panel import MISSING_RGBMATRIX, PanelDisplay, load_backend, panel_options
+from dashcli.profiles import load_profile
+from dashcli.profiles.schema import Panel, Profile
+from dashcli.renderers import render
+from dashcli.renderers.demo import demo_state
 from tests.test_cli import assert_one_line_error, dash
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -349,7 +349,7 @@ def test_the_emulators_browser_page_listens_on_loopback_only(tmp_path, monkeypat
     pytest.importorskip("RGBMatrixEmulator")
     import socket
 
-    from dashcli.panel import keep_emulator_on_loopback
+    from dashcli.displays.panel import keep_emulator_on_loopback
 
     load_backend(emulate=True)
     keep_emulator_on_loopback()  # idempotent

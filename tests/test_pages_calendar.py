@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from renderers import has_content
-from renderers.demo import DEMO_TIMEZONE
-from sources.calendar import calendar_values
+from dashcli.renderers import has_content
+from dashcli.renderers.demo import DEMO_TIMEZONE
+from dashcli.sources.calendar import calendar_values
 from tests.conftest import SHARED_FIXTURES, shared_fixture
 from tests.pages import (
     LARGE,

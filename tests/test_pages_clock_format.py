@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 from PIL import Image, ImageChops
 
-from dashcli.envelope import Update
-from renderers import FrameCache, cache_key, render
-from renderers.demo import DEMO_TIMEZONE
-from renderers.format import ClockFormat, TimeStyle, time_of_day
+from dashcli.core.envelope import Update
+from dashcli.renderers import FrameCache, cache_key, render
+from dashcli.renderers.demo import DEMO_TIMEZONE
+from dashcli.renderers.format import ClockFormat, TimeStyle, time_of_day
 from tests import test_pages_calendar, test_pages_mlb, test_pages_nfl, test_pages_scoreboard
 from tests.pages import (
     LARGE,
@@ -72,7 +72,7 @@ def test_time_of_day(hour: int, minute: int, style: TimeStyle, h24: str, h12: st
 
 
 def test_24h_is_the_default_and_an_unknown_format_is_refused() -> None:
-    from dashcli.errors import UsageError
+    from dashcli.core.errors import UsageError
 
     assert render("clock", {}, NOW, timezone=DEMO_TIMEZONE) == render(
         "clock", {}, NOW, timezone=DEMO_TIMEZONE, clock="24h")

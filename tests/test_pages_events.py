@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from renderers import has_content
+from dashcli.renderers import has_content
 from tests.pages import (
     NOW,
     Values,

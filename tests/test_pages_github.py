@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from renderers import has_content
-from renderers.colors import AMBER, GREEN, RED
-from renderers.demo import DEMO_TIMEZONE
-from sources.github import github_values
-from sources.validate import parse_json
+from dashcli.renderers import has_content
+from dashcli.renderers.colors import AMBER, GREEN, RED
+from dashcli.renderers.demo import DEMO_TIMEZONE
+from dashcli.sources.github import github_values
+from dashcli.sources.validate import parse_json
 from tests.conftest import SHARED_FIXTURES, shared_fixture
 from tests.pages import (
     LARGE,

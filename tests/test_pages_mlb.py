@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from renderers import has_content
+from dashcli.renderers import has_content
 from tests.pages import (
     NOW,
     Values,

@@ -12,11 +12,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from renderers import has_content
-from renderers.demo import DEMO_TIMEZONE
-from sources.espn import parse_scoreboard
-from sources.mlb_statsapi import parse_schedule
-from sources.validate import parse_json
+from dashcli.renderers import has_content
+from dashcli.renderers.demo import DEMO_TIMEZONE
+from dashcli.sources.espn import parse_scoreboard
+from dashcli.sources.mlb_statsapi import parse_schedule
+from dashcli.sources.validate import parse_json
 from tests.conftest import SHARED_FIXTURES, shared_fixture
 from tests.pages import (
     LARGE,

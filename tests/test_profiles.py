@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from dashcli.errors import ProfileError
-from profiles import available_profiles, load_profile, resolve_profile_path, validate_file
-from profiles.loader import BUNDLED_DIR
+from dashcli.core.errors import ProfileError
+from dashcli.profiles import available_profiles, load_profile, resolve_profile_path, validate_file
+from dashcli.profiles.loader import BUNDLED_DIR
 
 GOOD = "location: {name: Oslo, latitude: 59.9, longitude: 10.7, timezone: Europe/Oslo}\n"
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from dashcli.envelope import Update
-from renderers import render
-from renderers.demo import DEMO_NOW, DEMO_TIMEZONE, demo_state, demo_update
-from renderers.output import scaled
+from dashcli.core.envelope import Update
+from dashcli.renderers import render
+from dashcli.renderers.demo import DEMO_NOW, DEMO_TIMEZONE, demo_state, demo_update
+from dashcli.renderers.output import scaled
 from tests.test_cli import assert_one_line_error, dash
 
 CYCLE = [("clock", 2), ("weather", 3.5), ("hourly", 1), ("moon", 1.25), ("clock", 2)]
@@ -180,7 +180,7 @@ def test_data_that_is_not_an_envelope(profile, content, text):
     ("metric", "12h", "12h"),
 ])
 def test_clock_format_follows_the_units_unless_set(profile, units, clock, resolved):
-    from profiles import load_profile
+    from dashcli.profiles import load_profile
 
     overrides = [f"units={units}"] + ([f"display.clock={clock}"] if clock else [])
     assert load_profile(str(profile), overrides).clock_format == resolved

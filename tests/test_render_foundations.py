@@ -8,14 +8,21 @@ from types import SimpleNamespace
 import pytest
 from PIL import Image
 
-from dashcli.envelope import Update
-from dashcli.errors import UsageError
-from renderers import PAGES, Frame, FrameCache, PageSpec, has_content, render
-from renderers.colors import WHITE, parse_color, readable
-from renderers.fonts import PRINTABLE, body_font, large_font, load_font, scaled_font, tiny_font
-from renderers.frame import MARKER_BOX_HEIGHT, MARKER_BOX_WIDTH
-from renderers.sprites import CONDITIONS, bases, football, moon_phase, weather_icon
-from renderers.text import draw_text, fit, wrap
+from dashcli.core.envelope import Update
+from dashcli.core.errors import UsageError
+from dashcli.renderers import PAGES, Frame, FrameCache, PageSpec, has_content, render
+from dashcli.renderers.colors import WHITE, parse_color, readable
+from dashcli.renderers.fonts import (
+    PRINTABLE,
+    body_font,
+    large_font,
+    load_font,
+    scaled_font,
+    tiny_font,
+)
+from dashcli.renderers.frame import MARKER_BOX_HEIGHT, MARKER_BOX_WIDTH
+from dashcli.renderers.sprites import CONDITIONS, bases, football, moon_phase, weather_icon
+from dashcli.renderers.text import draw_text, fit, wrap
 
 NOW = datetime(2026, 2, 6, 21, 40, tzinfo=UTC)
 FONTS = [tiny_font(), body_font(), large_font()]
@@ -269,7 +276,7 @@ ENDFONT
 
 
 def test_pages_without_anything_to_show_can_be_skipped():
-    from renderers.demo import DEMO_NOW, demo_state
+    from dashcli.renderers.demo import DEMO_NOW, demo_state
 
     state = demo_state("weather", "moon")
     assert has_content("hourly", state, DEMO_NOW)

@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from dashcli.scheduler import Scheduler
+from dashcli.fetching.scheduler import Scheduler
+from dashcli.sources.http import RetryPolicy
 from dashcli.store.base import MemoryStore
-from sources.http import RetryPolicy
 from tests.conftest import NOW, background, fixture_path, profile_with
 from tests.replay import ReplayServer, Reply
 
@@ -124,7 +124,7 @@ async def test_a_fetch_past_its_timeout_is_a_failure(upstream: ReplayServer) -> 
 
 
 def test_unknown_source_names_are_refused() -> None:
-    from dashcli.errors import UsageError
+    from dashcli.core.errors import UsageError
 
     with pytest.raises(UsageError, match="unknown source 'wether'"):
         Scheduler(profile_with(), MemoryStore(), names=["wether"])
@@ -177,7 +177,7 @@ async def test_a_provider_bug_costs_only_its_source_and_its_text_is_not_shown(
     async def broken(ctx: object) -> None:
         raise RuntimeError("appid=leaked-secret-value")
 
-    monkeypatch.setattr("sources.open_meteo.fetch_weather", broken)
+    monkeypatch.setattr("dashcli.sources.open_meteo.fetch_weather", broken)
     upstream.route(AIR, Reply(fixture_path("open-meteo/air-quality-boston.json")))
     profile = profile_with(weather={"base_url": upstream.url}, air={"base_url": upstream.url})
     store = MemoryStore()

@@ -17,10 +17,10 @@ import pytest
 import yaml
 
 from dashcli.cli import main
-from dashcli.redact import mask
+from dashcli.core.redact import mask
+from dashcli.profiles.schema import Profile
 from dashcli.secrets import SecretsError, open_secrets, provider_lookup
 from dashcli.secrets.check import check, needs
-from profiles.schema import Profile
 from tests.conftest import fixture_path
 from tests.replay import ReplayServer, Reply
 
@@ -296,7 +296,7 @@ def dash_process(*args: str) -> subprocess.CompletedProcess[str]:
 def test_done_when_openweathermap_key_in_a_secrets_file(
     tmp_path: Path, upstream: ReplayServer
 ) -> None:
-    pytest.importorskip("sources.openweathermap")
+    pytest.importorskip("dashcli.sources.openweathermap")
     upstream.route("/data/3.0/onecall",
                    Reply(fixture_path("openweathermap/onecall-boston-imperial.json")))
     secrets_file = tmp_path / "secrets.yaml"

@@ -20,11 +20,11 @@ from typing import Any
 import pytest
 import yaml
 
-from dashcli.redact import mask
+from dashcli.core.redact import mask
+from dashcli.profiles.schema import Profile
 from dashcli.secrets import SecretsError, open_secrets
 from dashcli.secrets import kubernetes as kube_module
 from dashcli.secrets.kubevault import Vault, plaintext_of
-from profiles.schema import Profile
 from tests.conftest import fixture_path
 from tests.fake_kubernetes import FakeKubernetes
 from tests.fake_vault import FakeVault
@@ -371,7 +371,7 @@ def test_kubevault_end_to_end_encrypt_check_fetch_rewrap(
     tmp_path: Path, kube: FakeKubernetes, vault: FakeVault, jwt_file: Path,
     upstream: ReplayServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
 ) -> None:
-    pytest.importorskip("sources.openweathermap")
+    pytest.importorskip("dashcli.sources.openweathermap")
     monkeypatch.delenv("VAULT_TOKEN", raising=False)
     upstream.route("/data/3.0/onecall",
                    Reply(fixture_path("openweathermap/onecall-boston-imperial.json")))

@@ -15,7 +15,7 @@ import httpx
 import pytest
 from aiohttp import web
 
-from dashcli.envelope import Update, utcnow
+from dashcli.core.envelope import Update, utcnow
 from dashcli.server import create_app
 from dashcli.store import Store, open_store
 from dashcli.store.base import MemoryStore
@@ -330,8 +330,8 @@ async def test_frames_are_pngs_of_the_current_state() -> None:
 
 
 async def test_status_and_metrics_report_the_scheduler(upstream: Any) -> None:
-    from dashcli.scheduler import Scheduler
-    from sources.http import RetryPolicy
+    from dashcli.fetching.scheduler import Scheduler
+    from dashcli.sources.http import RetryPolicy
     from tests.conftest import fixture_path, profile_with
     from tests.replay import Reply
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sources.errors import DataError, MissingSecretError, SourceError, UpstreamError
+from dashcli.sources.errors import DataError, MissingSecretError, SourceError, UpstreamError
 from tests.conftest import (
     NOW,
     FixedSecrets,

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from sources.clock import next_midnight
+from dashcli.sources.clock import next_midnight
 from tests.conftest import NOW, fetch_values
 
 NOWHERE = "http://127.0.0.1:9"  # the clock makes no request; nothing listens there

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashcli.errors import ProfileError
-from sources.errors import DataError, UpstreamError
-from sources.espn import parse_scoreboard
-from sources.validate import Node
+from dashcli.core.errors import ProfileError
+from dashcli.sources.errors import DataError, UpstreamError
+from dashcli.sources.espn import parse_scoreboard
+from dashcli.sources.validate import Node
 from tests.conftest import fetch_values, fixture_path, serve_and_fetch, shared_fixture
 from tests.json_mutations import json_values, keyed_json, mutated
 from tests.replay import Reply

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sources.errors import DataError, SourceError
-from sources.events import Anniversary, ordinal, upcoming
+from dashcli.sources.errors import DataError, SourceError
+from dashcli.sources.events import Anniversary, ordinal, upcoming
 from tests.conftest import NOW, fetch_values, fixture_path, loop_ticks_while_fifo_waits
 
 FAMILY = "events/family.yaml"

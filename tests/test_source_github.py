@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sources.errors import DataError, UpstreamError
-from sources.github import github_values
-from sources.validate import Node
+from dashcli.sources.errors import DataError, UpstreamError
+from dashcli.sources.github import github_values
+from dashcli.sources.validate import Node
 from tests.conftest import NOW, FixedSecrets, fetch_values, fixture_path, shared_fixture
 from tests.json_mutations import keyed_json
 from tests.replay import Reply

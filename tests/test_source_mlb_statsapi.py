@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sources.errors import DataError, UpstreamError
-from sources.mlb_statsapi import parse_schedule
-from sources.validate import Node
+from dashcli.sources.errors import DataError, UpstreamError
+from dashcli.sources.mlb_statsapi import parse_schedule
+from dashcli.sources.validate import Node
 from tests.conftest import fetch_values, fixture_path, serve_and_fetch, shared_fixture
 from tests.json_mutations import json_values, keyed_json, mutated
 from tests.replay import Reply

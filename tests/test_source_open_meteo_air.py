@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sources.errors import DataError, UpstreamError
-from sources.open_meteo import parse_air
-from sources.validate import Node
+from dashcli.sources.errors import DataError, UpstreamError
+from dashcli.sources.open_meteo import parse_air
+from dashcli.sources.validate import Node
 from tests.conftest import NOW, fetch_values, fixture_path, shared_fixture
 from tests.json_mutations import json_values, keyed_json, mutated
 from tests.replay import Reply

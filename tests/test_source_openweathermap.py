@@ -14,11 +14,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashcli.fetching import fetch_update
-from sources.errors import DataError, MissingSecretError, SourceError, UpstreamError
-from sources.http import RetryPolicy
-from sources.openweathermap import parse_air, parse_weather
-from sources.validate import Node
+from dashcli.fetching.fetch import fetch_update
+from dashcli.sources.errors import DataError, MissingSecretError, SourceError, UpstreamError
+from dashcli.sources.http import RetryPolicy
+from dashcli.sources.openweathermap import parse_air, parse_weather
+from dashcli.sources.validate import Node
 from tests.conftest import (
     NOW,
     FixedSecrets,

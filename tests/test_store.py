@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from dashcli.envelope import Update
+from dashcli.core.envelope import Update
 from dashcli.store import Store, StoreError, open_store
 from dashcli.store.base import Fanout, Subscription
 from tests.conftest import NOW, RedisServer

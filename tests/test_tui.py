@@ -18,14 +18,14 @@ from PIL import Image
 from textual.geometry import Region
 from textual.pilot import Pilot
 
-from dashcli.display.build import Source, choose_feed
-from dashcli.display.feeds import StaticFeed
-from dashcli.tui.app import DashApp, FrameView
-from dashcli.tui.halfblock import UPPER_HALF
-from profiles import load_profile
-from profiles.schema import Profile
-from renderers import render
-from renderers.demo import DEMO_NOW, DEMO_TIMEZONE, demo_state, demo_update
+from dashcli.displays.build import Source, choose_feed
+from dashcli.displays.feeds import StaticFeed
+from dashcli.displays.tui.app import DashApp, FrameView
+from dashcli.displays.tui.halfblock import UPPER_HALF
+from dashcli.profiles import load_profile
+from dashcli.profiles.schema import Profile
+from dashcli.renderers import render
+from dashcli.renderers.demo import DEMO_NOW, DEMO_TIMEZONE, demo_state, demo_update
 
 CYCLE = "[{page: weather, seconds: 10}, {page: moon, seconds: 10}, {page: mlb, seconds: 10}]"
 

@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sources.errors import DataError
-from sources.validate import Node, parse_json
+from dashcli.sources.errors import DataError
+from dashcli.sources.validate import Node, parse_json
 
 
 def test_required_and_optional_children_report_paths():

@@ -20,15 +20,15 @@ import pytest
 from aiohttp import web
 from PIL import Image
 
-from dashcli.display.sse import SSEClient
+from dashcli.displays.sse import SSEClient
+from dashcli.displays.web import PREVIEW, Preview
+from dashcli.profiles import load_profile
+from dashcli.profiles.schema import Profile
+from dashcli.renderers import render
+from dashcli.renderers.demo import DEMO_TIMEZONE, demo_update
+from dashcli.renderers.output import scaled
 from dashcli.server import CONTEXT, create_app
 from dashcli.store.base import MemoryStore
-from dashcli.web import PREVIEW, Preview
-from profiles import load_profile
-from profiles.schema import Profile
-from renderers import render
-from renderers.demo import DEMO_TIMEZONE, demo_update
-from renderers.output import scaled
 
 TOKEN = "s3cret-preview"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -239,9 +239,9 @@ async def test_page_in_chromium_shows_the_frame_and_its_buttons_move_the_cycle(s
 
 
 def test_displays_following_the_server_ignore_frame_events(caplog):
-    from dashcli.display.feeds import ServerFeed
-    from dashcli.display.model import DisplayModel
-    from dashcli.display.sse import Event
+    from dashcli.displays.feeds import ServerFeed
+    from dashcli.displays.model import DisplayModel
+    from dashcli.displays.sse import Event
 
     model = DisplayModel()
     ServerFeed("http://127.0.0.1:1").handle(model, Event("frame", '{"page": "moon"}', None))

@@ -53,21 +53,21 @@ def fetch(
     """
     import asyncio
 
-    from dashcli.errors import UsageError
-    from profiles import load_profile
-    from sources import source_info
+    from dashcli.core.errors import UsageError
+    from dashcli.profiles import load_profile
+    from dashcli.sources import source_info
 
     info = source_info(source)
     if as_json and raw:
         raise UsageError("--json and --raw cannot be combined")
     loaded = load_profile(profile, overrides)
     if every is not None or publish:
-        from dashcli.publisher import run_publisher
+        from dashcli.fetching.publisher import run_publisher
 
         asyncio.run(run_publisher(loaded, info.name, every=every, store_url=store,
                                   health_port=health_port))
         return
-    from dashcli.fetching import fetch_update
+    from dashcli.fetching.fetch import fetch_update
     from dashcli.secrets import open_secrets
 
     result = asyncio.run(fetch_update(loaded, info.name, secrets=open_secrets(loaded)))

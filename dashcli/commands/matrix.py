@@ -22,9 +22,9 @@ from dashcli.commands.options import (
 )
 
 if TYPE_CHECKING:
-    from dashcli.display.build import Source
-    from dashcli.panel import PanelDisplay
-    from profiles.schema import Profile
+    from dashcli.displays.build import Source
+    from dashcli.displays.panel import PanelDisplay
+    from dashcli.profiles.schema import Profile
 
 
 def register(app: typer.Typer) -> None:
@@ -109,9 +109,9 @@ def matrix(
 
         dash matrix --emulate --demo
     """
-    from dashcli.display.build import choose_feed
-    from dashcli.panel import PanelDisplay, load_backend, panel_options
-    from profiles import load_profile
+    from dashcli.displays.build import choose_feed
+    from dashcli.displays.panel import PanelDisplay, load_backend, panel_options
+    from dashcli.profiles import load_profile
 
     loaded = load_profile(profile, overrides)
     panel = panel_options(loaded.display.panel, {
@@ -138,9 +138,9 @@ def run_panel(profile: Profile, source: Source, display: PanelDisplay) -> None:
     import asyncio
     import signal
 
-    from dashcli.display.build import build_loop
-    from dashcli.display.loop import run_with_feed
-    from dashcli.display.model import DisplayModel
+    from dashcli.displays.build import build_loop
+    from dashcli.displays.loop import run_with_feed
+    from dashcli.displays.model import DisplayModel
 
     async def main() -> None:
         task = asyncio.current_task()

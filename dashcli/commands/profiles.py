@@ -24,7 +24,7 @@ def list_profiles() -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from profiles import available_profiles
+    from dashcli.profiles import available_profiles
 
     table = Table("name", "origin", "file")
     for info in available_profiles():
@@ -41,7 +41,7 @@ def show(
     """Print a profile fully resolved (defaults filled in), with secret values masked."""
     import yaml
 
-    from profiles import load_profile, resolve_profile_path
+    from dashcli.profiles import load_profile, resolve_profile_path
 
     path = resolve_profile_path(name)
     profile = load_profile(str(path), overrides)
@@ -55,7 +55,7 @@ def validate(
     file: Annotated[Path, typer.Argument(help="The profile YAML file to check.")],
 ) -> None:
     """Check a profile file against the schema; one line naming file:line:column on error."""
-    from profiles import validate_file
+    from dashcli.profiles import validate_file
 
     validate_file(file)
     typer.echo(f"{file}: ok")
@@ -63,7 +63,7 @@ def validate(
 
 def masked(data: dict[str, Any]) -> dict[str, Any]:
     """The profile's secret-bearing fields masked: the server token, store and calendar URLs."""
-    from dashcli.redact import mask, redact_url
+    from dashcli.core.redact import mask, redact_url
 
     server = data.get("server") or {}
     if server.get("token"):

@@ -50,8 +50,8 @@ def publish(
     import asyncio
     from datetime import timedelta
 
-    from dashcli.envelope import Update, utcnow
-    from dashcli.errors import UsageError
+    from dashcli.core.envelope import Update, utcnow
+    from dashcli.core.errors import UsageError
 
     if stdin is not None and stdin != "-":
         raise UsageError(f"unexpected argument {stdin!r}: use --file PATH or '-' for stdin")
@@ -62,7 +62,7 @@ def publish(
     where = "stdin" if (file or stdin) == "-" else str(file)
     values, source = _read_values(_read_text(file or "-"), where, kind, source)
     if store is None:
-        from profiles import load_profile
+        from dashcli.profiles import load_profile
 
         store = load_profile(profile, overrides).store
     now = utcnow().replace(microsecond=0)
@@ -75,7 +75,7 @@ def _read_text(path: str) -> str:
     import sys
     from pathlib import Path
 
-    from dashcli.errors import UsageError
+    from dashcli.core.errors import UsageError
 
     if path == "-":
         return sys.stdin.read()
@@ -92,7 +92,7 @@ def _read_values(text: str, where: str, kind: str, source: str) -> tuple[dict[st
     """The values object (from a bare object or an envelope) and the source to record."""
     import json
 
-    from dashcli.errors import UsageError
+    from dashcli.core.errors import UsageError
 
     try:
         data = json.loads(text)

@@ -1,6 +1,7 @@
 """``dash render``: draw pages headless to PNG files, or the profile's page cycle to a GIF.
 
-The frames are exactly what the panel shows (``renderers.render``, times of day in the profile's
+The frames are exactly what the panel shows (``dashcli.renderers.render``, times of day in the
+profile's
 12- or 24-hour format, ``Profile.clock_format``). Data comes from ``--data`` (the envelope
 ``dash fetch --json`` prints, a JSON list of envelopes, or a ``/state`` object), from ``--demo``
 (sample values shipped with the package) or else from the profile's store.
@@ -21,8 +22,8 @@ if TYPE_CHECKING:
 
     from PIL import Image
 
-    from dashcli.envelope import Update
-    from profiles.schema import Profile
+    from dashcli.core.envelope import Update
+    from dashcli.profiles.schema import Profile
 
 
 def register(app: typer.Typer) -> None:
@@ -87,10 +88,10 @@ def render(
 
         dash render --cycle --out cycle.gif --scale 4
     """
-    from dashcli.errors import UsageError
-    from profiles import load_profile
-    from renderers import page_spec
-    from renderers.output import STYLES, Style
+    from dashcli.core.errors import UsageError
+    from dashcli.profiles import load_profile
+    from dashcli.renderers import page_spec
+    from dashcli.renderers.output import STYLES, Style
 
     modes = sum((page is not None, all_pages, cycle))
     if modes != 1:
@@ -110,18 +111,18 @@ def render(
     frame_size = _size(size) if size else loaded.display.width_height
     moment = _now(at, loaded.location.timezone, demo)
     state = _state(loaded, data, demo, store)
-    from dashcli.display.build import profile_fonts
+    from dashcli.displays.build import profile_fonts
 
     fonts = profile_fonts(loaded)
 
     def draw(name: str) -> Image.Image:
-        from renderers import render as render_page
+        from dashcli.renderers import render as render_page
 
         return render_page(name, state, moment, size=frame_size,
                            timezone=loaded.location.timezone, fonts=fonts,
                            clock=loaded.clock_format)
 
-    from renderers.output import gif_bytes, png_bytes
+    from dashcli.renderers.output import gif_bytes, png_bytes
 
     if page is not None:
         if data is not None:
@@ -136,7 +137,7 @@ def render(
         try:
             directory.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            from dashcli.errors import DashError
+            from dashcli.core.errors import DashError
 
             raise DashError(f"cannot create {directory}: {exc.strerror or exc}") from None
         for name in dict.fromkeys(pages):
@@ -147,7 +148,7 @@ def render(
 
 
 def _size(text: str) -> tuple[int, int]:
-    from dashcli.errors import UsageError
+    from dashcli.core.errors import UsageError
 
     width, sep, height = text.lower().partition("x")
     if not sep or not width.isdigit() or not height.isdigit():
@@ -162,8 +163,8 @@ def _now(at: str | None, timezone: str, demo: bool) -> datetime:
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from dashcli.envelope import utcnow
-    from dashcli.errors import UsageError
+    from dashcli.core.envelope import utcnow
+    from dashcli.core.errors import UsageError
 
     if at is not None:
         try:
@@ -173,7 +174,7 @@ def _now(at: str | None, timezone: str, demo: bool) -> datetime:
         # A time without an offset is read in the profile's timezone, as the panel shows it.
         return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(timezone))
     if demo:
-        from renderers.demo import DEMO_NOW
+        from dashcli.renderers.demo import DEMO_NOW
 
         return DEMO_NOW
     return utcnow()
@@ -181,7 +182,7 @@ def _now(at: str | None, timezone: str, demo: bool) -> datetime:
 
 def _state(profile: Profile, data: str | None, demo: bool, store: str | None) -> dict[str, Update]:
     if demo:
-        from renderers.demo import demo_state
+        from dashcli.renderers.demo import demo_state
 
         return demo_state()
     if data is not None:
@@ -205,8 +206,8 @@ def _state(profile: Profile, data: str | None, demo: bool, store: str | None) ->
 
 def _check_types(page: str, state: dict[str, Update]) -> None:
     """A page given data without the types it draws is a usage error, not a "no data" frame."""
-    from dashcli.errors import UsageError
-    from renderers import page_spec
+    from dashcli.core.errors import UsageError
+    from dashcli.renderers import page_spec
 
     spec = page_spec(page)
     missing = [kind for kind in spec.types if kind not in state]
@@ -216,7 +217,7 @@ def _check_types(page: str, state: dict[str, Update]) -> None:
 
 
 def _write(path: str, content: bytes) -> None:
-    from dashcli.errors import DashError
+    from dashcli.core.errors import DashError
 
     if path == "-":
         sys.stdout.buffer.write(content)

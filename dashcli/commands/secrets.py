@@ -17,9 +17,9 @@ import typer
 from dashcli.commands.options import ProfileOption, SetOption, StoreOption
 
 if TYPE_CHECKING:
+    from dashcli.profiles.schema import KubeVaultSecrets, Profile
     from dashcli.secrets.check import Row
     from dashcli.secrets.kubevault import SecretRef, Vault
-    from profiles.schema import KubeVaultSecrets, Profile
 
 secrets_app = typer.Typer(
     help="Check the secrets a profile needs; encrypt and rewrap kubevault secrets.",
@@ -48,11 +48,11 @@ def check(
 
         dash secrets check --profile kubernetes
     """
-    from dashcli.errors import DashError
+    from dashcli.core.errors import DashError
+    from dashcli.profiles import load_profile
     from dashcli.secrets import SecretsError, provider_lookup
     from dashcli.secrets.check import check as look_up
     from dashcli.secrets.check import needs
-    from profiles import load_profile
 
     loaded = load_profile(profile, overrides)
     if store is not None:
@@ -187,7 +187,7 @@ def encrypt(
     """
     import base64
 
-    from dashcli.errors import UsageError
+    from dashcli.core.errors import UsageError
     from dashcli.secrets.kubevault import plaintext_of
 
     settings = _kubevault_settings(profile, overrides)
@@ -252,7 +252,7 @@ def rewrap(
     """
     import base64
 
-    from dashcli.errors import UsageError
+    from dashcli.core.errors import UsageError
     from dashcli.secrets.kubevault import read_ciphertext, stored_ciphertext
     from dashcli.secrets.kubevault import rewrap as rewrap_ciphertext
 
@@ -304,8 +304,8 @@ def rewrap(
 def _kubevault_settings(
     profile: str | None, overrides: list[str] | None
 ) -> KubeVaultSecrets | None:
-    from profiles import load_profile
-    from profiles.schema import KubeVaultSecrets
+    from dashcli.profiles import load_profile
+    from dashcli.profiles.schema import KubeVaultSecrets
 
     loaded: Profile = load_profile(profile, overrides)
     return loaded.secrets if isinstance(loaded.secrets, KubeVaultSecrets) else None
@@ -323,7 +323,7 @@ def _vault(
     """A Vault client from the options, else the profile; $VAULT_TOKEN replaces the login."""
     import os
 
-    from dashcli.errors import UsageError
+    from dashcli.core.errors import UsageError
     from dashcli.secrets.kubevault import Vault
 
     address = url or (settings.vault_url if settings else None)
@@ -348,9 +348,9 @@ def _vault(
 def _secret_ref(target: str, key: str) -> SecretRef:
     import re
 
-    from dashcli.errors import UsageError
+    from dashcli.core.errors import UsageError
+    from dashcli.profiles.schema import K8S_NAME
     from dashcli.secrets.kubevault import SecretRef
-    from profiles.schema import K8S_NAME
 
     namespace, _, name = target.partition("/")
     if not (re.match(K8S_NAME, namespace) and re.match(K8S_NAME, name)):
@@ -374,7 +374,7 @@ def _read_input(stdin: str | None, file: Path | None) -> str:
     """The text of ``--file`` or of standard input ('-'); exactly one must be given."""
     import sys
 
-    from dashcli.errors import UsageError
+    from dashcli.core.errors import UsageError
     from dashcli.secrets.base import read_text
 
     if (stdin is None) == (file is None):

@@ -61,10 +61,10 @@ def serve(
     """
     import asyncio
 
+    from dashcli.profiles import load_profile
     from dashcli.secrets import open_secrets
     from dashcli.server.run import ServeOptions
     from dashcli.server.run import serve as run_serve
-    from profiles import load_profile
 
     loaded = load_profile(profile, overrides)
     options = ServeOptions(

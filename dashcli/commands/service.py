@@ -16,7 +16,7 @@ import typer
 from dashcli.commands.options import ProfileOption, SetOption
 
 if TYPE_CHECKING:
-    from profiles.schema import Profile
+    from dashcli.profiles.schema import Profile
 
 service_app = typer.Typer(
     help="Run dash serve and dash matrix as systemd services.",
@@ -87,7 +87,8 @@ def install(
 
         dash service install --user --no-matrix --profile home --dry-run
     """
-    from dashcli.deploy.units import (
+    from dashcli.core.errors import UsageError
+    from dashcli.systemd.units import (
         Mode,
         UnitSettings,
         dash_command,
@@ -95,7 +96,6 @@ def install(
         systemctl_commands,
         unit_dir,
     )
-    from dashcli.errors import UsageError
 
     if dry_run and enable:
         raise UsageError("--dry-run and --enable cannot be combined")
@@ -136,8 +136,8 @@ def _profile(profile: str | None) -> tuple[str, Profile]:
     A bundled profile keeps its name (it survives upgrades); any other becomes an absolute path,
     because a service does not share the installing shell's environment or working directory.
     """
-    from profiles import load_profile, resolve_profile_path
-    from profiles.loader import BUNDLED_DIR
+    from dashcli.profiles import load_profile, resolve_profile_path
+    from dashcli.profiles.loader import BUNDLED_DIR
 
     path = resolve_profile_path(profile)
     loaded = load_profile(str(path))
@@ -156,7 +156,7 @@ def _default_account() -> str:
         return sudo_user
     owner = pwd.getpwuid(Path(sys.prefix).stat().st_uid).pw_name
     if owner == "root":
-        from dashcli.errors import UsageError
+        from dashcli.core.errors import UsageError
 
         raise UsageError(
             "dash serve would run as root (the virtualenv belongs to root): "
@@ -168,7 +168,7 @@ def _default_account() -> str:
 def _account(name: str, option: str) -> str:
     import pwd
 
-    from dashcli.errors import UsageError
+    from dashcli.core.errors import UsageError
 
     try:
         pwd.getpwnam(name)
@@ -184,7 +184,7 @@ def _current_user() -> str:
 
 
 def _write(folder: Path, units: dict[str, str], mode: str) -> None:
-    from dashcli.errors import DashError
+    from dashcli.core.errors import DashError
 
     hint = " (run it with sudo, or use --user)" if mode == "system" else ""
     try:
@@ -199,7 +199,7 @@ def _write(folder: Path, units: dict[str, str], mode: str) -> None:
 def _run(commands: list[list[str]]) -> None:
     import subprocess
 
-    from dashcli.errors import DashError
+    from dashcli.core.errors import DashError
 
     for command in commands:
         typer.echo("+ " + " ".join(command))
@@ -249,16 +249,16 @@ def healthcheck(
     import urllib.request
     from urllib.parse import urlsplit
 
-    from dashcli.errors import DashError, UsageError
-    from dashcli.redact import redact_url
+    from dashcli.core.errors import DashError, UsageError
+    from dashcli.core.redact import redact_url
 
     shown = redact_url(url)
     if urlsplit(url).scheme not in ("http", "https"):
         raise UsageError(f"healthcheck: {shown}: not an http:// or https:// URL")
     request = urllib.request.Request(url)  # noqa: S310 - the scheme is checked above
     if profile is not None:
+        from dashcli.profiles import load_profile
         from dashcli.secrets import server_token
-        from profiles import load_profile
 
         token = server_token(load_profile(profile, overrides))
         if token:

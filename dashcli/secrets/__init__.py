@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING
 from dashcli.secrets.base import Secrets, SecretsError
 
 if TYPE_CHECKING:
-    from profiles.schema import Profile
-    from sources.base import SecretLookup
+    from dashcli.profiles.schema import Profile
+    from dashcli.sources.base import SecretLookup
 
 
 def provider_lookup(profile: Profile) -> Secrets | None:
     """The profile's provider, not yet read (None when the profile configures none)."""
-    from profiles.schema import EnvSecrets, FileSecrets, KubernetesSecrets, KubeVaultSecrets
+    from dashcli.profiles.schema import EnvSecrets, FileSecrets, KubernetesSecrets, KubeVaultSecrets
 
     config = profile.secrets
     if config is None:
@@ -47,7 +47,7 @@ def provider_lookup(profile: Profile) -> Secrets | None:
 
 def open_secrets(profile: Profile) -> SecretLookup:
     """The profile's secrets, read now; a provider failure is one SecretsError line (exit 1)."""
-    from sources.base import NoSecrets
+    from dashcli.sources.base import NoSecrets
 
     lookup = provider_lookup(profile)
     if lookup is None:
@@ -76,7 +76,7 @@ def server_token(profile: Profile, secrets: SecretLookup | None = None) -> str |
     lookup = secrets if secrets is not None else open_secrets(profile)
     value = lookup.get(name)
     if not value:
-        from dashcli.errors import DashError
+        from dashcli.core.errors import DashError
 
         raise DashError(f"server.token_secret: secret {name!r} not found in {lookup.name}")
     return value

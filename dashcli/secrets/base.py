@@ -18,7 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
-from dashcli.errors import DashError
+from dashcli.core.errors import DashError
 
 
 class SecretsError(DashError):

@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from dashcli.redact import mask
+from dashcli.core.redact import mask
+from dashcli.profiles.schema import CalendarSettings, Profile
 from dashcli.secrets.base import Secrets
-from profiles.schema import CalendarSettings, Profile
-from sources import SOURCES
+from dashcli.sources import SOURCES
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from dashcli.profiles.schema import EnvSecrets
 from dashcli.secrets.base import Secrets, SecretsError, read_text
-from profiles.schema import EnvSecrets
 
 
 def read_env_file(path: Path) -> dict[str, str]:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from dashcli.profiles.schema import FileSecrets
 from dashcli.secrets.base import Secrets, parse_mapping, read_text
-from profiles.schema import FileSecrets
 
 
 class FileSecretsLookup(Secrets):

@@ -22,6 +22,7 @@ from typing import Any
 import httpx
 import yaml
 
+from dashcli.profiles.schema import KubernetesSecrets
 from dashcli.secrets.base import (
     Secrets,
     SecretsError,
@@ -31,7 +32,6 @@ from dashcli.secrets.base import (
     string_values,
     utf8,
 )
-from profiles.schema import KubernetesSecrets
 
 SERVICE_ACCOUNT_DIR = Path("/var/run/secrets/kubernetes.io/serviceaccount")
 _KINDS = {"secret": ("secrets", "Secret"), "configmap": ("configmaps", "ConfigMap")}

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from dashcli.profiles.schema import KubeVaultSecrets
 from dashcli.secrets.base import Secrets, SecretsError, decode_base64, json_object, read_text
 from dashcli.secrets.kubernetes import KubeClient, credentials, secret_data
-from profiles.schema import KubeVaultSecrets
 
 CIPHERTEXT = re.compile(r"^vault:v\d+:[A-Za-z0-9+/]+=*$")
 _STATUS = {"InvalidRequest": 400, "Unauthorized": 401, "Forbidden": 403, "InvalidPath": 404,

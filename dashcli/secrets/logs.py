@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 
-from dashcli.redact import MASK
+from dashcli.core.redact import MASK
 
 _QUERY = re.compile(r"\?[^\s\"'<>]+")
 # The loggers that write request lines: httpx ("HTTP Request: GET url ...") and urllib3, under

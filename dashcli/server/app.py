@@ -23,14 +23,14 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from aiohttp import web
 
-from dashcli.envelope import Update, utcnow
+from dashcli.core.envelope import Update, utcnow
 from dashcli.logs import RateLimitedLog
 from dashcli.server.sse import DEFAULT_MAX_BUFFER, DEFAULT_PING_INTERVAL, Broadcaster
 from dashcli.store.base import ControlChannel, Store, StoreError
 
 if TYPE_CHECKING:
-    from dashcli.display.loop import RenderFunction
-    from profiles.schema import Profile
+    from dashcli.displays.loop import RenderFunction
+    from dashcli.profiles.schema import Profile
 
 log = logging.getLogger(__name__)
 
@@ -152,7 +152,8 @@ def create_app(
 
     ``token`` enables bearer auth on every endpoint but ``/healthz``; ``max_buffer`` is the
     number of unsent bytes after which an SSE client is dropped. ``renderer`` draws
-    ``/frames/{page}.png`` (default: ``renderers.render`` at ``size`` and ``timezone``), so a
+    ``/frames/{page}.png`` (default: ``dashcli.renderers.render`` at ``size`` and ``timezone``), so
+    a
     profile's fonts and clock format reach it as they reach the displays. ``preview`` (a
     profile) adds the live preview page at ``/`` with a display loop following its cycle.
     """
@@ -177,7 +178,7 @@ def create_app(
     app.router.add_get("/events", _events)
     app.router.add_post("/control/{action}", _control)
     if preview is not None:
-        from dashcli.web import add_preview
+        from dashcli.displays.web import add_preview
 
         add_preview(app, preview)
     app.router.add_get("/frames/{page}.png", _frame)
@@ -397,8 +398,8 @@ async def _control(request: web.Request) -> web.Response:
 
 async def _frame(request: web.Request) -> web.Response:
     """The PNG of a page drawn from the current state (``?scale=N`` enlarges it, 1 to 8)."""
-    from renderers import PAGES, render
-    from renderers.output import png_bytes
+    from dashcli.renderers import PAGES, render
+    from dashcli.renderers.output import png_bytes
 
     context = request.app[CONTEXT]
     page = request.match_info["page"]

@@ -20,15 +20,15 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from dashcli.errors import DashError, UsageError
-from dashcli.redact import redact_url
+from dashcli.core.errors import DashError, UsageError
+from dashcli.core.redact import redact_url
+from dashcli.profiles.schema import Profile
 from dashcli.server.app import create_app
+from dashcli.sources.base import SecretLookup
 from dashcli.store.base import Store, StoreError
-from profiles.schema import Profile
-from sources.base import SecretLookup
 
 if TYPE_CHECKING:
-    from dashcli.scheduler import Scheduler
+    from dashcli.fetching.scheduler import Scheduler
 
 log = logging.getLogger(__name__)
 
@@ -86,10 +86,10 @@ async def serve(
     try:
         scheduler: Scheduler | None = None
         if options.fetch and profile.sources.enabled():
-            from dashcli.scheduler import Scheduler
+            from dashcli.fetching.scheduler import Scheduler
 
             scheduler = Scheduler(profile, store, secrets=secrets)
-        from dashcli.display.build import frame_renderer
+        from dashcli.displays.build import frame_renderer
 
         app = create_app(
             store,

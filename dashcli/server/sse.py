@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
-from dashcli.envelope import Update
+from dashcli.core.envelope import Update
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from dashcli.redact import redact_url
+from dashcli.core.redact import redact_url
 from dashcli.store.base import MemoryStore, Store, StoreError
 
 

@@ -1,6 +1,6 @@
 """The store protocol every backend implements, and the in-memory backend that defines it.
 
-A store keeps the latest :class:`~dashcli.envelope.Update` per type and tells subscribers about
+A store keeps the latest :class:`~dashcli.core.envelope.Update` per type and tells subscribers about
 every put. ``put`` assigns ``seq`` (strictly increasing across the store, so it can be an SSE
 ``id``); ``since(seq)`` returns the updates after ``seq`` in order, or ``None`` when ``seq`` is
 older than the replay log (the caller then sends full state). ``values`` are opaque to the store.
@@ -15,8 +15,8 @@ from collections import deque
 from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any, Protocol, runtime_checkable
 
-from dashcli.envelope import Update
-from dashcli.errors import DashError
+from dashcli.core.envelope import Update
+from dashcli.core.errors import DashError
 
 REPLAY_LOG_SIZE = 1000
 

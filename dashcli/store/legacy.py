@@ -4,7 +4,8 @@ The system dashcli replaces publishes ``{"type","updated","valid","values"}`` on
 ``update`` with type names like ``Weather`` or ``AQI`` and times like ``07/11/2025 9:05 PM -0400``
 (or ISO 8601), and keeps the latest record of each type under the bare type name. This module
 maps those names to ours, reads the keys at start-up and puts every valid message into a store
-as a normal :class:`~dashcli.envelope.Update` with source ``legacy``; ``values`` pass untouched.
+as a normal :class:`~dashcli.core.envelope.Update` with source ``legacy``; ``values`` pass
+untouched.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
-from dashcli.envelope import EnvelopeError, Update, parse_time
+from dashcli.core.envelope import EnvelopeError, Update, parse_time
+from dashcli.core.redact import redact_url
 from dashcli.logs import RateLimitedLog
-from dashcli.redact import redact_url
 from dashcli.store.base import Store, StoreError
 from dashcli.store.redis import close_quietly
 

@@ -31,9 +31,9 @@ from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff, NoBackoff
 from redis.exceptions import RedisError
 
-from dashcli.envelope import EnvelopeError, Update
+from dashcli.core.envelope import EnvelopeError, Update
+from dashcli.core.redact import redact_url
 from dashcli.logs import RateLimitedLog
-from dashcli.redact import redact_url
 from dashcli.store.base import REPLAY_LOG_SIZE, Fanout, StoreError, Subscription
 
 log = logging.getLogger(__name__)

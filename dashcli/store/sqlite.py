@@ -21,7 +21,7 @@ from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
-from dashcli.envelope import EnvelopeError, Update
+from dashcli.core.envelope import EnvelopeError, Update
 from dashcli.logs import RateLimitedLog
 from dashcli.store.base import REPLAY_LOG_SIZE, Fanout, StoreError, Subscription
 

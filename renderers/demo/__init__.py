@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
 
-from dashcli.envelope import Update
-from dashcli.errors import UsageError
+from dashcli.core.envelope import Update
+from dashcli.core.errors import UsageError
 
 DEMO_NOW = datetime(2026, 9, 27, 17, 40, tzinfo=UTC)
 DEMO_TIMEZONE = "America/New_York"

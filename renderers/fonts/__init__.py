@@ -18,7 +18,7 @@ from typing import Protocol
 
 from PIL import Image, ImageDraw, ImageFont
 
-from dashcli.errors import UsageError
+from dashcli.core.errors import UsageError
 
 ELLIPSIS = "…"
 PRINTABLE = "".join(chr(code) for code in range(0x20, 0x7F)) + "°"
@@ -177,7 +177,7 @@ def table_font(
 @cache
 def tiny_font() -> BitmapFont:
     """The 3×5 font (capitals; lowercase letters draw as capitals)."""
-    from renderers.fonts import tiny
+    from dashcli.renderers.fonts import tiny
 
     aliases = {chr(code): chr(code - 32) for code in range(ord("a"), ord("z") + 1)}
     return table_font("tiny", tiny.TABLE, tiny.HEIGHT, tiny.BASELINE, aliases=aliases)
@@ -186,7 +186,7 @@ def tiny_font() -> BitmapFont:
 @cache
 def body_font() -> BitmapFont:
     """The 5×7 body font with lowercase and descenders."""
-    from renderers.fonts import body
+    from dashcli.renderers.fonts import body
 
     return table_font("body", body.TABLE, body.HEIGHT, body.BASELINE)
 
@@ -194,7 +194,7 @@ def body_font() -> BitmapFont:
 @cache
 def large_font() -> BitmapFont:
     """The 8×14 clock digits; other characters are the body glyphs doubled."""
-    from renderers.fonts import body, large
+    from dashcli.renderers.fonts import body, large
 
     glyphs = {
         char: _glyph_mask(rows, body.HEIGHT, scale=2)

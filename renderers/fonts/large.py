@@ -1,7 +1,8 @@
 """Large clock digits, 8×14 with two-pixel strokes, plus the signs a big number needs.
 
 Only digits, ``:``, ``-``, ``.``, ``°``, ``%`` and space are drawn here; every other printable
-character falls back to the body glyph doubled (see :func:`renderers.fonts.large_font`), so the
+character falls back to the body glyph doubled (see :func:`dashcli.renderers.fonts.large_font`), so
+the
 font still covers printable ASCII. Rows 15-16 are left for doubled descenders.
 """
 

@@ -1,6 +1,7 @@
 """The calendar page: the event under way (highlighted), the next one, then the week's rest.
 
-Reads ``calendar`` (:class:`sources.values.CalendarValues`). The current event gets a green bar,
+Reads ``calendar`` (:class:`dashcli.sources.values.CalendarValues`). The current event gets a green
+bar,
 ``NOW`` and when it ends; the next event its start (``18:30``, ``MON 09:15``; 12-hour
 ``6:30 PM``, ``MON 9:15 AM``); below, the remaining events of today and the week that have not
 ended, as day, time (``6:30P`` in 12-hour form) and title. All-day
@@ -13,11 +14,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import cast
 
-from renderers import colors
-from renderers.format import TimeStyle
-from renderers.frame import MARKER_BOX_WIDTH, Frame
-from renderers.text import draw_text
-from sources.values import CalendarEvent, CalendarValues
+from dashcli.renderers import colors
+from dashcli.renderers.format import TimeStyle
+from dashcli.renderers.frame import MARKER_BOX_WIDTH, Frame
+from dashcli.renderers.text import draw_text
+from dashcli.sources.values import CalendarEvent, CalendarValues
 
 # 128×64
 HEADER_XY = (1, 1)

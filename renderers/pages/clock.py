@@ -8,11 +8,11 @@ and stay centred; a small ``AM``/``PM`` sits on their baseline to the right.
 
 from __future__ import annotations
 
-from renderers import colors
-from renderers.fonts import Font, scaled_font
-from renderers.format import clock_parts
-from renderers.frame import Frame
-from renderers.text import draw_text
+from dashcli.renderers import colors
+from dashcli.renderers.fonts import Font, scaled_font
+from dashcli.renderers.format import clock_parts
+from dashcli.renderers.frame import Frame
+from dashcli.renderers.text import draw_text
 
 # 128×64
 TIME_Y = 3

@@ -1,6 +1,7 @@
 """The forecast page: the coming days (weekday, icon, high, low, chance of precipitation).
 
-Reads ``weather.daily`` (:class:`sources.values.DailyWeather`), from today on. On 128×64 each day
+Reads ``weather.daily`` (:class:`dashcli.sources.values.DailyWeather`), from today on. On 128×64
+each day
 is a column with a range bar between its high and low, placed on the week's temperature scale so
 warm and cold days stand out; 64×32 shows four days.
 """
@@ -10,13 +11,13 @@ from __future__ import annotations
 from datetime import date
 from typing import cast
 
-from renderers import colors
-from renderers.fonts import Font
-from renderers.format import degrees, number, percent
-from renderers.frame import Frame
-from renderers.sprites import weather_icon
-from renderers.text import draw_text
-from sources.values import DailyWeather, WeatherValues
+from dashcli.renderers import colors
+from dashcli.renderers.fonts import Font
+from dashcli.renderers.format import degrees, number, percent
+from dashcli.renderers.frame import Frame
+from dashcli.renderers.sprites import weather_icon
+from dashcli.renderers.text import draw_text
+from dashcli.sources.values import DailyWeather, WeatherValues
 
 # 128×64
 COLUMNS = 7

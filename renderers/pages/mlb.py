@@ -1,6 +1,7 @@
 """The MLB page: the featured game large, the day's other games in a strip below.
 
-Reads ``mlb`` (:class:`sources.values.ScoreboardValues`); the featured game is the first (the
+Reads ``mlb`` (:class:`dashcli.sources.values.ScoreboardValues`); the featured game is the first
+(the
 source puts the profile's teams first). Live: team abbreviations in team colours, scores, the
 inning with a ▲/▼ arrow (``MID``/``END`` between halves), the bases diamond, balls/strikes/outs
 as dots and the last play wrapped to two lines. Before the game: records and the local
@@ -13,9 +14,9 @@ from __future__ import annotations
 
 from typing import cast
 
-from renderers import colors
-from renderers.frame import Frame
-from renderers.pages.scoreboard import (
+from dashcli.renderers import colors
+from dashcli.renderers.frame import Frame
+from dashcli.renderers.pages.scoreboard import (
     ABANDONED,
     ABANDONED_COLOR,
     draw_compact_state,
@@ -29,9 +30,9 @@ from renderers.pages.scoreboard import (
     reason,
     scores_known,
 )
-from renderers.sprites import Sprite, bases, enlarged, from_table
-from renderers.text import draw_text, wrap
-from sources.values import BaseballSituation, Game, ScoreboardValues
+from dashcli.renderers.sprites import Sprite, bases, enlarged, from_table
+from dashcli.renderers.text import draw_text, wrap
+from dashcli.sources.values import BaseballSituation, Game, ScoreboardValues
 
 TITLE = "MLB"
 # 128×64: two team rows on the left, the situation on the right, then last play and the strip

@@ -1,6 +1,7 @@
 """The NFL page: the featured game large, down and distance, the day's other games below.
 
-Reads ``nfl`` (:class:`sources.values.ScoreboardValues`); the featured game is the first (the
+Reads ``nfl`` (:class:`dashcli.sources.values.ScoreboardValues`); the featured game is the first
+(the
 profile's teams come first). Live: team abbreviations in team colours, scores, a football next
 to the team with the ball, the quarter and game clock, the down and distance (on a red band in
 the red zone) and the last play. Before: records and the local kickoff time; after: ``Final``
@@ -12,9 +13,9 @@ from __future__ import annotations
 
 from typing import cast
 
-from renderers import colors
-from renderers.frame import Frame
-from renderers.pages.scoreboard import (
+from dashcli.renderers import colors
+from dashcli.renderers.frame import Frame
+from dashcli.renderers.pages.scoreboard import (
     ABANDONED,
     ABANDONED_COLOR,
     draw_compact_state,
@@ -28,9 +29,9 @@ from renderers.pages.scoreboard import (
     period_label,
     reason,
 )
-from renderers.sprites import football
-from renderers.text import draw_text
-from sources.values import FootballSituation, Game, ScoreboardValues
+from dashcli.renderers.sprites import football
+from dashcli.renderers.text import draw_text
+from dashcli.sources.values import FootballSituation, Game, ScoreboardValues
 
 TITLE = "NFL"
 SPORT = "football"

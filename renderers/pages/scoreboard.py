@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from typing import cast
 
-from renderers import colors
-from renderers.fonts import Font
-from renderers.frame import MARKER_BOX_WIDTH, Frame, draw_time
-from renderers.registry import page_spec
-from renderers.text import Box, draw_text
-from sources.values import BaseballSituation, Game, PeriodSituation, ScoreboardValues, Team
+from dashcli.renderers import colors
+from dashcli.renderers.fonts import Font
+from dashcli.renderers.frame import MARKER_BOX_WIDTH, Frame, draw_time
+from dashcli.renderers.registry import page_spec
+from dashcli.renderers.text import Box, draw_text
+from dashcli.sources.values import BaseballSituation, Game, PeriodSituation, ScoreboardValues, Team
 
 # Team colours are lifted further than colors.readable's default: abbreviations are the only
 # way to tell the teams apart, and navy at 110 is still faint on a lit panel.

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from renderers import colors
-from renderers.format import age as format_age
-from renderers.frame import Frame
-from renderers.text import draw_text
+from dashcli.renderers import colors
+from dashcli.renderers.format import age as format_age
+from dashcli.renderers.frame import Frame
+from dashcli.renderers.text import draw_text
 
 # 128×64: a title row, then two columns of cells
 TITLE_XY = (1, 1)

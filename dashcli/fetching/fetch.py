@@ -12,12 +12,12 @@ from datetime import datetime
 import httpx
 from pydantic import ValidationError
 
-from dashcli.envelope import Update, utcnow
-from dashcli.errors import ProfileError
-from profiles.schema import Profile, Sources, SourceSettings
-from sources import run_provider, source_info
-from sources.base import FetchContext, NoSecrets, SecretLookup
-from sources.http import RetryPolicy, make_client
+from dashcli.core.envelope import Update, utcnow
+from dashcli.core.errors import ProfileError
+from dashcli.profiles.schema import Profile, Sources, SourceSettings
+from dashcli.sources import run_provider, source_info
+from dashcli.sources.base import FetchContext, NoSecrets, SecretLookup
+from dashcli.sources.http import RetryPolicy, make_client
 
 
 def source_settings(profile: Profile, name: str) -> SourceSettings:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 
-from dashcli.envelope import Update
+from dashcli.core.envelope import Update
 
 
 class DisplayModel:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from dashcli.errors import DashError
+from dashcli.core.errors import DashError
 
 
 class EnvelopeError(DashError):

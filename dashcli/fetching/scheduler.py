@@ -21,14 +21,14 @@ from typing import Protocol
 
 import httpx
 
-from dashcli.envelope import utcnow
-from dashcli.errors import DashError
-from dashcli.fetching import fetch_update, source_settings
+from dashcli.core.envelope import utcnow
+from dashcli.core.errors import DashError
+from dashcli.fetching.fetch import fetch_update, source_settings
+from dashcli.profiles.schema import Profile
+from dashcli.sources import MissingSecretError, UpstreamError, source_info
+from dashcli.sources.base import SecretLookup
+from dashcli.sources.http import RetryPolicy, make_client
 from dashcli.store.base import Store
-from profiles.schema import Profile
-from sources import MissingSecretError, UpstreamError, source_info
-from sources.base import SecretLookup
-from sources.http import RetryPolicy, make_client
 
 log = logging.getLogger(__name__)
 

@@ -17,20 +17,20 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
-from dashcli.display.cycle import CyclePage, PageCycle
-from dashcli.display.feeds import ServerFeed, StaticFeed
-from dashcli.display.loop import DisplayLoop, Frame, RenderFunction
-from dashcli.display.model import DisplayModel
-from dashcli.envelope import Update, utcnow
-from dashcli.errors import UsageError
-from dashcli.redact import redact_url
+from dashcli.core.envelope import Update, utcnow
+from dashcli.core.errors import UsageError
+from dashcli.core.redact import redact_url
+from dashcli.displays.cycle import CyclePage, PageCycle
+from dashcli.displays.feeds import ServerFeed, StaticFeed
+from dashcli.displays.loop import DisplayLoop, Frame, RenderFunction
+from dashcli.displays.model import DisplayModel
 
 if TYPE_CHECKING:
     from PIL.Image import Image
 
-    from profiles.schema import Profile
-    from renderers import FrameCache
-    from renderers.fonts import FontSet
+    from dashcli.profiles.schema import Profile
+    from dashcli.renderers import FrameCache
+    from dashcli.renderers.fonts import FontSet
 
 Clock = Callable[[], datetime]
 # How long a display waits for its first state before drawing (a server's catch-up takes
@@ -58,7 +58,7 @@ class Source:
 def demo_clock() -> Clock:
     """A clock that starts at the demo's moment and runs at real speed, so ``--demo`` shows the
     sample values fresh (live games, a current forecast) while clocks and the cycle still move."""
-    from renderers.demo import DEMO_NOW
+    from dashcli.renderers.demo import DEMO_NOW
 
     start = time.monotonic()
     return lambda: DEMO_NOW + timedelta(seconds=time.monotonic() - start)
@@ -77,7 +77,7 @@ def choose_feed(
     if sum((server is not None, demo, data is not None)) > 1:
         raise UsageError("give at most one of --server, --demo and --data")
     if demo:
-        from renderers.demo import demo_state
+        from dashcli.renderers.demo import demo_state
 
         return Source(StaticFeed(demo_state().values()), demo_clock(), label="demo")
     if data is not None:
@@ -101,14 +101,14 @@ def profile_fonts(profile: Profile) -> FontSet | None:
     chosen = profile.display.fonts
     if not (chosen.small or chosen.body or chosen.large):
         return None
-    from renderers import load_fonts
+    from dashcli.renderers import load_fonts
 
     return load_fonts(chosen.small, chosen.body, chosen.large)
 
 
 def cycle_pages(profile: Profile) -> list[CyclePage]:
     """The profile's cycle; an unknown page is a UsageError naming the known ones."""
-    from renderers import page_spec
+    from dashcli.renderers import page_spec
 
     pages = [CyclePage(entry.page, entry.seconds) for entry in profile.display.cycle]
     for entry in pages:
@@ -119,7 +119,7 @@ def cycle_pages(profile: Profile) -> list[CyclePage]:
 def frame_renderer(profile: Profile, cache: FrameCache | None = None) -> RenderFunction:
     """A render function at the profile's size, timezone, fonts and 12/24-hour clock, through a
     frame cache: it returns the same image object while the inputs are unchanged."""
-    from renderers import FrameCache
+    from dashcli.renderers import FrameCache
 
     frames = cache or FrameCache()
     size = profile.display.width_height
@@ -145,7 +145,7 @@ def build_loop(
 ) -> DisplayLoop:
     """The display loop of ``profile``: its cycle (``skip_empty`` from the profile unless
     given), ``has_content`` read from the model's state at the loop's clock, cached rendering."""
-    from renderers import has_content
+    from dashcli.renderers import has_content
 
     timezone = profile.location.timezone
 

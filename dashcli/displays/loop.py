@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from dashcli.display.cycle import PageCycle
-from dashcli.display.model import DisplayModel
-from dashcli.envelope import Update, utcnow
+from dashcli.core.envelope import Update, utcnow
+from dashcli.displays.cycle import PageCycle
+from dashcli.displays.model import DisplayModel
 
 if TYPE_CHECKING:
     from PIL.Image import Image

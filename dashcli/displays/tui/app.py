@@ -22,16 +22,16 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Footer, Static
 
-from dashcli.display.build import Source, build_loop
-from dashcli.display.loop import DisplayLoop, Frame, run_with_feed
-from dashcli.display.model import DisplayModel
-from dashcli.envelope import Update
-from dashcli.tui.halfblock import frame_strips
+from dashcli.core.envelope import Update
+from dashcli.displays.build import Source, build_loop
+from dashcli.displays.loop import DisplayLoop, Frame, run_with_feed
+from dashcli.displays.model import DisplayModel
+from dashcli.displays.tui.halfblock import frame_strips
 
 if TYPE_CHECKING:
     from PIL.Image import Image
 
-    from profiles.schema import Profile
+    from dashcli.profiles.schema import Profile
 
 CONTROL_TIMEOUT = 5.0
 FRAME_COLUMNS = 128
@@ -74,7 +74,7 @@ class FrameView(Widget):
 
 
 def _local(moment: datetime, timezone: str) -> str:
-    from renderers.engine import zone
+    from dashcli.renderers.engine import zone
 
     return moment.astimezone(zone(timezone)).strftime("%H:%M")
 
@@ -176,7 +176,7 @@ class DashApp(App[None]):
         return text
 
     def _values(self) -> Text:
-        from renderers import page_spec
+        from dashcli.renderers import page_spec
 
         frame = self.loop.frame
         if frame is None:
@@ -220,7 +220,7 @@ class DashApp(App[None]):
 
     def action_save(self) -> None:
         """Save the frame on screen as PAGE-YYYYMMDD-HHMMSS.png in the current directory."""
-        from renderers.output import png_bytes
+        from dashcli.renderers.output import png_bytes
 
         frame = self.loop.frame
         if frame is None:

@@ -19,9 +19,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from dashcli.display.loop import Frame
-from dashcli.errors import DashError, UsageError
-from profiles.schema import Panel
+from dashcli.core.errors import DashError, UsageError
+from dashcli.displays.loop import Frame
+from dashcli.profiles.schema import Panel
 
 log = logging.getLogger(__name__)
 

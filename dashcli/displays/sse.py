@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from sources.http import USER_AGENT
+from dashcli.sources.http import USER_AGENT
 
 log = logging.getLogger(__name__)
 

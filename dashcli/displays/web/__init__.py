@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from dashcli.display.build import build_loop
-from dashcli.display.feeds import FRAME_EVENT, StoreFeed
-from dashcli.display.loop import DisplayLoop, Frame, run_with_feed
-from dashcli.display.model import DisplayModel
-from dashcli.envelope import isoformat
+from dashcli.core.envelope import isoformat
+from dashcli.displays.build import build_loop
+from dashcli.displays.feeds import FRAME_EVENT, StoreFeed
+from dashcli.displays.loop import DisplayLoop, Frame, run_with_feed
+from dashcli.displays.model import DisplayModel
 from dashcli.server.app import CONTEXT
 from dashcli.server.sse import encode_frame
 
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
     from PIL.Image import Image
 
-    from profiles.schema import Profile
+    from dashcli.profiles.schema import Profile
 
 MAX_SCALE = 8
 
@@ -58,7 +58,7 @@ class Preview:
 
     def png(self, scale: int) -> bytes | None:
         """The current frame as PNG at ``scale``, encoded once per frame and scale."""
-        from renderers.output import png_bytes
+        from dashcli.renderers.output import png_bytes
 
         frame = self.loop.frame
         if frame is None:

@@ -15,13 +15,13 @@ import signal
 import sys
 from typing import TYPE_CHECKING
 
-from dashcli.envelope import utcnow
-from dashcli.errors import UsageError
-from dashcli.fetching import fetch_update, source_settings
-from dashcli.scheduler import Scheduler, SourceStatus
+from dashcli.core.envelope import utcnow
+from dashcli.core.errors import UsageError
+from dashcli.fetching.fetch import fetch_update, source_settings
+from dashcli.fetching.scheduler import Scheduler, SourceStatus
+from dashcli.profiles.schema import Profile
 from dashcli.secrets import open_secrets
 from dashcli.store import Store, open_store
-from profiles.schema import Profile
 
 if TYPE_CHECKING:
     from aiohttp import web

@@ -1,5 +1,0 @@
-"""``dash tui``: the dashboard in a terminal, drawn with half-block characters (Textual).
-
-:mod:`dashcli.tui.halfblock` turns a frame into terminal cells (two pixels per cell, exact
-colours); :mod:`dashcli.tui.app` is the Textual application around the shared display loop.
-"""
