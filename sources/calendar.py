@@ -90,7 +90,7 @@ async def _read(ctx: FetchContext, settings: CalendarSettings) -> tuple[bytes, s
     if not chosen:
         raise SourceError("no calendar configured: set sources.calendar.url, url_secret or path")
     if len(chosen) > 1:
-        raise SourceError(f"set only one of dashcli.sources.calendar.{' / '.join(chosen)}")
+        raise SourceError(f"set only one of sources.calendar.{' / '.join(chosen)}")
     if settings.path:
         path = Path(settings.path).expanduser()
         try:

@@ -64,7 +64,7 @@ def exec_line(argv: list[str] | tuple[str, ...]) -> str:
 
 def render_template(name: str, values: dict[str, str]) -> str:
     """The packaged template ``name`` with its placeholders replaced; unknown ones are errors."""
-    text = files("dashcli.systemd").joinpath("systemd", f"{name}.in").read_text(encoding="utf-8")
+    text = files("dashcli.systemd").joinpath("templates", f"{name}.in").read_text(encoding="utf-8")
     lines = []
     for line in text.splitlines():
         if any(not values[name] for name in _PLACEHOLDER.findall(line)):
