@@ -233,13 +233,16 @@ class ClockValues(TypedDict):
 
 class SourceStatus(TypedDict):
     type: str
-    updated: str | None
-    valid: str | None
-    ok: bool
-    error: str | None
+    updated: str | None  # the last good fetch (None: never succeeded)
+    valid: str | None  # until when that data is valid
+    ok: bool  # False while fetches fail
+    error: str | None  # why, in a few words ("upstream unreachable")
+    since: NotRequired[str | None]  # failing since
+    retry: NotRequired[str | None]  # the next attempt while failing
 
 
 class StatusValues(TypedDict):
-    """``status``: each source's freshness, made by the server from its scheduler and store."""
+    """``status``: each enabled source's health, published by the scheduler (or the fetchers)
+    at start and after every fetch (:mod:`dashcli.fetching.health`)."""
 
     sources: list[SourceStatus]

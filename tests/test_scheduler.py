@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 
+from dashcli.core.envelope import Update, parse_time
+from dashcli.fetching.health import short_problem
 from dashcli.fetching.scheduler import Scheduler
+from dashcli.sources import DataError, MissingSecretError, UpstreamError
 from dashcli.sources.http import RetryPolicy
 from dashcli.store.base import MemoryStore
 from tests.conftest import NOW, background, fixture_path, profile_with
@@ -98,7 +102,7 @@ async def test_failures_keep_the_last_good_data(upstream: ReplayServer) -> None:
         status = scheduler.status()["weather"]
     kept = await store.get("weather")
     assert kept is not None
-    assert kept.seq == 1
+    assert kept.updated == NOW  # the first, good fetch: failures never overwrite it
     assert kept.is_stale(clock.now())
     assert status.last_success == NOW
     assert status.consecutive_failures >= 5
@@ -188,3 +192,73 @@ async def test_a_provider_bug_costs_only_its_source_and_its_text_is_not_shown(
     error = scheduler.status()["weather"].last_error
     assert error == "weather: internal error: RuntimeError (details at --debug)"
     assert await store.get("air") is not None
+
+
+async def test_health_is_published_as_the_status_type(upstream: ReplayServer) -> None:
+    """Waiting rows at start; then a failing source with its reason and retry time, a good one
+    with its data's times; other fetchers' rows for enabled sources are kept, others dropped."""
+    upstream.route(FORECAST, Reply("upstream down", status=503, content_type="text/plain"))
+    upstream.route(AIR, Reply(fixture_path("open-meteo/air-quality-boston.json")))
+    profile = profile_with(weather={"base_url": upstream.url}, air={"base_url": upstream.url},
+                           moon={}, github={"enabled": False, "repository": "a/b"})
+    store = MemoryStore()
+    other = {"type": "moon", "updated": None, "valid": None, "ok": False,
+             "error": "upstream unreachable", "since": None, "retry": None}
+    gone = {**other, "type": "github"}
+    await store.put(Update("status", NOW, NOW, {"sources": [other, gone]}))
+    clock = VirtualClock()
+    scheduler = Scheduler(profile, store, names=["weather", "air"], clock=clock, retry=NO_RETRY,
+                          jitter=0.0, start_spread=0.0)
+
+    async def published() -> dict[str, Any]:
+        held = await store.get("status")
+        assert held is not None
+        return {row["type"]: row for row in held.values["sources"]}
+
+    async with background(scheduler.run()):
+        await until(lambda: scheduler.status()["weather"].errors >= 1
+                    and scheduler.status()["air"].last_success is not None)
+    rows = await published()
+    assert list(rows) == ["air", "moon", "weather"]
+    assert rows["moon"] == other
+    weather = rows["weather"]
+    assert weather["ok"] is False
+    assert weather["error"] == "upstream error 503"
+    assert weather["updated"] is None
+    assert weather["since"] == NOW.isoformat()
+    assert parse_time(weather["retry"]) > NOW
+    air = rows["air"]
+    assert air["ok"] is True
+    assert air["error"] is None
+    assert air["updated"] == NOW.isoformat()
+    assert parse_time(air["valid"]) > NOW
+    status = scheduler.status()
+    assert status["weather"].health(clock.now()) == "failing"
+    assert status["air"].health(clock.now()) == "ok"
+    assert status["air"].health(NOW + timedelta(days=1)) == "stale"
+
+
+async def test_health_waits_before_the_first_fetch() -> None:
+    profile = profile_with(weather={})
+    store = MemoryStore()
+    scheduler = Scheduler(profile, store, clock=VirtualClock(), start_spread=0.0)
+    await scheduler.publish_status()
+    held = await store.get("status")
+    assert held is not None
+    assert held.values["sources"][0]["type"] == "weather"
+    assert held.values["sources"][0]["ok"] is True
+    assert held.values["sources"][0]["updated"] is None
+    assert scheduler.status()["weather"].health(NOW) == "waiting"
+
+
+@pytest.mark.parametrize(("error", "words"), [
+    (UpstreamError("x unreachable (connection refused)", "http://h/"), "upstream unreachable"),
+    (UpstreamError("x answered 401", "http://h/", status=401), "key rejected"),
+    (UpstreamError("x answered 429", "http://h/", status=429), "rate limited"),
+    (DataError("hourly.time", "missing"), "unexpected data"),
+    (MissingSecretError("owm_api_key", "env"), "secret missing"),
+    (TimeoutError(), "no answer"),
+    (RuntimeError("appid=secret"), "internal error"),
+])
+def test_a_failure_in_a_few_words(error: BaseException, words: str) -> None:
+    assert short_problem(error) == words

@@ -6,6 +6,9 @@ stays in the store and is visibly stale after its ``valid``. A source is fetched
 period (``every`` in the profile, else the registry's) or sooner when its data says it goes
 stale sooner (live scoreboards), with jitter so sources started together drift apart. Time is
 read through a :class:`Clock`, so tests drive the schedule without sleeping through periods.
+Each source's health (:class:`dashcli.fetching.health.SourceStatus`) is kept up to date and
+published into the store as the ``status`` data type at start and after every fetch, so every
+display can say which source fails and why.
 """
 
 from __future__ import annotations
@@ -15,20 +18,21 @@ import contextlib
 import logging
 import random
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
 import httpx
 
-from dashcli.core.envelope import utcnow
+from dashcli.core.envelope import Update, utcnow
 from dashcli.core.errors import DashError
 from dashcli.fetching.fetch import fetch_update, source_settings
+from dashcli.fetching.health import SourceStatus, short_problem, status_values
 from dashcli.profiles.schema import Profile
 from dashcli.sources import MissingSecretError, UpstreamError, source_info
 from dashcli.sources.base import SecretLookup
 from dashcli.sources.http import RetryPolicy, make_client
-from dashcli.store.base import Store
+from dashcli.store.base import Store, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +42,10 @@ BACKOFF_CAP = 600.0
 SECRETS_REFRESH_INTERVAL = 60.0  # re-read rotated secrets at most this often
 JITTER = 0.1  # +-10% of each delay
 START_SPREAD = 2.0  # first fetches spread over this many seconds
+STATUS_TYPE = "status"
+# The status is republished after every fetch; past the next fetch plus this, it is stale
+# (the scheduler stopped), and the status page marks it so.
+STATUS_GRACE = 60.0
 
 
 class Clock(Protocol):
@@ -61,23 +69,6 @@ class SystemClock:
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(seconds)
-
-
-@dataclass
-class SourceStatus:
-    """What ``/status``, ``/metrics`` and ``/healthz`` report about one source."""
-
-    name: str
-    last_success: datetime | None = None
-    last_error: str | None = None
-    next_run: datetime | None = None
-    consecutive_failures: int = 0
-    fetches: int = 0
-    errors: int = 0
-    latency_seconds_sum: float = 0.0
-    last_latency_seconds: float | None = None
-    period_seconds: float = 0.0
-    failing_since: datetime | None = None  # start of the current run of failures
 
 
 def _credentials_rejected(error: DashError) -> bool:
@@ -105,6 +96,7 @@ class Scheduler:
         jitter: float = JITTER,
         start_spread: float = START_SPREAD,
         rng: random.Random | None = None,
+        publish_status: bool = True,
     ) -> None:
         if secrets is None:
             from dashcli.secrets import open_secrets
@@ -129,6 +121,8 @@ class Scheduler:
             name: SourceStatus(name, period_seconds=self.period(name)) for name in self.names
         }
         self._secrets_refreshed = -SECRETS_REFRESH_INTERVAL
+        self._publish_status = publish_status
+        self._status_lock = asyncio.Lock()
 
     def period(self, name: str) -> float:
         """Seconds between fetches of ``name`` when its data does not go stale sooner."""
@@ -149,6 +143,7 @@ class Scheduler:
             log.warning("scheduler: no enabled sources; nothing to fetch")
             await asyncio.Event().wait()
         timeout = max(settings.timeout for settings in self.settings.values())
+        await self.publish_status()
         async with make_client(timeout) as client:
             tasks = [
                 asyncio.create_task(self._run_source(name, client), name=f"source:{name}")
@@ -166,10 +161,34 @@ class Scheduler:
     async def _run_source(self, name: str, client: httpx.AsyncClient) -> None:
         status = self._status[name]
         delay = self._rng.uniform(0, self._start_spread) if len(self.names) > 1 else 0.0
+        status.next_run = self._clock.now() + timedelta(seconds=delay)
         while True:
-            status.next_run = self._clock.now() + timedelta(seconds=delay)
             await self._clock.sleep(delay)
             delay = await self._fetch_once(name, client, status)
+            status.next_run = self._clock.now() + timedelta(seconds=delay)
+            await self.publish_status()
+
+    async def publish_status(self) -> None:
+        """Put the ``status`` values into the store: this scheduler's sources, and the rows
+        other fetchers sharing the store published for the profile's other enabled sources.
+
+        A store failure costs only this publication (the next fetch publishes again)."""
+        if not self._publish_status:
+            return
+        now = self._clock.now()
+        runs = [status.next_run for status in self._status.values() if status.next_run]
+        next_publish = min(runs, default=now) + timedelta(
+            seconds=max(map(self.fetch_timeout, self.names), default=0.0) + STATUS_GRACE)
+        async with self._status_lock:
+            try:
+                held = await self.store.get(STATUS_TYPE)
+                values = status_values(self._status.values(),
+                                       held.values if held is not None else None,
+                                       self.profile.sources.enabled())
+                await self.store.put(Update(STATUS_TYPE, now, max(now, next_publish), values,
+                                            source="scheduler"))
+            except (StoreError, OSError, TimeoutError) as exc:
+                log.warning("status not published: %s", exc)
 
     async def _fetch_once(
         self, name: str, client: httpx.AsyncClient, status: SourceStatus
@@ -189,20 +208,22 @@ class Scheduler:
             if _credentials_rejected(exc):
                 await self._refresh_secrets()
             reason = str(exc) if str(exc).startswith(f"{name}:") else f"{name}: {exc}"
-            return self._failed(status, reason, started, now)
-        except TimeoutError:
+            return self._failed(status, reason, short_problem(exc), started, now)
+        except TimeoutError as exc:
             reason = f"{name}: no answer within {self.fetch_timeout(name):g} s"
-            return self._failed(status, reason, started, now)
+            return self._failed(status, reason, short_problem(exc), started, now)
         except Exception as exc:
             # A provider bug must cost only its own source, never the scheduler.
             log.debug("%s: unexpected error", name, exc_info=True)
             # Only the type reaches /status and the logs: an unexpected exception's text is not
             # vetted like DashError messages are and could hold a secret.
             reason = f"{name}: internal error: {type(exc).__name__} (details at --debug)"
-            return self._failed(status, reason, started, now)
+            return self._failed(status, reason, short_problem(exc), started, now)
         latency = self._clock.monotonic() - started
         status.last_success = now
         status.last_error = None
+        status.problem = None
+        status.valid = result.update.valid
         status.consecutive_failures = 0
         status.failing_since = None
         status.last_latency_seconds = latency
@@ -226,11 +247,13 @@ class Scheduler:
         except DashError as exc:
             log.warning("%s", exc)
 
-    def _failed(self, status: SourceStatus, reason: str, started: float, now: datetime) -> float:
+    def _failed(self, status: SourceStatus, reason: str, problem: str, started: float,
+                now: datetime) -> float:
         latency = self._clock.monotonic() - started
         status.errors += 1
         status.consecutive_failures += 1
         status.last_error = reason
+        status.problem = problem
         status.last_latency_seconds = latency
         status.latency_seconds_sum += latency
         if status.failing_since is None:

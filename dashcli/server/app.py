@@ -67,6 +67,13 @@ class SourceStatusView(Protocol):
     def latency_seconds_sum(self) -> float: ...
     @property
     def last_latency_seconds(self) -> float | None: ...
+    @property
+    def failing_since(self) -> object: ...
+    @property
+    def valid(self) -> object: ...
+    @property
+    def problem(self) -> object: ...
+    def health(self, now: datetime) -> str: ...
 
 
 class StatusSource(Protocol):
@@ -237,8 +244,13 @@ def _plain(value: object) -> object:
 async def _status(request: web.Request) -> web.Response:
     context = request.app[CONTEXT]
     statuses = context.scheduler.status() if context.scheduler is not None else {}
+    now = utcnow()
     sources = {
         name: {
+            "health": status.health(now),
+            "problem": status.problem,
+            "failing_since": _plain(status.failing_since),
+            "valid": _plain(status.valid),
             "last_success": _plain(status.last_success),
             "last_error": _plain(status.last_error),
             "next_run": _plain(status.next_run),
