@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import httpx
 
 from dashcli import __version__
+from dashcli.core.backoff import backoff_delay
 from dashcli.sources.errors import UpstreamError
 
 USER_AGENT = f"dashcli/{__version__} (+https://github.com/dashcli/dashcli)"
@@ -59,7 +60,7 @@ async def get(
     last: UpstreamError | None = None
     for attempt in range(policy.attempts):
         if attempt:
-            await asyncio.sleep(policy.backoff * 2 ** (attempt - 1))
+            await asyncio.sleep(backoff_delay(attempt - 1, base=policy.backoff))
         try:
             response = await client.get(url, params=params, headers=headers)
         except httpx.HTTPError as exc:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from aiohttp import web
 
+from dashcli.core.backoff import Backoff
 from dashcli.core.envelope import Update
 from dashcli.core.errors import UsageError
 from dashcli.displays.build import choose_feed
@@ -16,7 +17,7 @@ from dashcli.displays.cycle import CyclePage, PageCycle
 from dashcli.displays.feeds import ServerFeed, StaticFeed, events_url
 from dashcli.displays.loop import DisplayLoop, Frame
 from dashcli.displays.model import DisplayModel
-from dashcli.displays.sse import Backoff, Event, SSEClient, parse_events
+from dashcli.displays.sse import Event, SSEClient, parse_events
 from dashcli.profiles.schema import Server
 from tests.conftest import profile_with
 
@@ -80,7 +81,7 @@ async def flaky():
 async def test_sse_client_resumes_with_last_event_id(flaky):
     server, base = flaky
     statuses: list[tuple[bool, str]] = []
-    client = SSEClient(f"{base}/events", backoff=Backoff(initial=0.01),
+    client = SSEClient(f"{base}/events", backoff=Backoff(base=0.01),
                        on_status=lambda ok, detail: statuses.append((ok, detail)))
     seen: list[str | None] = []
     async with asyncio.timeout(10):

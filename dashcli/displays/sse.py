@@ -8,17 +8,19 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import random
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 
 import httpx
 
+from dashcli.core.backoff import Backoff
 from dashcli.sources.http import USER_AGENT
 
 log = logging.getLogger(__name__)
+
+RECONNECT_BASE = 0.5
+RECONNECT_CAP = 15.0
 
 
 @dataclass(frozen=True)
@@ -53,23 +55,6 @@ async def parse_events(lines: AsyncIterator[str]) -> AsyncIterator[Event | int]:
             yield int(value)
 
 
-@dataclass
-class Backoff:
-    """Capped exponential backoff with jitter; ``reset()`` after a successful connection."""
-
-    initial: float = 0.5
-    cap: float = 15.0
-    attempt: int = 0
-
-    def next_delay(self) -> float:
-        delay: float = min(self.cap, self.initial * 2**self.attempt)
-        self.attempt += 1
-        return delay * random.uniform(0.8, 1.0)  # noqa: S311 - jitter, not cryptography
-
-    def reset(self) -> None:
-        self.attempt = 0
-
-
 class SSEClient:
     """Follows one ``/events`` URL forever, resuming with ``Last-Event-ID`` after each drop."""
 
@@ -86,7 +71,7 @@ class SSEClient:
         self.last_event_id: str | None = None
         self._token = token
         self._on_status = on_status
-        self._backoff = backoff or Backoff()
+        self._backoff = backoff or Backoff(base=RECONNECT_BASE, cap=RECONNECT_CAP)
         self._read_timeout = read_timeout
 
     def _headers(self) -> dict[str, str]:
@@ -119,7 +104,7 @@ class SSEClient:
                             await self._status(True, "connected")
                             async for item in parse_events(response.aiter_lines()):
                                 if isinstance(item, int):
-                                    self._backoff.initial = max(0.1, item / 1000)
+                                    self._backoff.base = max(0.1, item / 1000)
                                     continue
                                 if item.id is not None:
                                     self.last_event_id = item.id
@@ -128,4 +113,4 @@ class SSEClient:
                 except httpx.HTTPError as exc:
                     await self._status(False, f"{type(exc).__name__}")
                     log.debug("SSE connection to %s failed: %r", self.url, exc)
-                await asyncio.sleep(self._backoff.next_delay())
+                await self._backoff.sleep()

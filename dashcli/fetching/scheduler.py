@@ -24,6 +24,7 @@ from typing import Protocol
 
 import httpx
 
+from dashcli.core.backoff import backoff_delay
 from dashcli.core.envelope import Update, utcnow
 from dashcli.core.errors import DashError
 from dashcli.fetching.fetch import fetch_update, source_settings
@@ -258,11 +259,11 @@ class Scheduler:
         status.latency_seconds_sum += latency
         if status.failing_since is None:
             status.failing_since = now
-        doublings = min(status.consecutive_failures - 1, 32)
-        backoff = min(self._backoff_base * 2**doublings, self._backoff_cap)
+        backoff = backoff_delay(status.consecutive_failures - 1, base=self._backoff_base,
+                                cap=self._backoff_cap, jitter=self._jitter, rng=self._rng)
         log.warning("%s (attempt %d failed; retry in %.0f s)", reason,
                     status.consecutive_failures, backoff)
-        return self._jittered(backoff)
+        return backoff
 
     def _jittered(self, delay: float) -> float:
         return delay * (1 + self._rng.uniform(-self._jitter, self._jitter))

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from aiohttp import web
 
+from dashcli.core.backoff import Backoff
 from dashcli.core.envelope import Update, utcnow
 from dashcli.logs import RateLimitedLog
 from dashcli.server.sse import DEFAULT_MAX_BUFFER, DEFAULT_PING_INTERVAL, Broadcaster
@@ -42,6 +43,7 @@ OPEN_PATHS = frozenset({"/healthz", "/"})
 STORE_TIMEOUT = 3.0
 # Sharing a control waits at most this long: the local displays already have it.
 CONTROL_SHARE_TIMEOUT = 1.0
+RESUBSCRIBE_BASE_DELAY = 0.5
 RESUBSCRIBE_MAX_DELAY = 10.0
 T = TypeVar("T")
 
@@ -444,22 +446,20 @@ async def _pump(context: ServerContext, updates: AsyncIterator[Update]) -> None:
     Backends reconnect by themselves (Redis catches up from its log); this loop only guards
     against a subscription that still fails, so the server outlives it.
     """
-    delay = 0.5
+    backoff = Backoff(base=RESUBSCRIBE_BASE_DELAY, cap=RESUBSCRIBE_MAX_DELAY)
     while True:
         try:
             async for update in updates:
-                delay = 0.5
+                backoff.reset()
                 context.broadcaster.publish(update)
             return
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            log.warning("store subscription failed (%s); subscribing again in %.1f s",
-                        type(exc).__name__, delay)
+            log.warning("store subscription failed (%s); subscribing again", type(exc).__name__)
         finally:
             await _close(updates)
-        await asyncio.sleep(delay)
-        delay = min(delay * 2, RESUBSCRIBE_MAX_DELAY)
+        await backoff.sleep()
         updates = context.store.subscribe()
 
 

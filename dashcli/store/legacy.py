@@ -21,6 +21,7 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
+from dashcli.core.backoff import Backoff
 from dashcli.core.envelope import EnvelopeError, Update, parse_time
 from dashcli.core.redact import redact_url
 from dashcli.logs import RateLimitedLog
@@ -98,7 +99,7 @@ async def run_legacy_ingest(redis_url: str, store: Store, *, channel: str = "upd
     """
     where = redact_url(redis_url)
     complaints = RateLimitedLog(log)
-    delay = RECONNECT_BASE
+    backoff = Backoff(base=RECONNECT_BASE, cap=RECONNECT_CAP)
     while True:
         # No silent retries inside redis-py: every reconnect goes through the key re-read below.
         client: Redis = Redis.from_url(
@@ -110,7 +111,7 @@ async def run_legacy_ingest(redis_url: str, store: Store, *, channel: str = "upd
             async with asyncio.timeout(TIMEOUT):
                 await pubsub.subscribe(channel)
             await _read_keys(client, store, complaints, where)
-            delay = RECONNECT_BASE
+            backoff.reset()
             while True:
                 message = await pubsub.get_message(timeout=None)
                 if message is not None and message.get("type") == "message":
@@ -119,8 +120,7 @@ async def run_legacy_ingest(redis_url: str, store: Store, *, channel: str = "upd
             complaints.warning("connection", f"legacy ingest {where}: connection lost: {exc}")
         finally:
             await close_quietly(pubsub, client)
-        await asyncio.sleep(delay)
-        delay = min(delay * 2, RECONNECT_CAP)
+        await backoff.sleep()
 
 
 async def _read_keys(client: Redis, store: Store, complaints: RateLimitedLog, where: str) -> None:

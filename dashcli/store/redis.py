@@ -31,6 +31,7 @@ from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff, NoBackoff
 from redis.exceptions import RedisError
 
+from dashcli.core.backoff import Backoff
 from dashcli.core.envelope import EnvelopeError, Update
 from dashcli.core.redact import redact_url
 from dashcli.logs import RateLimitedLog
@@ -232,7 +233,7 @@ class RedisStore:
     # -- the listener --------------------------------------------------------------------
 
     async def _listen(self) -> None:
-        delay = RECONNECT_BASE
+        backoff = Backoff(base=RECONNECT_BASE, cap=self._reconnect_cap)
         connected_before = False
         while True:
             client = self._connect(retries=0)
@@ -245,7 +246,7 @@ class RedisStore:
                 if connected_before:
                     log.warning("store %s: reconnected", self.name)
                 connected_before = True
-                delay = RECONNECT_BASE
+                backoff.reset()
                 await self._relay(pubsub)
             except (RedisError, OSError, TimeoutError, StoreError) as exc:
                 self._complaints.warning(
@@ -253,8 +254,7 @@ class RedisStore:
                 )
             finally:
                 await close_quietly(pubsub, client)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, self._reconnect_cap)
+            await backoff.sleep()
 
     async def _relay(self, pubsub: Any) -> None:
         """Deliver pub/sub messages; a silent connection is pinged, a dead one raises."""
