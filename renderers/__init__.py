@@ -12,7 +12,7 @@ page.
 
 from __future__ import annotations
 
-from dashcli.renderers.engine import FrameCache, cache_key, has_content, render
+from dashcli.renderers.engine import FrameCache, cache_key, has_content, render, render_traced
 from dashcli.renderers.fonts import FontSet, builtin_fonts, load_fonts
 from dashcli.renderers.frame import LARGE, LAYOUTS, SMALL, Frame
 from dashcli.renderers.registry import PAGES, PageSpec, page_spec
@@ -32,4 +32,5 @@ __all__ = [
     "load_fonts",
     "page_spec",
     "render",
+    "render_traced",
 ]

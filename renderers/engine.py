@@ -23,6 +23,7 @@ from dashcli.core.errors import UsageError
 from dashcli.renderers.fonts import FontSet, builtin_fonts
 from dashcli.renderers.format import CLOCK_FORMATS, ClockFormat
 from dashcli.renderers.frame import Frame, draw_no_data, draw_stale_marker, draw_unreadable
+from dashcli.renderers.layout import TextRun, recorder, recording
 from dashcli.renderers.registry import PageSpec, page_spec
 
 # What a page raises on values of the wrong shape (missing keys, wrong types, bad times).
@@ -78,9 +79,13 @@ def render(
     if missing:
         draw_no_data(frame, spec.title, missing)
     else:
+        runs = recorder()
+        drawn = len(runs) if runs is not None else 0
         try:
             spec.render(frame)
         except DATA_ERRORS as exc:
+            if runs is not None:
+                del runs[drawn:]  # the abandoned frame's text is not on the image
             frame.image = Image.new("RGB", layout)
             draw_unreadable(frame, spec.title, _problem(exc))
         if any(state[kind].is_stale(now) for kind in spec.uses if kind in state):
@@ -90,6 +95,23 @@ def render(
     canvas = Image.new("RGB", size)
     canvas.paste(frame.image, ((size[0] - layout[0]) // 2, (size[1] - layout[1]) // 2))
     return canvas
+
+
+def render_traced(
+    page: str,
+    state: Mapping[str, Update],
+    now: datetime,
+    *,
+    size: tuple[int, int] = (128, 64),
+    timezone: str = "UTC",
+    fonts: FontSet | None = None,
+    clock: ClockFormat = "24h",
+) -> tuple[Image.Image, list[TextRun]]:
+    """:func:`render`, plus where each text run was drawn (in the page's layout coordinates),
+    for :func:`dashcli.renderers.layout.layout_problems`."""
+    with recording() as runs:
+        image = render(page, state, now, size=size, timezone=timezone, fonts=fonts, clock=clock)
+    return image, runs
 
 
 def has_content(

@@ -15,9 +15,10 @@ from PIL import Image
 
 from dashcli.renderers.colors import Color
 from dashcli.renderers.fonts import ELLIPSIS, Font
+from dashcli.renderers.layout import Box as Box
+from dashcli.renderers.layout import TextRun, paused, recorder
 
 Align = Literal["left", "center", "right"]
-Box = tuple[int, int, int, int]  # left, top, right, bottom (right/bottom exclusive)
 
 
 def ellipsis_for(font: Font) -> str:
@@ -98,6 +99,9 @@ def draw_text(
         return (xy[0], xy[1], xy[0], xy[1])
     box = text_box(font, text, xy, align)
     mask = font.mask(text)
+    runs = recorder()
+    if runs is not None:
+        runs.append(TextRun(text, box, _ink(mask, box, clip)))
     if clip is not None:
         left, top = max(box[0], clip[0]), max(box[1], clip[1])
         right, bottom = min(box[2], clip[2]), min(box[3], clip[3])
@@ -108,6 +112,30 @@ def draw_text(
         return box
     image.paste(color, box, mask)
     return box
+
+
+def _ink(mask: Image.Image, box: Box, clip: Box | None) -> Box:
+    """The box of the lit pixels of ``mask`` drawn at ``box``, within ``clip``; empty (left ==
+    right) when nothing is lit there."""
+    left, top = box[0], box[1]
+    if clip is not None:
+        crop = (max(clip[0] - left, 0), max(clip[1] - top, 0),
+                min(clip[2] - left, mask.width), min(clip[3] - top, mask.height))
+        if crop[0] >= crop[2] or crop[1] >= crop[3]:
+            return (left, top, left, top)
+        mask = mask.crop(crop)
+        left, top = left + crop[0], top + crop[1]
+    lit = mask.getbbox()
+    if lit is None:
+        return (left, top, left, top)
+    return (left + lit[0], top + lit[1], left + lit[2], top + lit[3])
+
+
+def _union(boxes: list[Box]) -> Box:
+    """The smallest box holding every non-empty box of ``boxes`` (the first when all are empty)."""
+    filled = [box for box in boxes if box[0] < box[2]] or boxes[:1]
+    return (min(box[0] for box in filled), min(box[1] for box in filled),
+            max(box[2] for box in filled), max(box[3] for box in filled))
 
 
 def draw_runs(
@@ -130,8 +158,17 @@ def draw_runs(
         x -= total
     left = x
     base = y + runs[0][0].baseline
-    for (font, text, color), width in zip(runs, widths, strict=True):
-        top = base - font.baseline if baseline else y
-        draw_text(image, font, text, (x, top), color)
-        x += width + gap
-    return (left, y, left + total, y + max(font.height for font, _, _ in runs))
+    inks: list[Box] = []
+    # The pieces are one run to the layout check: a number and its unit are meant to touch.
+    with paused():
+        for (font, text, color), width in zip(runs, widths, strict=True):
+            top = base - font.baseline if baseline else y
+            if text:
+                box = draw_text(image, font, text, (x, top), color)
+                inks.append(_ink(font.mask(text), box, None))
+            x += width + gap
+    whole = (left, y, left + total, y + max(font.height for font, _, _ in runs))
+    recorded = recorder()
+    if recorded is not None and inks:
+        recorded.append(TextRun("".join(text for _, text, _ in runs), whole, _union(inks)))
+    return whole
