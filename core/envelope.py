@@ -8,16 +8,44 @@ form is the contract of DESIGN.md, so its field names must not change.
 
 from __future__ import annotations
 
-import json
+import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from dashcli.core import jsonlimits
 from dashcli.core.errors import DashError
+
+# A data type is an SSE event name and a URL path segment: short, plain, one line.
+TYPE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+# SSE event names the server and displays use for themselves ("message", "error" and "open" are
+# what EventSource dispatches on its own): a data type of one of these names would spoof them.
+RESERVED_TYPES = frozenset({"shutdown", "control", "frame", "resync", "message", "error", "open"})
+# Reading an envelope back: its values passed admit() (so one level more for the envelope), and
+# its size was bounded when written, whatever the limit was then.
+READ_LIMITS = jsonlimits.JsonLimits(
+    max_bytes=2**31, max_depth=jsonlimits.DEFAULT_MAX_DEPTH + 1
+)
 
 
 class EnvelopeError(DashError):
     """A message is not a valid update envelope; the message says which field and why."""
+
+
+def check_type(kind: object, what: str = "type") -> str:
+    """``kind`` when it may name a data type; an EnvelopeError (exit 2) saying why otherwise."""
+    if not isinstance(kind, str) or not TYPE_PATTERN.match(kind):
+        shown = repr(kind)[:70] if isinstance(kind, str) else type(kind).__name__
+        raise EnvelopeError(
+            f"{what} {shown}: use letters, digits, '_', '.', '-' (up to 64)", exit_code=2
+        )
+    if kind.lower() in RESERVED_TYPES:
+        raise EnvelopeError(
+            f"{what} {kind!r}: reserved for the server's own events "
+            f"({', '.join(sorted(RESERVED_TYPES))})",
+            exit_code=2,
+        )
+    return kind
 
 
 def isoformat(moment: datetime) -> str:
@@ -77,7 +105,17 @@ class Update:
 
     def to_json(self) -> str:
         """Compact JSON, UTF-8 safe, as stored and sent on the wire."""
-        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
+        return jsonlimits.dumps(self.to_dict())
+
+    def admit(self, limits: jsonlimits.JsonLimits = jsonlimits.DEFAULT) -> Update:
+        """This update, once its type and values pass the boundary checks every store applies.
+
+        Raises EnvelopeError (type) or JsonLimitError (values), both exit 2, so nothing that a
+        later read could not decode is ever stored.
+        """
+        check_type(self.type, "type")
+        jsonlimits.check(self.values, f"{self.type}: values", limits)
+        return self
 
     @classmethod
     def from_dict(cls, data: object) -> Update:
@@ -104,9 +142,9 @@ class Update:
     def from_json(cls, text: str | bytes) -> Update:
         """Decode and validate one envelope from JSON text."""
         try:
-            data = json.loads(text)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise EnvelopeError(f"envelope: not JSON ({exc})") from None
+            data = jsonlimits.loads(text, "envelope", READ_LIMITS)
+        except jsonlimits.JsonLimitError as exc:
+            raise EnvelopeError(str(exc)) from None
         return cls.from_dict(data)
 
 

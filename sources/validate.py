@@ -15,15 +15,26 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
+from dashcli.core import jsonlimits
 from dashcli.sources.errors import DataError
+
+UPSTREAM_LIMITS = jsonlimits.JsonLimits()
 
 
 def parse_json(body: bytes, where: str) -> Node:
     """Decode a response body; malformed JSON is a DataError naming ``where``."""
     try:
-        return Node(json.loads(body), where)
+        value = json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise DataError(where, f"response is not valid JSON ({exc})") from None
+    except RecursionError:
+        raise DataError(where, "response: JSON nested too deep") from None
+    try:
+        # Depth and strictness as for every input; the size was capped as the body was read.
+        jsonlimits.check(value, "response", UPSTREAM_LIMITS, size_checked=True)
+    except jsonlimits.JsonLimitError as exc:
+        raise DataError(where, str(exc)) from None
+    return Node(value, where)
 
 
 class Node:

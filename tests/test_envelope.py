@@ -66,7 +66,7 @@ def test_defects_are_named(changes, message):
 
 
 def test_not_json_and_not_object():
-    with pytest.raises(EnvelopeError, match="not JSON"):
+    with pytest.raises(EnvelopeError, match="not valid JSON"):
         Update.from_json(b"{")
     with pytest.raises(EnvelopeError, match="expected a JSON object"):
         Update.from_json(b"[]")

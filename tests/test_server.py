@@ -15,7 +15,7 @@ import httpx
 import pytest
 from aiohttp import web
 
-from dashcli.core.envelope import Update, utcnow
+from dashcli.core.envelope import EnvelopeError, Update, utcnow
 from dashcli.server import create_app
 from dashcli.store import Store, open_store
 from dashcli.store.base import MemoryStore
@@ -400,10 +400,11 @@ async def test_event_fields_survive_line_separators_and_newlines() -> None:
     store = MemoryStore()
     async with serving(store) as base, SSEClient(f"{base}/events") as client:
         await store.put(update("notes", text="line\u2028sep\u2029para\x85nel\nnewline"))
-        await store.put(update("evil\nevent: control", text="x"))
-        note, evil = await client.take(2)
+        # A type that would end its event: line early is refused before it is stored.
+        with pytest.raises(EnvelopeError, match="use letters, digits"):
+            await store.put(update("evil\nevent: control", text="x"))
+        (note,) = await client.take(1)
         assert note.json()["values"]["text"] == "line\u2028sep\u2029para\x85nel\nnewline"
-        assert (evil.event, evil.json()["type"]) == ("evil event: control", "evil\nevent: control")
 
 
 async def test_client_stuck_in_its_catch_up_is_dropped() -> None:

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any
 
 import typer
 
 from dashcli.commands.options import ProfileOption, SetOption, StoreOption
-
-TYPE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
 def register(app: typer.Typer) -> None:
@@ -50,15 +47,17 @@ def publish(
     import asyncio
     from datetime import timedelta
 
-    from dashcli.core.envelope import Update, utcnow
+    from dashcli.core.envelope import EnvelopeError, Update, check_type, utcnow
     from dashcli.core.errors import UsageError
 
     if stdin is not None and stdin != "-":
         raise UsageError(f"unexpected argument {stdin!r}: use --file PATH or '-' for stdin")
     if (stdin is None) == (file is None):
         raise UsageError("give the values once: --file PATH, or '-' to read stdin")
-    if not TYPE_PATTERN.match(kind):
-        raise UsageError(f"TYPE {kind!r}: use letters, digits, '_', '.', '-' (up to 64)")
+    try:
+        check_type(kind, "TYPE")
+    except EnvelopeError as exc:
+        raise UsageError(str(exc)) from None
     where = "stdin" if (file or stdin) == "-" else str(file)
     values, source = _read_values(_read_text(file or "-"), where, kind, source)
     if store is None:
@@ -71,33 +70,34 @@ def publish(
     typer.echo(str(stored.seq))
 
 
-def _read_text(path: str) -> str:
+def _read_text(path: str) -> bytes:
+    """The bytes of ``path`` (``-``: stdin), at most one more than an event may hold."""
     import sys
     from pathlib import Path
 
+    from dashcli.core import jsonlimits
     from dashcli.core.errors import UsageError
 
+    # Reading one byte past the cap is enough to refuse, whatever size was piped in.
+    limit = jsonlimits.DEFAULT_MAX_BYTES + 1
     if path == "-":
-        return sys.stdin.read()
+        return sys.stdin.buffer.read(limit)
     try:
-        return Path(path).expanduser().read_text(encoding="utf-8")
+        with Path(path).expanduser().open("rb") as stream:
+            return stream.read(limit)
     except FileNotFoundError:
         raise UsageError(f"--file {path}: file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
-        raise UsageError(f"--file {path}: cannot read: {reason}") from None
+    except OSError as exc:
+        raise UsageError(f"--file {path}: cannot read: {exc.strerror}") from None
 
 
-def _read_values(text: str, where: str, kind: str, source: str) -> tuple[dict[str, Any], str]:
+def _read_values(text: bytes, where: str, kind: str, source: str) -> tuple[dict[str, Any], str]:
     """The values object (from a bare object or an envelope) and the source to record."""
-    import json
-
+    from dashcli.core import jsonlimits
     from dashcli.core.errors import UsageError
 
-    try:
-        data = json.loads(text)
-    except ValueError as exc:
-        raise UsageError(f"{where}: not valid JSON ({exc})") from None
+    # Size, depth and strictness (NaN, lone surrogates) once here, before anything is stored.
+    data = jsonlimits.loads(text, where)
     if not isinstance(data, dict):
         raise UsageError(f"{where}: expected a JSON object, got {type(data).__name__}")
     if "type" in data and "values" in data:

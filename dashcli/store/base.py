@@ -204,6 +204,7 @@ class MemoryStore:
         await self._fanout.close()
 
     async def put(self, update: Update) -> Update:
+        update.admit()
         self._seq += 1
         stored = update.with_seq(self._seq)
         self._latest[stored.type] = stored

@@ -11,7 +11,6 @@ untouched.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from datetime import datetime
 from typing import Any
@@ -21,8 +20,10 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
+from dashcli.core import jsonlimits
 from dashcli.core.backoff import Backoff
 from dashcli.core.envelope import EnvelopeError, Update, parse_time
+from dashcli.core.errors import DashError
 from dashcli.core.redact import redact_url
 from dashcli.logs import RateLimitedLog
 from dashcli.store.base import Store, StoreError
@@ -84,10 +85,10 @@ def legacy_update(data: object, kind: str | None = None) -> Update:
 def decode_legacy(body: bytes | str, kind: str | None = None) -> Update:
     """Decode and convert one legacy JSON text; any defect is an EnvelopeError."""
     try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise EnvelopeError(f"legacy envelope: not JSON ({exc})") from None
-    return legacy_update(data, kind)
+        data = jsonlimits.loads(body, "legacy envelope")
+    except jsonlimits.JsonLimitError as exc:
+        raise EnvelopeError(str(exc)) from None
+    return legacy_update(data, kind).admit()
 
 
 async def run_legacy_ingest(redis_url: str, store: Store, *, channel: str = "update") -> None:
@@ -153,3 +154,6 @@ async def _ingest(
         await store.put(update)
     except StoreError as exc:
         complaints.warning("store", f"legacy ingest {where}: {exc}")
+    except DashError as exc:
+        # The store's own boundary check: skipped like any other garbage, never fatal.
+        complaints.warning(f"garbage {origin}", f"legacy ingest {where}: skipped {origin}: {exc}")

@@ -117,7 +117,7 @@ class RedisStore:
 
     async def put(self, update: Update) -> Update:
         # The script appends the seq it assigns: drop any seq the update already carries.
-        body = replace(update, seq=None).to_json()
+        body = replace(update.admit(), seq=None).to_json()
         keys = [SEQ_KEY, STATE_PREFIX + update.type, LOG_KEY]
         args: list[str | int] = [body, self._replay_size, CHANNEL, self._fanout.known_seq]
         seq = int(await self._call(lambda c: c.eval(_PUT_SCRIPT, len(keys), *keys, *args)))

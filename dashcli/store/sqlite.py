@@ -12,7 +12,6 @@ commits) every ``poll_interval`` seconds, and wakes at once after a put of this 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import sqlite3
 from collections.abc import Callable
@@ -21,6 +20,7 @@ from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
+from dashcli.core import jsonlimits
 from dashcli.core.envelope import EnvelopeError, Update
 from dashcli.logs import RateLimitedLog
 from dashcli.store.base import REPLAY_LOG_SIZE, Fanout, StoreError, Subscription
@@ -101,7 +101,7 @@ class SqliteStore:
         self._executor = None
 
     async def put(self, update: Update) -> Update:
-        body = update.to_dict()
+        body = update.admit().to_dict()
         seq = await self._run(lambda: self._put(update.type, body))
         self._fanout.known_seq = max(self._fanout.known_seq, seq)
         self._forced = True
@@ -186,7 +186,7 @@ class SqliteStore:
             seq: int = db.execute(
                 "UPDATE meta SET value = value + 1 WHERE key = 'seq' RETURNING value"
             ).fetchone()[0]
-            text = json.dumps({**body, "seq": seq}, ensure_ascii=False, separators=(",", ":"))
+            text = jsonlimits.dumps({**body, "seq": seq})
             db.execute(
                 "INSERT INTO state (type, seq, body) VALUES (?, ?, ?) "
                 "ON CONFLICT (type) DO UPDATE SET seq = excluded.seq, body = excluded.body",
