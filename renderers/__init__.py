@@ -12,9 +12,9 @@ page.
 
 from __future__ import annotations
 
+from dashcli.renderers.canvas import LARGE, LAYOUTS, SMALL, Canvas
 from dashcli.renderers.engine import FrameCache, cache_key, has_content, render, render_traced
 from dashcli.renderers.fonts import FontSet, builtin_fonts, load_fonts
-from dashcli.renderers.frame import LARGE, LAYOUTS, SMALL, Frame
 from dashcli.renderers.registry import PAGES, PageSpec, page_spec
 
 __all__ = [
@@ -22,8 +22,8 @@ __all__ = [
     "LAYOUTS",
     "PAGES",
     "SMALL",
+    "Canvas",
     "FontSet",
-    "Frame",
     "FrameCache",
     "PageSpec",
     "builtin_fonts",

@@ -20,9 +20,9 @@ from PIL import Image
 
 from dashcli.core.envelope import Update
 from dashcli.core.errors import UsageError
+from dashcli.renderers.canvas import Canvas, draw_no_data, draw_stale_marker, draw_unreadable
 from dashcli.renderers.fonts import FontSet, builtin_fonts
 from dashcli.renderers.format import CLOCK_FORMATS, ClockFormat
-from dashcli.renderers.frame import Frame, draw_no_data, draw_stale_marker, draw_unreadable
 from dashcli.renderers.layout import TextRun, recorder, recording
 from dashcli.renderers.registry import PageSpec, page_spec
 
@@ -39,15 +39,15 @@ def zone(name: str) -> tzinfo:
         raise UsageError(f"unknown timezone {name!r}") from None
 
 
-def _frame(spec: PageSpec, state: Mapping[str, Update], now: datetime, layout: tuple[int, int],
-           timezone: str, fonts: FontSet | None, clock: ClockFormat) -> Frame:
+def _canvas(spec: PageSpec, state: Mapping[str, Update], now: datetime, layout: tuple[int, int],
+           timezone: str, fonts: FontSet | None, clock: ClockFormat) -> Canvas:
     if now.tzinfo is None:
         raise ValueError("render: now must be timezone-aware")
     if clock not in CLOCK_FORMATS:
         raise UsageError(f"unknown clock format {clock!r} (known: {', '.join(CLOCK_FORMATS)})")
     tz = zone(timezone)
     image = Image.new("RGB", layout)
-    return Frame(spec.name, image, now.astimezone(tz), tz, fonts or builtin_fonts(), state, clock)
+    return Canvas(spec.name, image, now.astimezone(tz), tz, fonts or builtin_fonts(), state, clock)
 
 
 def _problem(exc: Exception) -> str:
@@ -74,27 +74,27 @@ def render(
     """
     spec = page_spec(page)
     layout = spec.layout_for(size)
-    frame = _frame(spec, state, now, layout, timezone, fonts, clock)
+    canvas = _canvas(spec, state, now, layout, timezone, fonts, clock)
     missing = [kind for kind in spec.types if kind not in state]
     if missing:
-        draw_no_data(frame, spec.title, missing)
+        draw_no_data(canvas, spec.title, missing)
     else:
         runs = recorder()
         drawn = len(runs) if runs is not None else 0
         try:
-            spec.render(frame)
+            spec.draw(canvas)
         except DATA_ERRORS as exc:
             if runs is not None:
                 del runs[drawn:]  # the abandoned frame's text is not on the image
-            frame.image = Image.new("RGB", layout)
-            draw_unreadable(frame, spec.title, _problem(exc))
+            canvas.image = Image.new("RGB", layout)
+            draw_unreadable(canvas, spec.title, _problem(exc))
         if any(state[kind].is_stale(now) for kind in spec.uses if kind in state):
-            draw_stale_marker(frame.image)
+            draw_stale_marker(canvas.image)
     if layout == size:
-        return frame.image
-    canvas = Image.new("RGB", size)
-    canvas.paste(frame.image, ((size[0] - layout[0]) // 2, (size[1] - layout[1]) // 2))
-    return canvas
+        return canvas.image
+    centred = Image.new("RGB", size)
+    centred.paste(canvas.image, ((size[0] - layout[0]) // 2, (size[1] - layout[1]) // 2))
+    return centred
 
 
 def render_traced(
@@ -125,9 +125,9 @@ def has_content(
     content = spec.content
     if content is None:
         return True
-    frame = _frame(spec, state, now, spec.sizes[0], timezone, None, "24h")
+    canvas = _canvas(spec, state, now, spec.sizes[0], timezone, None, "24h")
     try:
-        return content(frame)
+        return content(canvas)
     except DATA_ERRORS:
         return True
 

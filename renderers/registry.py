@@ -2,8 +2,8 @@
 
 One line per page. ``types`` must all be in the state or the page shows "no data yet";
 ``optional`` types are drawn when present (and count for staleness); ``all_types`` pages (status)
-depend on every entry of the state. A page module exposes ``render(frame)`` and may expose
-``has_content(frame) -> bool``; it is imported on first use.
+depend on every entry of the state. A page module exposes ``draw(canvas)`` and may expose
+``has_content(canvas) -> bool``; it is imported on first use.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from types import ModuleType
 
 from dashcli.core.errors import UsageError
-from dashcli.renderers.frame import LARGE, LAYOUTS, SMALL, Frame
+from dashcli.renderers.canvas import LARGE, LAYOUTS, SMALL, Canvas
 
-RenderFunction = Callable[[Frame], None]
-ContentFunction = Callable[[Frame], bool]
+DrawFunction = Callable[[Canvas], None]
+ContentFunction = Callable[[Canvas], bool]
 
 
 @dataclass(frozen=True)
@@ -41,8 +41,8 @@ class PageSpec:
         return module
 
     @property
-    def render(self) -> RenderFunction:
-        function: RenderFunction = self.load().render
+    def draw(self) -> DrawFunction:
+        function: DrawFunction = self.load().draw
         return function
 
     @property

@@ -13,10 +13,10 @@ import pytest
 from PIL import Image
 
 from dashcli.core.envelope import Update
-from dashcli.renderers import PAGES, Frame, builtin_fonts, render
+from dashcli.renderers import PAGES, Canvas, builtin_fonts, render
+from dashcli.renderers.canvas import MARKER_BOX_HEIGHT, MARKER_BOX_WIDTH
 from dashcli.renderers.demo import DEMO_NOW, DEMO_TIMEZONE, demo_update
 from dashcli.renderers.engine import zone
-from dashcli.renderers.frame import MARKER_BOX_HEIGHT, MARKER_BOX_WIDTH
 
 NOW = DEMO_NOW
 LARGE = (128, 64)
@@ -71,9 +71,9 @@ def draw_strict(page: str, states: dict[str, Update], size: tuple[int, int] = LA
     """The page drawn by its own render function, so values it cannot read raise instead of
     becoming the "unreadable data" frame (for tests over real recordings)."""
     tz = zone(DEMO_TIMEZONE)
-    frame = Frame(page, Image.new("RGB", size), now.astimezone(tz), tz, builtin_fonts(), states)
-    PAGES[page].render(frame)
-    return frame.image
+    canvas = Canvas(page, Image.new("RGB", size), now.astimezone(tz), tz, builtin_fonts(), states)
+    PAGES[page].draw(canvas)
+    return canvas.image
 
 
 def demo_values(kind: str) -> Values:

@@ -10,7 +10,8 @@ from PIL import Image
 
 from dashcli.core.envelope import Update
 from dashcli.core.errors import UsageError
-from dashcli.renderers import PAGES, Frame, FrameCache, PageSpec, has_content, render
+from dashcli.renderers import PAGES, Canvas, FrameCache, PageSpec, has_content, render
+from dashcli.renderers.canvas import MARKER_BOX_HEIGHT, MARKER_BOX_WIDTH
 from dashcli.renderers.colors import WHITE, parse_color, readable
 from dashcli.renderers.fonts import (
     PRINTABLE,
@@ -20,7 +21,6 @@ from dashcli.renderers.fonts import (
     scaled_font,
     tiny_font,
 )
-from dashcli.renderers.frame import MARKER_BOX_HEIGHT, MARKER_BOX_WIDTH
 from dashcli.renderers.sprites import CONDITIONS, bases, football, moon_phase, weather_icon
 from dashcli.renderers.text import draw_text, fit, wrap
 
@@ -159,17 +159,17 @@ def test_render_returns_rgb_of_exactly_the_size(page, size):
     assert image.size == size
 
 
-def render_probe(frame: Frame) -> None:
+def draw_probe(canvas: Canvas) -> None:
     """A minimal page for the engine tests: draws values["text"] (a string) in white."""
-    text = frame.values("probe")["text"]
-    draw_text(frame.image, frame.fonts.body, text.upper(), (1, 10), WHITE)
+    text = canvas.values("probe")["text"]
+    draw_text(canvas.image, canvas.fonts.body, text.upper(), (1, 10), WHITE)
 
 
 @pytest.fixture
 def probe(monkeypatch):
     spec = PageSpec("probe", __name__, "Probe", ("probe",))
     monkeypatch.setitem(PAGES, "probe", spec)
-    monkeypatch.setitem(spec._loaded, "module", SimpleNamespace(render=render_probe))
+    monkeypatch.setitem(spec._loaded, "module", SimpleNamespace(draw=draw_probe))
     return spec
 
 

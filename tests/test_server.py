@@ -426,7 +426,7 @@ async def test_client_stuck_in_its_catch_up_is_dropped() -> None:
 
 async def test_opt_in_events_reach_only_clients_that_ask_for_them() -> None:
     from dashcli.server import CONTEXT
-    from dashcli.server.sse import encode_frame
+    from dashcli.server.sse import encode_event
 
     store = MemoryStore()
     app = create_app(store)
@@ -441,7 +441,7 @@ async def test_opt_in_events_reach_only_clients_that_ask_for_them() -> None:
             SSEClient(f"{base}/events?types=frame") as frames,
         ):
             await asyncio.sleep(0.05)
-            app[CONTEXT].broadcaster.send(encode_frame("frame", "{}", kind="frame"))
+            app[CONTEXT].broadcaster.send(encode_event("frame", "{}", kind="frame"))
             await store.put(update("weather", temp=1))
             assert (await frames.next_event()).event == "frame"
             assert (await everything.next_event()).event == "weather"

@@ -5,9 +5,9 @@ cost too much at 1000+ clients, so the :class:`Broadcaster` encodes each event o
 of an SSE block (plus its HTTP/1.1 chunk framing) and writes those same bytes straight to every
 subscribed client's transport in turn, with a per-client type filter. A client whose transport
 write buffer passes a bound is aborted and counted, so one slow reader never stalls the others.
-A new client is registered in a *pending* state first: live frames queue up for it while its
+A new client is registered in a *pending* state first: live events queue up for it while its
 catch-up (current state, or the updates missed since ``Last-Event-ID``) is written, then the queued
-frames it has not already seen are flushed and it joins the shared write path.
+events it has not already seen are flushed and it joins the shared write path.
 """
 
 from __future__ import annotations
@@ -32,10 +32,10 @@ DEFAULT_RETRY_MS = 3000
 # Announcements that are not data (the preview loop's page frames) reach only the clients that
 # name them in ?types=; a client without a filter gets every data type and control events.
 OPT_IN_KINDS = frozenset({"frame"})
-# Live frames a client may queue while its catch-up is written before it counts as too slow.
+# Live events a client may queue while its catch-up is written before it counts as too slow.
 PENDING_LIMIT = 1000
-# Recent update frames by seq: clients connecting together share their catch-up bytes.
-FRAME_CACHE_SIZE = 1024
+# Recent encoded updates by seq: clients connecting together share their catch-up bytes.
+ENCODED_CACHE_SIZE = 1024
 # What a new client is sent before live events: current state, or the updates it missed.
 CatchUp = Callable[[], Awaitable[list[Update]]]
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -47,11 +47,11 @@ SSE_HEADERS = {
 
 
 @dataclass(frozen=True, eq=False)
-class Frame:
+class EncodedEvent:
     """One encoded SSE block: ``raw`` for identity bodies, ``chunk`` with HTTP/1.1 chunk framing.
 
     ``kind`` is the data type the type filter applies to (None: every client gets it, as for
-    control and shutdown events); ``seq`` orders update frames against a client's catch-up.
+    control and shutdown events); ``seq`` orders encoded updates against a client's catch-up.
     """
 
     raw: bytes
@@ -60,10 +60,10 @@ class Frame:
     seq: int | None = None
 
 
-def encode_frame(
+def encode_event(
     event: str | None, data: str | None, *, event_id: int | None = None,
     kind: str | None = None, comment: str | None = None, retry_ms: int | None = None,
-) -> Frame:
+) -> EncodedEvent:
     """Encode one SSE block (event/id/retry/data lines or a comment) once, in both framings."""
     lines: list[str] = []
     if comment is not None:
@@ -78,7 +78,7 @@ def encode_frame(
         # Only CR and LF end SSE lines (str.splitlines would also split on U+2028 and others).
         lines.extend(f"data: {line}" for line in LINE_BREAK.split(data))
     raw = ("\n".join(lines) + "\n\n").encode()
-    return Frame(raw, b"%x\r\n%b\r\n" % (len(raw), raw), kind, event_id)
+    return EncodedEvent(raw, b"%x\r\n%b\r\n" % (len(raw), raw), kind, event_id)
 
 
 def _one_line(text: str) -> str:
@@ -86,9 +86,9 @@ def _one_line(text: str) -> str:
     return LINE_BREAK.sub(" ", text)
 
 
-def update_frame(update: Update) -> Frame:
+def encode_update(update: Update) -> EncodedEvent:
     """The SSE event of a stored update: ``event:`` = type, ``id:`` = seq, data = the envelope."""
-    return encode_frame(update.type, update.to_json(), event_id=update.seq, kind=update.type)
+    return encode_event(update.type, update.to_json(), event_id=update.seq, kind=update.type)
 
 
 @dataclass(eq=False)
@@ -99,10 +99,10 @@ class Client:
     chunked: bool
     types: frozenset[str] | None
     done: asyncio.Future[None]
-    pending: list[Frame] | None = field(default_factory=list)
+    pending: list[EncodedEvent] | None = field(default_factory=list)
 
-    def write(self, frame: Frame) -> None:
-        self.transport.write(frame.chunk if self.chunked else frame.raw)
+    def write(self, event: EncodedEvent) -> None:
+        self.transport.write(event.chunk if self.chunked else event.raw)
 
 
 @dataclass
@@ -133,23 +133,23 @@ class Broadcaster:
         self.position = 0
         self.closing = False
         self._clients: dict[Client, None] = {}
-        self._frames: OrderedDict[int, Frame] = OrderedDict()
-        self._ping = encode_frame(None, None, comment="ping")
+        self._encoded: OrderedDict[int, EncodedEvent] = OrderedDict()
+        self._ping = encode_event(None, None, comment="ping")
 
     @property
     def client_count(self) -> int:
         return len(self._clients)
 
-    def frame_for(self, update: Update) -> Frame:
-        """The encoded frame of ``update``, shared by every client that gets it."""
+    def encoded(self, update: Update) -> EncodedEvent:
+        """``update`` encoded once, shared by every client that gets it."""
         if update.seq is None:
-            return update_frame(update)
-        frame = self._frames.get(update.seq)
-        if frame is None:
-            frame = self._frames[update.seq] = update_frame(update)
-            if len(self._frames) > FRAME_CACHE_SIZE:
-                self._frames.popitem(last=False)
-        return frame
+            return encode_update(update)
+        event = self._encoded.get(update.seq)
+        if event is None:
+            event = self._encoded[update.seq] = encode_update(update)
+            if len(self._encoded) > ENCODED_CACHE_SIZE:
+                self._encoded.popitem(last=False)
+        return event
 
     def remember(self, updates: Iterable[Update]) -> None:
         """Seed the mirror (at start-up, from the store's snapshot)."""
@@ -168,7 +168,7 @@ class Broadcaster:
         ):
             return
         self._record(update)
-        self.send(self.frame_for(update))
+        self.send(self.encoded(update))
 
     def _record(self, update: Update) -> None:
         self.latest[update.type] = update
@@ -177,21 +177,21 @@ class Broadcaster:
 
     def control(self, action: str) -> int:
         """Broadcast a display control event (pause, resume, next, prev); returns the clients."""
-        self.send(encode_frame("control", json.dumps({"action": action})))
+        self.send(encode_event("control", json.dumps({"action": action})))
         return len(self._clients)
 
     def ping(self) -> None:
         """A keep-alive comment to every live client (also finds connections that went away)."""
         self.send(self._ping, skip_pending=True)
 
-    def send(self, frame: Frame, *, skip_pending: bool = False) -> None:
-        """Write ``frame`` to every client that wants it; drop clients that cannot keep up.
+    def send(self, event: EncodedEvent, *, skip_pending: bool = False) -> None:
+        """Write ``event`` to every client that wants it; drop clients that cannot keep up.
 
         This loop runs once per event for every client (80,000 writes a second at 4000
         clients and 20 events/s), so it stays flat: no per-client calls but the transport's.
         """
         limit = self.max_buffer
-        kind = frame.kind
+        kind = event.kind
         opt_in = kind in OPT_IN_KINDS
         sent = 0
         for client in tuple(self._clients):
@@ -201,7 +201,7 @@ class Broadcaster:
             if client.pending is not None:
                 if skip_pending:
                     continue
-                client.pending.append(frame)
+                client.pending.append(event)
                 if len(client.pending) > PENDING_LIMIT:
                     self.drop(client, f"{PENDING_LIMIT} events queued behind its catch-up")
                 continue
@@ -211,7 +211,7 @@ class Broadcaster:
             elif transport.get_write_buffer_size() > limit:
                 self.drop(client, f"more than {limit} bytes unsent")
             else:
-                transport.write(frame.chunk if client.chunked else frame.raw)
+                transport.write(event.chunk if client.chunked else event.raw)
                 sent += 1
         self.stats.events_sent += sent
 
@@ -245,10 +245,10 @@ class Broadcaster:
         self._clients[client] = None
         self.stats.connections += 1
         try:
-            await response.write(encode_frame(None, None, retry_ms=self.retry_ms).raw)
+            await response.write(encode_event(None, None, retry_ms=self.retry_ms).raw)
             updates = await catch_up()
             for update in updates:
-                await response.write(self.frame_for(update).raw)
+                await response.write(self.encoded(update).raw)
             self._go_live(client, updates)
             await client.done
         except ConnectionResetError:
@@ -258,7 +258,7 @@ class Broadcaster:
         return response
 
     def _go_live(self, client: Client, sent: list[Update]) -> None:
-        """Flush the frames queued during catch-up that the client has not seen, then go live.
+        """Flush the events queued during catch-up that the client has not seen, then go live.
 
         A queued update is skipped when the catch-up already carried it or a newer one of its
         type: the catch-up was read after the client registered, so it may overlap the queue.
@@ -267,18 +267,18 @@ class Broadcaster:
         pending, client.pending = client.pending or [], None
         if client.transport.is_closing():
             return
-        for frame in pending:
-            if frame.seq is not None and frame.kind is not None and frame.seq <= floor.get(
-                frame.kind, -1
+        for event in pending:
+            if event.seq is not None and event.kind is not None and event.seq <= floor.get(
+                event.kind, -1
             ):
                 continue
-            client.write(frame)
+            client.write(event)
             self.stats.events_sent += 1
 
     async def shutdown(self) -> None:
         """Send every client a final ``shutdown`` event and end its stream (server stopping)."""
         self.closing = True
-        final = encode_frame("shutdown", json.dumps({"reason": "server stopping"}))
+        final = encode_event("shutdown", json.dumps({"reason": "server stopping"}))
         for client in tuple(self._clients):
             if not client.transport.is_closing():
                 client.write(final)

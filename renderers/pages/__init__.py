@@ -1,1 +1,1 @@
-"""The pages, one module each: a ``render(frame)`` function and its layout constants."""
+"""The pages, one module each: a ``render(canvas)`` function and its layout constants."""

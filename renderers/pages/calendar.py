@@ -15,8 +15,8 @@ from datetime import datetime
 from typing import cast
 
 from dashcli.renderers import colors
+from dashcli.renderers.canvas import MARKER_BOX_WIDTH, Canvas
 from dashcli.renderers.format import TimeStyle
-from dashcli.renderers.frame import MARKER_BOX_WIDTH, Frame
 from dashcli.renderers.text import draw_text
 from dashcli.sources.values import CalendarEvent, CalendarValues
 
@@ -45,22 +45,22 @@ def _key(event: CalendarEvent) -> tuple[str, str]:
     return str(event["title"]), str(event["start"])
 
 
-def _day(frame: Frame, start: datetime, end: datetime) -> str:
+def _day(canvas: Canvas, start: datetime, end: datetime) -> str:
     """``TODAY`` for an event on today (or spanning it), else the weekday."""
-    today = frame.now.date()
-    if start.date() == today or start <= frame.now < end:
+    today = canvas.now.date()
+    if start.date() == today or start <= canvas.now < end:
         return "TODAY"
     return start.strftime("%a").upper()
 
 
-def _when(frame: Frame, event: CalendarEvent, style: TimeStyle) -> tuple[str, str]:
+def _when(canvas: Canvas, event: CalendarEvent, style: TimeStyle) -> tuple[str, str]:
     """The event's day label and start time in ``style`` (``ALL DAY`` for all-day events)."""
-    start, end = frame.local(str(event["start"])), frame.local(str(event["end"]))
-    time = ALL_DAY if event["all_day"] else frame.time(start, style)
-    return _day(frame, start, end), time
+    start, end = canvas.local(str(event["start"])), canvas.local(str(event["end"]))
+    time = ALL_DAY if event["all_day"] else canvas.time(start, style)
+    return _day(canvas, start, end), time
 
 
-def _remaining(frame: Frame, values: CalendarValues) -> list[CalendarEvent]:
+def _remaining(canvas: Canvas, values: CalendarValues) -> list[CalendarEvent]:
     """Today's and the week's events not yet ended, without the current and next, by start."""
     shown = {_key(event) for event in (values["current"], values["next"]) if event is not None}
     seen: set[tuple[str, str]] = set()
@@ -70,40 +70,40 @@ def _remaining(frame: Frame, values: CalendarValues) -> list[CalendarEvent]:
         if key in shown or key in seen:
             continue
         seen.add(key)
-        if frame.local(str(event["end"])) <= frame.now:
+        if canvas.local(str(event["end"])) <= canvas.now:
             continue
-        events.append((frame.local(str(event["start"])), not event["all_day"], event))
+        events.append((canvas.local(str(event["start"])), not event["all_day"], event))
     events.sort(key=lambda item: (item[0].date(), item[1], item[0]))
     return [event for _, _, event in events]
 
 
-def _block(frame: Frame, event: CalendarEvent, label: str, color: colors.Color, y: int,
+def _block(canvas: Canvas, event: CalendarEvent, label: str, color: colors.Color, y: int,
            title_gap: int, compact: bool) -> None:
     """One highlighted event: a label line (``NOW until 14:30``) above its title."""
-    small, body = frame.fonts.small, frame.fonts.body
+    small, body = canvas.fonts.small, canvas.fonts.body
     x = 1 if compact else BLOCK_X
     if label == "NOW" and not compact:
-        frame.image.paste(color, (0, y, BAR_WIDTH, y + title_gap + body.height))
+        canvas.image.paste(color, (0, y, BAR_WIDTH, y + title_gap + body.height))
     # 12-hour times in full where there is room: "UNTIL 2:30 PM"; "TO 2:30p" on 64×32.
     style: TimeStyle = "short" if compact else "full"
-    day, time = _when(frame, event, style)
+    day, time = _when(canvas, event, style)
     if label == "NOW":
         until = "TO" if compact else "UNTIL"
         detail = (ALL_DAY if event["all_day"]
-                  else f"{until} {frame.hhmm(str(event['end']), style=style)}")
+                  else f"{until} {canvas.hhmm(str(event['end']), style=style)}")
     else:
         detail = time if day == "TODAY" else f"{day} {time}"
-    box = draw_text(frame.image, small, label, (x, y), color)
-    right = frame.width - (MARKER_BOX_WIDTH + 1 if y < 4 else 1)
-    draw_text(frame.image, small, detail, (box[2] + 4, y),
+    box = draw_text(canvas.image, small, label, (x, y), color)
+    right = canvas.width - (MARKER_BOX_WIDTH + 1 if y < 4 else 1)
+    draw_text(canvas.image, small, detail, (box[2] + 4, y),
               ALL_DAY_COLOR if detail == ALL_DAY else colors.WHITE, max_width=right - box[2] - 4)
-    title, width = str(event["title"]), frame.width - x - 1
+    title, width = str(event["title"]), canvas.width - x - 1
     # On 64×32 a title too long for the body font is better whole in the small one than cut.
     if compact and body.width(title) > width:
-        draw_text(frame.image, small, title, (x, y + title_gap + 1), colors.WHITE,
+        draw_text(canvas.image, small, title, (x, y + title_gap + 1), colors.WHITE,
                   max_width=width)
         return
-    draw_text(frame.image, body, title, (x, y + title_gap), colors.WHITE, max_width=width)
+    draw_text(canvas.image, body, title, (x, y + title_gap), colors.WHITE, max_width=width)
 
 
 def _blocks(values: CalendarValues) -> list[tuple[CalendarEvent, str, colors.Color]]:
@@ -115,60 +115,60 @@ def _blocks(values: CalendarValues) -> list[tuple[CalendarEvent, str, colors.Col
     return blocks
 
 
-def has_content(frame: Frame) -> bool:
+def has_content(canvas: Canvas) -> bool:
     """False when the week has nothing left to show."""
-    values = cast(CalendarValues, frame.values("calendar"))
-    return bool(_blocks(values) or _remaining(frame, values))
+    values = cast(CalendarValues, canvas.values("calendar"))
+    return bool(_blocks(values) or _remaining(canvas, values))
 
 
-def _draw_empty(frame: Frame, y: int) -> None:
-    centre = frame.width // 2
-    draw_text(frame.image, frame.fonts.body, "No events", (centre, y), colors.WHITE,
+def _draw_empty(canvas: Canvas, y: int) -> None:
+    centre = canvas.width // 2
+    draw_text(canvas.image, canvas.fonts.body, "No events", (centre, y), colors.WHITE,
               align="center")
-    draw_text(frame.image, frame.fonts.small, "THIS WEEK", (centre, y + 11), colors.DIM,
+    draw_text(canvas.image, canvas.fonts.small, "THIS WEEK", (centre, y + 11), colors.DIM,
               align="center")
 
 
-def render(frame: Frame) -> None:
+def draw(canvas: Canvas) -> None:
     """Draw the current and next events, then the rest of the week as a list."""
-    values = cast(CalendarValues, frame.values("calendar"))
+    values = cast(CalendarValues, canvas.values("calendar"))
     blocks = _blocks(values)
-    remaining = _remaining(frame, values)
-    small = frame.fonts.small
-    if frame.compact:
+    remaining = _remaining(canvas, values)
+    small = canvas.fonts.small
+    if canvas.compact:
         if not blocks and not remaining:
-            _draw_empty(frame, 8)
+            _draw_empty(canvas, 8)
             return
         if not blocks:
             first = remaining[0]
             blocks = [(first, "NEXT", NEXT_COLOR)]
             remaining = remaining[1:]
         for index, (event, label, color) in enumerate(blocks[:2]):
-            _block(frame, event, label, color, 1 + index * COMPACT_BLOCK_PITCH,
+            _block(canvas, event, label, color, 1 + index * COMPACT_BLOCK_PITCH,
                    COMPACT_LABEL_TO_TITLE, True)
         if len(blocks) == 1 and remaining:
-            day, time = _when(frame, remaining[0], "short")
-            draw_text(frame.image, small, f"{day} {time}", (1, 18), colors.SECONDARY)
-            draw_text(frame.image, small, str(remaining[0]["title"]), (1, 25), colors.WHITE,
-                      max_width=frame.width - 2)
+            day, time = _when(canvas, remaining[0], "short")
+            draw_text(canvas.image, small, f"{day} {time}", (1, 18), colors.SECONDARY)
+            draw_text(canvas.image, small, str(remaining[0]["title"]), (1, 25), colors.WHITE,
+                      max_width=canvas.width - 2)
         return
-    draw_text(frame.image, small, frame.now.strftime("%a %d %b").upper(), HEADER_XY,
+    draw_text(canvas.image, small, canvas.now.strftime("%a %d %b").upper(), HEADER_XY,
               colors.SECONDARY)
     if not blocks and not remaining:
-        _draw_empty(frame, 24)
+        _draw_empty(canvas, 24)
         return
     y = BLOCK_TOP
     for event, label, color in blocks:
-        _block(frame, event, label, color, y, LABEL_TO_TITLE, False)
+        _block(canvas, event, label, color, y, LABEL_TO_TITLE, False)
         y += BLOCK_PITCH
-    y += LIST_GAP - (BLOCK_PITCH - LABEL_TO_TITLE - frame.fonts.body.height) if blocks else 0
+    y += LIST_GAP - (BLOCK_PITCH - LABEL_TO_TITLE - canvas.fonts.body.height) if blocks else 0
     for event in remaining:
-        if y + small.height > frame.height:
+        if y + small.height > canvas.height:
             break
-        day, time = _when(frame, event, "short")  # "10:30P" leaves room before the title
-        draw_text(frame.image, small, day, (DAY_X, y), colors.SECONDARY)
-        draw_text(frame.image, small, time, (TIME_X, y),
+        day, time = _when(canvas, event, "short")  # "10:30P" leaves room before the title
+        draw_text(canvas.image, small, day, (DAY_X, y), colors.SECONDARY)
+        draw_text(canvas.image, small, time, (TIME_X, y),
                   ALL_DAY_COLOR if time == ALL_DAY else colors.WHITE)
-        draw_text(frame.image, small, str(event["title"]), (TITLE_X, y), colors.WHITE,
-                  max_width=frame.width - TITLE_X - 1)
+        draw_text(canvas.image, small, str(event["title"]), (TITLE_X, y), colors.WHITE,
+                  max_width=canvas.width - TITLE_X - 1)
         y += LIST_PITCH

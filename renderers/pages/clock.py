@@ -1,6 +1,6 @@
 """The clock page: the time in large digits, the weekday and the date, from ``now`` alone.
 
-The clock needs no data: it draws the frame's ``now`` in the profile's timezone and clock format,
+The clock needs no data: it draws the canvas's ``now`` in the profile's timezone and clock format,
 so it is never stale and always has content. 128×64 doubles the 8×14 clock digits; 64×32 draws
 them at their own size with a tiny date line. In 12-hour form the digits lose the leading zero
 and stay centred; a small ``AM``/``PM`` sits on their baseline to the right.
@@ -9,9 +9,9 @@ and stay centred; a small ``AM``/``PM`` sits on their baseline to the right.
 from __future__ import annotations
 
 from dashcli.renderers import colors
+from dashcli.renderers.canvas import Canvas
 from dashcli.renderers.fonts import Font, scaled_font
 from dashcli.renderers.format import clock_parts
-from dashcli.renderers.frame import Frame
 from dashcli.renderers.text import draw_text
 
 # 128×64
@@ -31,30 +31,30 @@ WEEKDAY_COLOR = colors.SKY
 DATE_COLOR = colors.SECONDARY
 
 
-def _draw_time(frame: Frame, digits_font: Font, meridiem_font: Font, y: int, gap: int) -> None:
+def _draw_time(canvas: Canvas, digits_font: Font, meridiem_font: Font, y: int, gap: int) -> None:
     """The digits centred at ``y``; the meridiem (12-hour) after them, on their baseline."""
-    digits, meridiem = clock_parts(frame.now, frame.clock)
-    box = draw_text(frame.image, digits_font, digits, (frame.width // 2, y), TIME_COLOR,
+    digits, meridiem = clock_parts(canvas.now, canvas.clock)
+    box = draw_text(canvas.image, digits_font, digits, (canvas.width // 2, y), TIME_COLOR,
                     align="center")
     if meridiem:
         top = y + digits_font.baseline - meridiem_font.baseline
-        draw_text(frame.image, meridiem_font, meridiem, (box[2] + gap, top), MERIDIEM_COLOR)
+        draw_text(canvas.image, meridiem_font, meridiem, (box[2] + gap, top), MERIDIEM_COLOR)
 
 
-def render(frame: Frame) -> None:
+def draw(canvas: Canvas) -> None:
     """Draw the time, weekday and date."""
-    now = frame.now
-    centre = frame.width // 2
-    if frame.compact:
-        _draw_time(frame, frame.fonts.large, frame.fonts.small, COMPACT_TIME_Y,
+    now = canvas.now
+    centre = canvas.width // 2
+    if canvas.compact:
+        _draw_time(canvas, canvas.fonts.large, canvas.fonts.small, COMPACT_TIME_Y,
                    COMPACT_MERIDIEM_GAP)
         date_text = f"{now:%a} {now.day} {now:%b}"
-        draw_text(frame.image, frame.fonts.small, date_text, (centre, COMPACT_DATE_Y),
-                  WEEKDAY_COLOR, align="center", max_width=frame.width)
+        draw_text(canvas.image, canvas.fonts.small, date_text, (centre, COMPACT_DATE_Y),
+                  WEEKDAY_COLOR, align="center", max_width=canvas.width)
         return
-    _draw_time(frame, scaled_font(frame.fonts.large, DIGIT_SCALE), frame.fonts.body, TIME_Y,
+    _draw_time(canvas, scaled_font(canvas.fonts.large, DIGIT_SCALE), canvas.fonts.body, TIME_Y,
                MERIDIEM_GAP)
-    draw_text(frame.image, frame.fonts.body, now.strftime("%A"), (centre, WEEKDAY_Y),
+    draw_text(canvas.image, canvas.fonts.body, now.strftime("%A"), (centre, WEEKDAY_Y),
               WEEKDAY_COLOR, align="center")
-    draw_text(frame.image, frame.fonts.body, f"{now:%B} {now.day}, {now.year}", (centre, DATE_Y),
-              DATE_COLOR, align="center", max_width=frame.width - 2)
+    draw_text(canvas.image, canvas.fonts.body, f"{now:%B} {now.day}, {now.year}", (centre, DATE_Y),
+              DATE_COLOR, align="center", max_width=canvas.width - 2)

@@ -13,7 +13,7 @@ from datetime import date
 from typing import cast
 
 from dashcli.renderers import colors
-from dashcli.renderers.frame import MARKER_BOX_WIDTH, Frame
+from dashcli.renderers.canvas import MARKER_BOX_WIDTH, Canvas
 from dashcli.renderers.text import draw_text
 from dashcli.sources.values import EventsValues, Occasion
 
@@ -76,72 +76,72 @@ def _sorted(values: EventsValues) -> list[Occasion]:
     return sorted(values["upcoming"], key=lambda occasion: int(occasion["days_until"]))
 
 
-def has_content(frame: Frame) -> bool:
+def has_content(canvas: Canvas) -> bool:
     """False when there is no occasion to count down to."""
-    return bool(cast(EventsValues, frame.values("events"))["upcoming"])
+    return bool(cast(EventsValues, canvas.values("events"))["upcoming"])
 
 
-def _draw_empty(frame: Frame) -> None:
-    centre = frame.width // 2
-    if frame.compact:
-        draw_text(frame.image, frame.fonts.body, "No events", (centre, 8), colors.WHITE,
+def _draw_empty(canvas: Canvas) -> None:
+    centre = canvas.width // 2
+    if canvas.compact:
+        draw_text(canvas.image, canvas.fonts.body, "No events", (centre, 8), colors.WHITE,
                   align="center")
-        draw_text(frame.image, frame.fonts.small, "COMING UP", (centre, 19), colors.DIM,
+        draw_text(canvas.image, canvas.fonts.small, "COMING UP", (centre, 19), colors.DIM,
                   align="center")
         return
-    draw_text(frame.image, frame.fonts.body, "No upcoming events", (centre, 28), colors.WHITE,
+    draw_text(canvas.image, canvas.fonts.body, "No upcoming events", (centre, 28), colors.WHITE,
               align="center")
 
 
-def render(frame: Frame) -> None:
+def draw(canvas: Canvas) -> None:
     """Draw the next occasion large and the following ones as a list."""
-    upcoming = _sorted(cast(EventsValues, frame.values("events")))
+    upcoming = _sorted(cast(EventsValues, canvas.values("events")))
     if not upcoming:
-        _draw_empty(frame)
+        _draw_empty(canvas)
         return
     first, rest = upcoming[0], upcoming[1:]
-    fonts = frame.fonts
+    fonts = canvas.fonts
     name = str(first["name"])
     when, when_color = _when(first)
     day = date.fromisoformat(str(first["date"]))
-    if frame.compact:
-        width = frame.width - MARKER_BOX_WIDTH - 2
+    if canvas.compact:
+        width = canvas.width - MARKER_BOX_WIDTH - 2
         font = fonts.body if fonts.body.width(name) <= width else fonts.small
-        draw_text(frame.image, font, name, (1, COMPACT_NAME_Y), _color(first), max_width=width)
+        draw_text(canvas.image, font, name, (1, COMPACT_NAME_Y), _color(first), max_width=width)
         what = _what(first).upper()
-        if fonts.small.width(what) > frame.width - 2:
+        if fonts.small.width(what) > canvas.width - 2:
             # "12TH ANNIVERSARY" is 16 characters, the line holds 15.
             what = what.replace("ANNIVERSARY", "ANNIV.")
-        draw_text(frame.image, fonts.small, what, (1, COMPACT_WHAT_Y), colors.WHITE,
-                  max_width=frame.width - 2)
-        draw_text(frame.image, fonts.body, when, (1, COMPACT_WHEN_Y), when_color,
-                  max_width=frame.width - 2)
+        draw_text(canvas.image, fonts.small, what, (1, COMPACT_WHAT_Y), colors.WHITE,
+                  max_width=canvas.width - 2)
+        draw_text(canvas.image, fonts.body, when, (1, COMPACT_WHEN_Y), when_color,
+                  max_width=canvas.width - 2)
         if rest:
-            box = draw_text(frame.image, fonts.small, _days(rest[0], short=True),
-                            (frame.width - 1, COMPACT_NEXT_Y), colors.SECONDARY, align="right")
-            draw_text(frame.image, fonts.small, str(rest[0]["name"]).upper(),
+            box = draw_text(canvas.image, fonts.small, _days(rest[0], short=True),
+                            (canvas.width - 1, COMPACT_NEXT_Y), colors.SECONDARY, align="right")
+            draw_text(canvas.image, fonts.small, str(rest[0]["name"]).upper(),
                       (1, COMPACT_NEXT_Y), _color(rest[0]), max_width=box[0] - 4)
         return
-    width = frame.width - NAME_XY[0] - MARKER_BOX_WIDTH - 1
+    width = canvas.width - NAME_XY[0] - MARKER_BOX_WIDTH - 1
     font = fonts.large if fonts.large.width(name) <= width else fonts.body
     y = NAME_XY[1] if font is fonts.large else NAME_XY[1] + 5
-    draw_text(frame.image, font, name, (NAME_XY[0], y), _color(first), max_width=width)
-    draw_text(frame.image, fonts.body, _what(first), (NAME_XY[0], WHAT_Y), colors.WHITE,
-              max_width=frame.width - 4)
+    draw_text(canvas.image, font, name, (NAME_XY[0], y), _color(first), max_width=width)
+    draw_text(canvas.image, fonts.body, _what(first), (NAME_XY[0], WHAT_Y), colors.WHITE,
+              max_width=canvas.width - 4)
     date_text = day.strftime("%a %d %b").upper()
-    date_box = draw_text(frame.image, fonts.small, date_text, (frame.width - 2, WHEN_Y + 2),
+    date_box = draw_text(canvas.image, fonts.small, date_text, (canvas.width - 2, WHEN_Y + 2),
                          colors.SECONDARY, align="right")
-    draw_text(frame.image, fonts.body, when, (NAME_XY[0], WHEN_Y), when_color,
+    draw_text(canvas.image, fonts.body, when, (NAME_XY[0], WHEN_Y), when_color,
               max_width=date_box[0] - NAME_XY[0] - 4)
-    frame.image.paste(colors.FAINT, (0, LIST_TOP - 4, frame.width, LIST_TOP - 3))
+    canvas.image.paste(colors.FAINT, (0, LIST_TOP - 4, canvas.width, LIST_TOP - 3))
     for index, occasion in enumerate(rest):
         y = LIST_TOP + index * LIST_PITCH
-        if y + fonts.small.height > frame.height:
+        if y + fonts.small.height > canvas.height:
             break
-        box = draw_text(frame.image, fonts.small, _days(occasion), (DAYS_RIGHT, y),
+        box = draw_text(canvas.image, fonts.small, _days(occasion), (DAYS_RIGHT, y),
                         colors.SECONDARY, align="right")
         label = str(occasion["name"]).upper()
         if occasion["ordinal"]:
             label = f"{label} {str(occasion['ordinal']).upper()}"
-        draw_text(frame.image, fonts.small, label, (2, y), _color(occasion),
+        draw_text(canvas.image, fonts.small, label, (2, y), _color(occasion),
                   max_width=box[0] - 6)

@@ -12,9 +12,9 @@ from datetime import date
 from typing import cast
 
 from dashcli.renderers import colors
+from dashcli.renderers.canvas import Canvas
 from dashcli.renderers.fonts import Font
 from dashcli.renderers.format import degrees, number, percent
-from dashcli.renderers.frame import Frame
 from dashcli.renderers.sprites import weather_icon
 from dashcli.renderers.text import draw_text
 from dashcli.sources.values import DailyWeather, WeatherValues
@@ -43,60 +43,60 @@ TRACK_COLOR = colors.FAINT
 RANGE_COLOR = colors.AMBER
 
 
-def upcoming(frame: Frame, days: list[DailyWeather]) -> list[DailyWeather]:
-    """The days from today (in the frame's timezone) on."""
-    today = frame.now.date()
+def upcoming(canvas: Canvas, days: list[DailyWeather]) -> list[DailyWeather]:
+    """The days from today (in the canvas's timezone) on."""
+    today = canvas.now.date()
     return [day for day in days if date.fromisoformat(str(day["date"])) >= today]
 
 
-def has_content(frame: Frame) -> bool:
+def has_content(canvas: Canvas) -> bool:
     """False when no day from today on is left in the data."""
-    weather = cast(WeatherValues, frame.values("weather"))
-    return bool(upcoming(frame, weather["daily"]))
+    weather = cast(WeatherValues, canvas.values("weather"))
+    return bool(upcoming(canvas, weather["daily"]))
 
 
-def _label(frame: Frame, day: DailyWeather) -> tuple[str, colors.Color]:
-    is_today = date.fromisoformat(str(day["date"])) == frame.now.date()
+def _label(canvas: Canvas, day: DailyWeather) -> tuple[str, colors.Color]:
+    is_today = date.fromisoformat(str(day["date"])) == canvas.now.date()
     return str(day["weekday"]).upper()[:3], TODAY_COLOR if is_today else colors.SECONDARY
 
 
-def _number_font(frame: Frame, text: str) -> Font:
+def _number_font(canvas: Canvas, text: str) -> Font:
     """The body font, or the small one when the number would touch its neighbours ("-15")."""
-    body = frame.fonts.body
-    return body if body.width(text) <= COLUMN_WIDTH - 3 else frame.fonts.small
+    body = canvas.fonts.body
+    return body if body.width(text) <= COLUMN_WIDTH - 3 else canvas.fonts.small
 
 
-def _icon(frame: Frame, day: DailyWeather, centre: int, y: int) -> None:
+def _icon(canvas: Canvas, day: DailyWeather, centre: int, y: int) -> None:
     condition = day["condition"]
     if condition is None:
-        draw_text(frame.image, frame.fonts.small, "--", (centre, y + 3), colors.DIM,
+        draw_text(canvas.image, canvas.fonts.small, "--", (centre, y + 3), colors.DIM,
                   align="center")
         return
     icon = weather_icon(str(condition), True, "small")
-    icon.draw(frame.image, (centre - icon.width // 2, y))
+    icon.draw(canvas.image, (centre - icon.width // 2, y))
 
 
-def render(frame: Frame) -> None:
+def draw(canvas: Canvas) -> None:
     """Draw one column per day."""
-    weather = cast(WeatherValues, frame.values("weather"))
+    weather = cast(WeatherValues, canvas.values("weather"))
     units = str(weather["units"]["temperature"])
-    days = upcoming(frame, weather["daily"])
-    fonts = frame.fonts
+    days = upcoming(canvas, weather["daily"])
+    fonts = canvas.fonts
     if not days:
-        draw_text(frame.image, fonts.body, "no forecast", (frame.width // 2,
-                  frame.height // 2 - 4), colors.SECONDARY, align="center")
+        draw_text(canvas.image, fonts.body, "no forecast", (canvas.width // 2,
+                  canvas.height // 2 - 4), colors.SECONDARY, align="center")
         return
-    if frame.compact:
+    if canvas.compact:
         for index, day in enumerate(days[:COMPACT_COLUMNS]):
             centre = index * COMPACT_COLUMN_WIDTH + COMPACT_COLUMN_WIDTH // 2
-            label, color = _label(frame, day)
-            draw_text(frame.image, fonts.small, label, (centre, COMPACT_DAY_Y), color,
+            label, color = _label(canvas, day)
+            draw_text(canvas.image, fonts.small, label, (centre, COMPACT_DAY_Y), color,
                       align="center")
-            _icon(frame, day, centre, COMPACT_ICON_Y)
+            _icon(canvas, day, centre, COMPACT_ICON_Y)
             high = number(day["high"])
-            draw_text(frame.image, fonts.body, degrees(high, ""), (centre, COMPACT_HIGH_Y),
+            draw_text(canvas.image, fonts.body, degrees(high, ""), (centre, COMPACT_HIGH_Y),
                       colors.temperature_color(high, units), align="center")
-            draw_text(frame.image, fonts.small, degrees(day["low"], ""), (centre, COMPACT_LOW_Y),
+            draw_text(canvas.image, fonts.small, degrees(day["low"], ""), (centre, COMPACT_LOW_Y),
                       colors.SECONDARY, align="center")
         return
     shown = days[:COLUMNS]
@@ -110,19 +110,19 @@ def render(frame: Frame) -> None:
 
     for index, day in enumerate(shown):
         centre = index * COLUMN_WIDTH + COLUMN_WIDTH // 2 + 2
-        label, color = _label(frame, day)
-        draw_text(frame.image, fonts.small, label, (centre, DAY_Y), color, align="center",
+        label, color = _label(canvas, day)
+        draw_text(canvas.image, fonts.small, label, (centre, DAY_Y), color, align="center",
                   max_width=COLUMN_WIDTH + 6)
-        _icon(frame, day, centre, ICON_Y)
+        _icon(canvas, day, centre, ICON_Y)
         high, low = highs[index], lows[index]
-        draw_text(frame.image, _number_font(frame, degrees(high, "")), degrees(high, ""),
+        draw_text(canvas.image, _number_font(canvas, degrees(high, "")), degrees(high, ""),
                   (centre, HIGH_Y), colors.temperature_color(high, units), align="center")
         left = centre - BAR_WIDTH // 2
-        frame.image.paste(TRACK_COLOR, (centre, BAR_TOP, centre + 1, BAR_BOTTOM + 1))
-        frame.image.paste(RANGE_COLOR, (left, scale(high), left + BAR_WIDTH, scale(low) + 1))
-        draw_text(frame.image, _number_font(frame, degrees(low, "")), degrees(low, ""),
+        canvas.image.paste(TRACK_COLOR, (centre, BAR_TOP, centre + 1, BAR_BOTTOM + 1))
+        canvas.image.paste(RANGE_COLOR, (left, scale(high), left + BAR_WIDTH, scale(low) + 1))
+        draw_text(canvas.image, _number_font(canvas, degrees(low, "")), degrees(low, ""),
                   (centre, LOW_Y), colors.SECONDARY, align="center")
         chance = day["precipitation_probability"]
         if chance is not None and number(chance) >= 10:
-            draw_text(frame.image, fonts.small, percent(chance), (centre, RAIN_Y), colors.RAIN,
+            draw_text(canvas.image, fonts.small, percent(chance), (centre, RAIN_Y), colors.RAIN,
                       align="center")

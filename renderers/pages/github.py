@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import cast
 
 from dashcli.renderers import colors
+from dashcli.renderers.canvas import MARKER_BOX_WIDTH, Canvas
 from dashcli.renderers.format import age
-from dashcli.renderers.frame import MARKER_BOX_WIDTH, Frame
 from dashcli.renderers.text import draw_text, wrap
 from dashcli.sources.values import Commit, GithubValues, WorkflowRun
 
@@ -62,78 +62,78 @@ def run_state(run: WorkflowRun) -> tuple[str, colors.Color]:
     return RUN_STATES.get(key, (key.replace("_", " "), UNKNOWN_STATE))
 
 
-def _ago(frame: Frame, text: str, short: bool = False) -> str:
+def _ago(canvas: Canvas, text: str, short: bool = False) -> str:
     """``23m ago`` (``23m`` when short), ``now``."""
-    span = age(frame.now - frame.local(text))
+    span = age(canvas.now - canvas.local(text))
     return span if span == "now" or short else f"{span} ago"
 
 
-def _draw_commit(frame: Frame, commit: Commit | None, y: int, message_y: int, lines: int,
+def _draw_commit(canvas: Canvas, commit: Commit | None, y: int, message_y: int, lines: int,
                  compact: bool) -> None:
-    small = frame.fonts.small
-    message_font = small if compact else frame.fonts.body
+    small = canvas.fonts.small
+    message_font = small if compact else canvas.fonts.body
     pitch = small.height + 1 if compact else MESSAGE_PITCH
     if commit is None:
-        draw_text(frame.image, small, "NO COMMITS", (2, y), colors.SECONDARY)
+        draw_text(canvas.image, small, "NO COMMITS", (2, y), colors.SECONDARY)
         return
-    sha_box = draw_text(frame.image, small, str(commit["sha"])[:7].upper(), (1 if compact else 2,
+    sha_box = draw_text(canvas.image, small, str(commit["sha"])[:7].upper(), (1 if compact else 2,
                         y), SHA_COLOR)
-    age_box = draw_text(frame.image, small, _ago(frame, str(commit["date"]), compact).upper(),
-                        (frame.width - 1, y), colors.SECONDARY, align="right")
+    age_box = draw_text(canvas.image, small, _ago(canvas, str(commit["date"]), compact).upper(),
+                        (canvas.width - 1, y), colors.SECONDARY, align="right")
     if not compact:
-        draw_text(frame.image, small, str(commit["author"]).upper(), (sha_box[2] + 5, y),
+        draw_text(canvas.image, small, str(commit["author"]).upper(), (sha_box[2] + 5, y),
                   colors.SECONDARY, max_width=age_box[0] - sha_box[2] - 9)
     message = str(commit["message"])
     x = 1 if compact else 2
-    for index, line in enumerate(wrap(message_font, message, frame.width - 2 * x, lines)):
-        draw_text(frame.image, message_font, line, (x, message_y + index * pitch), colors.WHITE)
+    for index, line in enumerate(wrap(message_font, message, canvas.width - 2 * x, lines)):
+        draw_text(canvas.image, message_font, line, (x, message_y + index * pitch), colors.WHITE)
 
 
-def _draw_run(frame: Frame, run: WorkflowRun | None, y: int, compact: bool) -> None:
-    small, body = frame.fonts.small, frame.fonts.body
+def _draw_run(canvas: Canvas, run: WorkflowRun | None, y: int, compact: bool) -> None:
+    small, body = canvas.fonts.small, canvas.fonts.body
     if run is None:
-        draw_text(frame.image, small, "NO RUNS" if compact else "NO WORKFLOW RUNS",
+        draw_text(canvas.image, small, "NO RUNS" if compact else "NO WORKFLOW RUNS",
                   (1 if compact else 2, y + (0 if compact else 1)), colors.SECONDARY)
         return
     word, color = run_state(run)
     lamp = COMPACT_LAMP if compact else LAMP
     font = small if compact else body
     top = y + (font.baseline - lamp) // 2 + (1 if compact else 0)
-    frame.image.paste(color, (1, top, 1 + lamp, top + lamp))
-    ago = _ago(frame, str(run["updated"]), compact).upper()
+    canvas.image.paste(color, (1, top, 1 + lamp, top + lamp))
+    ago = _ago(canvas, str(run["updated"]), compact).upper()
     if compact:
-        age_box = draw_text(frame.image, small, ago, (frame.width - 1, y), colors.SECONDARY,
+        age_box = draw_text(canvas.image, small, ago, (canvas.width - 1, y), colors.SECONDARY,
                             align="right")
-        draw_text(frame.image, small, word.upper(), (lamp + 3, y), color,
+        draw_text(canvas.image, small, word.upper(), (lamp + 3, y), color,
                   max_width=age_box[0] - lamp - 6)
         return
-    word_box = draw_text(frame.image, body, word, (frame.width - 2, y), color, align="right")
-    draw_text(frame.image, body, str(run["name"]), (lamp + 4, y), colors.WHITE,
+    word_box = draw_text(canvas.image, body, word, (canvas.width - 2, y), color, align="right")
+    draw_text(canvas.image, body, str(run["name"]), (lamp + 4, y), colors.WHITE,
               max_width=word_box[0] - lamp - 8)
     branch = run["branch"]
-    age_box = draw_text(frame.image, small, ago, (frame.width - 2, RUN_DETAIL_Y),
+    age_box = draw_text(canvas.image, small, ago, (canvas.width - 2, RUN_DETAIL_Y),
                         colors.SECONDARY, align="right")
     if branch:
-        draw_text(frame.image, small, str(branch).upper(), (lamp + 4, RUN_DETAIL_Y),
+        draw_text(canvas.image, small, str(branch).upper(), (lamp + 4, RUN_DETAIL_Y),
                   colors.SECONDARY, max_width=age_box[0] - lamp - 8)
 
 
-def render(frame: Frame) -> None:
+def draw(canvas: Canvas) -> None:
     """Draw the repository, its latest commit and its latest workflow run."""
-    values = cast(GithubValues, frame.values("github"))
+    values = cast(GithubValues, canvas.values("github"))
     repository = str(values["repository"])
     commit, run = values["commit"], values["run"]
-    width = frame.width - MARKER_BOX_WIDTH - 3
-    if frame.compact:
+    width = canvas.width - MARKER_BOX_WIDTH - 3
+    if canvas.compact:
         # Without the owner: 64 pixels hold about 14 small characters.
         name = repository.rsplit("/", 1)[-1]
-        draw_text(frame.image, frame.fonts.small, name.upper(), (1, 1), colors.SECONDARY,
+        draw_text(canvas.image, canvas.fonts.small, name.upper(), (1, 1), colors.SECONDARY,
                   max_width=width)
-        _draw_commit(frame, commit, COMPACT_COMMIT_Y, COMPACT_MESSAGE_Y, COMPACT_MESSAGE_LINES,
+        _draw_commit(canvas, commit, COMPACT_COMMIT_Y, COMPACT_MESSAGE_Y, COMPACT_MESSAGE_LINES,
                      True)
-        _draw_run(frame, run, COMPACT_RUN_Y, True)
+        _draw_run(canvas, run, COMPACT_RUN_Y, True)
         return
-    draw_text(frame.image, frame.fonts.body, repository, REPO_XY, colors.WHITE, max_width=width)
-    _draw_commit(frame, commit, COMMIT_Y, MESSAGE_Y, MESSAGE_LINES, False)
-    frame.image.paste(colors.FAINT, (0, DIVIDER_Y, frame.width, DIVIDER_Y + 1))
-    _draw_run(frame, run, RUN_Y, False)
+    draw_text(canvas.image, canvas.fonts.body, repository, REPO_XY, colors.WHITE, max_width=width)
+    _draw_commit(canvas, commit, COMMIT_Y, MESSAGE_Y, MESSAGE_LINES, False)
+    canvas.image.paste(colors.FAINT, (0, DIVIDER_Y, canvas.width, DIVIDER_Y + 1))
+    _draw_run(canvas, run, RUN_Y, False)

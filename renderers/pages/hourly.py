@@ -14,8 +14,8 @@ from typing import cast
 from PIL import ImageDraw
 
 from dashcli.renderers import colors
+from dashcli.renderers.canvas import Canvas
 from dashcli.renderers.format import degrees, number, percent, whole
-from dashcli.renderers.frame import Frame
 from dashcli.renderers.sprites import weather_icon
 from dashcli.renderers.text import draw_text
 from dashcli.sources.values import HourlyWeather, WeatherValues
@@ -44,45 +44,45 @@ CURVE_COLOR = colors.AMBER
 BAR_COLOR = colors.scale(colors.RAIN, 0.55)
 
 
-def upcoming(frame: Frame, hours: list[HourlyWeather]) -> list[HourlyWeather]:
+def upcoming(canvas: Canvas, hours: list[HourlyWeather]) -> list[HourlyWeather]:
     """The entries from the hour containing ``now`` on."""
-    start = frame.now - timedelta(hours=1)
-    return [hour for hour in hours if frame.local(str(hour["time"])) > start]
+    start = canvas.now - timedelta(hours=1)
+    return [hour for hour in hours if canvas.local(str(hour["time"])) > start]
 
 
-def has_content(frame: Frame) -> bool:
+def has_content(canvas: Canvas) -> bool:
     """False when no hour from now on is left in the data."""
-    weather = cast(WeatherValues, frame.values("weather"))
-    return bool(upcoming(frame, weather["hourly"]))
+    weather = cast(WeatherValues, canvas.values("weather"))
+    return bool(upcoming(canvas, weather["hourly"]))
 
 
-def _column(frame: Frame, hour: HourlyWeather, centre: int, rows: tuple[int, int, int, int],
+def _column(canvas: Canvas, hour: HourlyWeather, centre: int, rows: tuple[int, int, int, int],
             units: str, compact: bool) -> None:
     time_y, icon_y, temp_y, rain_y = rows
-    fonts = frame.fonts
-    local = frame.local(str(hour["time"]))
-    label = frame.time(local, "hour-short" if compact else "hour")
-    draw_text(frame.image, fonts.small, label, (centre, time_y), colors.SECONDARY, align="center")
+    fonts = canvas.fonts
+    local = canvas.local(str(hour["time"]))
+    label = canvas.time(local, "hour-short" if compact else "hour")
+    draw_text(canvas.image, fonts.small, label, (centre, time_y), colors.SECONDARY, align="center")
     icon = weather_icon(str(hour["condition"]), bool(hour["is_day"]), "small")
-    icon.draw(frame.image, (centre - icon.width // 2, icon_y))
+    icon.draw(canvas.image, (centre - icon.width // 2, icon_y))
     temperature = number(hour["temperature"])
     # 64×32 columns are too narrow for the degree sign between numbers
     text = degrees(temperature, "" if compact else "°")
-    draw_text(frame.image, fonts.body, text, (centre + (0 if compact else 1), temp_y),
+    draw_text(canvas.image, fonts.body, text, (centre + (0 if compact else 1), temp_y),
               colors.temperature_color(temperature, units), align="center")
     chance = hour["precipitation_probability"]
     if chance is not None and number(chance) >= 10:
         text = str(whole(chance)) if compact else percent(chance)  # blue reads as "chance of rain"
-        draw_text(frame.image, fonts.small, text, (centre, rain_y), colors.RAIN, align="center")
+        draw_text(canvas.image, fonts.small, text, (centre, rain_y), colors.RAIN, align="center")
 
 
-def _chart(frame: Frame, hours: list[HourlyWeather], width: int) -> None:
+def _chart(canvas: Canvas, hours: list[HourlyWeather], width: int) -> None:
     """Temperature line over precipitation bars, one x step per hour."""
     temperatures = [number(hour["temperature"]) for hour in hours]
     low, high = min(temperatures), max(temperatures)
     spread = max(high - low, 1.0)
     step = width / len(hours)
-    draw = ImageDraw.Draw(frame.image)
+    draw = ImageDraw.Draw(canvas.image)
     for index, hour in enumerate(hours):
         chance = hour["precipitation_probability"]
         if chance is not None and number(chance) > 0:
@@ -101,23 +101,23 @@ def _chart(frame: Frame, hours: list[HourlyWeather], width: int) -> None:
         draw.point(points, fill=CURVE_COLOR)
 
 
-def render(frame: Frame) -> None:
+def draw(canvas: Canvas) -> None:
     """Draw the next hours as columns, and the curve and bars under them (128×64)."""
-    weather = cast(WeatherValues, frame.values("weather"))
+    weather = cast(WeatherValues, canvas.values("weather"))
     units = str(weather["units"]["temperature"])
-    hours = upcoming(frame, weather["hourly"])
+    hours = upcoming(canvas, weather["hourly"])
     if not hours:
-        draw_text(frame.image, frame.fonts.body, "no hourly data", (frame.width // 2,
-                  frame.height // 2 - 4), colors.SECONDARY, align="center")
+        draw_text(canvas.image, canvas.fonts.body, "no hourly data", (canvas.width // 2,
+                  canvas.height // 2 - 4), colors.SECONDARY, align="center")
         return
-    if frame.compact:
+    if canvas.compact:
         rows = (COMPACT_TIME_Y, COMPACT_ICON_Y, COMPACT_TEMP_Y, COMPACT_RAIN_Y)
         for index, hour in enumerate(hours[::STEP][:COMPACT_COLUMNS]):
             centre = index * COMPACT_COLUMN_WIDTH + COMPACT_COLUMN_WIDTH // 2
-            _column(frame, hour, centre, rows, units, compact=True)
+            _column(canvas, hour, centre, rows, units, compact=True)
         return
     shown = hours[::STEP][:COLUMNS]
     for index, hour in enumerate(shown):
         centre = index * COLUMN_WIDTH + COLUMN_WIDTH // 2 + 1
-        _column(frame, hour, centre, (TIME_Y, ICON_Y, TEMP_Y, RAIN_Y), units, compact=False)
-    _chart(frame, hours[: len(shown) * STEP], frame.width)
+        _column(canvas, hour, centre, (TIME_Y, ICON_Y, TEMP_Y, RAIN_Y), units, compact=False)
+    _chart(canvas, hours[: len(shown) * STEP], canvas.width)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import cast
 
 from dashcli.renderers import colors
-from dashcli.renderers.frame import Frame
+from dashcli.renderers.canvas import Canvas
 from dashcli.renderers.pages.scoreboard import (
     ABANDONED,
     ABANDONED_COLOR,
@@ -93,17 +93,17 @@ def _situation(game: Game) -> BaseballSituation | None:
     return cast(BaseballSituation | None, game.get("situation"))
 
 
-def _draw_count(frame: Frame, situation: BaseballSituation, xy: tuple[int, int]) -> None:
+def _draw_count(canvas: Canvas, situation: BaseballSituation, xy: tuple[int, int]) -> None:
     """``B ●●○ S ●○ O ●○``: lit dots up to the count, unlit after."""
-    small = frame.fonts.small
+    small = canvas.fonts.small
     x, y = xy
     for label, key, dots, color in COUNTS:
-        box = draw_text(frame.image, small, label, (x, y), colors.SECONDARY)
+        box = draw_text(canvas.image, small, label, (x, y), colors.SECONDARY)
         x = box[2] + 2
         value = situation[key]  # type: ignore[literal-required]
         lit = 0 if value is None else int(value)
         for index in range(dots):
-            frame.image.paste(color if index < lit else UNLIT_DOT,
+            canvas.image.paste(color if index < lit else UNLIT_DOT,
                               (x, y + 1, x + DOT, y + 1 + DOT))
             x += DOT_PITCH
         x += 4
@@ -125,17 +125,17 @@ def _inning_text(situation: BaseballSituation) -> str:
     return f"{word or half} {int(situation['inning'])}"
 
 
-def _draw_inning(frame: Frame, situation: BaseballSituation) -> None:
+def _draw_inning(canvas: Canvas, situation: BaseballSituation) -> None:
     inning = str(int(situation["inning"]))
     word = _inning_word(situation)
     if word is None:
         y = ARROW_XY[1] if situation["half"] == "top" else ARROW_DOWN_Y
-        _arrow(str(situation["half"])).draw(frame.image, (ARROW_XY[0], y))
-        draw_text(frame.image, frame.fonts.large, inning, (INNING_X, INNING_Y), colors.WHITE)
+        _arrow(str(situation["half"])).draw(canvas.image, (ARROW_XY[0], y))
+        draw_text(canvas.image, canvas.fonts.large, inning, (INNING_X, INNING_Y), colors.WHITE)
         return
-    box = draw_text(frame.image, frame.fonts.small, word, (PANEL_X, INNING_Y + 5),
+    box = draw_text(canvas.image, canvas.fonts.small, word, (PANEL_X, INNING_Y + 5),
                     colors.SECONDARY)
-    draw_text(frame.image, frame.fonts.large, inning, (box[2] + 2, INNING_Y), colors.WHITE)
+    draw_text(canvas.image, canvas.fonts.large, inning, (box[2] + 2, INNING_Y), colors.WHITE)
 
 
 def _base_flags(situation: BaseballSituation) -> tuple[bool, bool, bool]:
@@ -143,12 +143,12 @@ def _base_flags(situation: BaseballSituation) -> tuple[bool, bool, bool]:
     return bool(occupied["first"]), bool(occupied["second"]), bool(occupied["third"])
 
 
-def _state_lines(frame: Frame, game: Game) -> tuple[str, colors.Color, list[str]]:
+def _state_lines(canvas: Canvas, game: Game) -> tuple[str, colors.Color, list[str]]:
     """What the situation panel says when no inning is under way: a word, its colour, details."""
     state = game["state"]
     situation = _situation(game)
     if state == "pre":
-        return frame.hhmm(str(game["start"])), colors.SKY, ["FIRST PITCH"]
+        return canvas.hhmm(str(game["start"])), colors.SKY, ["FIRST PITCH"]
     if state == "post":
         return final_text(game), colors.WHITE, []
     if state == "in":
@@ -162,81 +162,81 @@ def _state_lines(frame: Frame, game: Game) -> tuple[str, colors.Color, list[str]
     if situation is not None and scores_known(game):
         details.append(_inning_text(situation))
     else:
-        details.append(f"START {frame.hhmm(str(game['start']))}")
+        details.append(f"START {canvas.hhmm(str(game['start']))}")
     return word, ABANDONED_COLOR, details
 
 
-def _draw_featured(frame: Frame, game: Game) -> None:
-    fonts = frame.fonts
-    draw_team_rows(frame, game, fonts.large, TEAM_X, (AWAY_Y, HOME_Y), SCORE_RIGHT)
+def _draw_featured(canvas: Canvas, game: Game) -> None:
+    fonts = canvas.fonts
+    draw_team_rows(canvas, game, fonts.large, TEAM_X, (AWAY_Y, HOME_Y), SCORE_RIGHT)
     situation = _situation(game)
     if game["state"] == "in" and situation is not None:
-        _draw_inning(frame, situation)
+        _draw_inning(canvas, situation)
         sprite = enlarged(bases(*_base_flags(situation)), BASES_SCALE)
-        sprite.draw(frame.image, BASES_XY)
-        _draw_count(frame, situation, (PANEL_X, COUNT_Y))
+        sprite.draw(canvas.image, BASES_XY)
+        _draw_count(canvas, situation, (PANEL_X, COUNT_Y))
         return
-    word, color, details = _state_lines(frame, game)
-    panel_width = frame.width - PANEL_X - 1
+    word, color, details = _state_lines(canvas, game)
+    panel_width = canvas.width - PANEL_X - 1
     if game["state"] == "pre":
-        draw_start(frame, game, details[0], (PANEL_X, STATE_Y), color)
+        draw_start(canvas, game, details[0], (PANEL_X, STATE_Y), color)
         return
-    draw_state_word(frame, word, (PANEL_X, STATE_Y), color)
+    draw_state_word(canvas, word, (PANEL_X, STATE_Y), color)
     for index, line in enumerate(details[:2]):
-        draw_text(frame.image, fonts.small, line,
+        draw_text(canvas.image, fonts.small, line,
                   (PANEL_X, STATE_DETAIL_Y + index * (STATE_EXTRA_Y - STATE_DETAIL_Y)),
                   colors.SECONDARY, max_width=panel_width)
 
 
-def _draw_compact(frame: Frame, game: Game) -> None:
-    fonts = frame.fonts
-    draw_team_rows(frame, game, fonts.body, 1, (COMPACT_AWAY_Y, COMPACT_HOME_Y),
+def _draw_compact(canvas: Canvas, game: Game) -> None:
+    fonts = canvas.fonts
+    draw_team_rows(canvas, game, fonts.body, 1, (COMPACT_AWAY_Y, COMPACT_HOME_Y),
                    COMPACT_SCORE_RIGHT)
     situation = _situation(game)
     if game["state"] == "in" and situation is not None:
         word = _inning_word(situation)
         inning = str(int(situation["inning"]))
         if word is None:
-            _arrow(str(situation["half"])).draw(frame.image, COMPACT_ARROW_XY)
-            draw_text(frame.image, fonts.body, inning, (COMPACT_INNING_X, 1), colors.WHITE)
+            _arrow(str(situation["half"])).draw(canvas.image, COMPACT_ARROW_XY)
+            draw_text(canvas.image, fonts.body, inning, (COMPACT_INNING_X, 1), colors.WHITE)
         else:
-            draw_text(frame.image, fonts.small, word, (COMPACT_ARROW_XY[0], 3), colors.SECONDARY)
-            draw_text(frame.image, fonts.small, inning, (COMPACT_ARROW_XY[0], 10), colors.WHITE)
-        bases(*_base_flags(situation)).draw(frame.image, COMPACT_BASES_XY)
-        _draw_count(frame, situation, (1, COMPACT_COUNT_Y))
-        draw_last_play(frame, situation["last_play"], (1, COMPACT_PLAY_Y), colors.SECONDARY)
+            draw_text(canvas.image, fonts.small, word, (COMPACT_ARROW_XY[0], 3), colors.SECONDARY)
+            draw_text(canvas.image, fonts.small, inning, (COMPACT_ARROW_XY[0], 10), colors.WHITE)
+        bases(*_base_flags(situation)).draw(canvas.image, COMPACT_BASES_XY)
+        _draw_count(canvas, situation, (1, COMPACT_COUNT_Y))
+        draw_last_play(canvas, situation["last_play"], (1, COMPACT_PLAY_Y), colors.SECONDARY)
         return
-    word, color, details = _state_lines(frame, game)
-    draw_compact_state(frame, word, color, details[-1] if details else None)
+    word, color, details = _state_lines(canvas, game)
+    draw_compact_state(canvas, word, color, details[-1] if details else None)
 
 
-def has_content(frame: Frame) -> bool:
+def has_content(canvas: Canvas) -> bool:
     """False on a day without games (displays skip the page)."""
-    return bool(cast(ScoreboardValues, frame.values("mlb"))["games"])
+    return bool(cast(ScoreboardValues, canvas.values("mlb"))["games"])
 
 
-def render(frame: Frame) -> None:
+def draw(canvas: Canvas) -> None:
     """Draw the featured game (the first), then its last play and the other games."""
-    values = cast(ScoreboardValues, frame.values("mlb"))
+    values = cast(ScoreboardValues, canvas.values("mlb"))
     games = values["games"]
     if not games:
-        draw_no_games(frame, TITLE)
+        draw_no_games(canvas, TITLE)
         return
     game = games[0]
-    if frame.compact:
-        _draw_compact(frame, game)
+    if canvas.compact:
+        _draw_compact(canvas, game)
         return
-    _draw_featured(frame, game)
-    small = frame.fonts.small
+    _draw_featured(canvas, game)
+    small = canvas.fonts.small
     y = PLAY_TOP
     situation = _situation(game)
     play = situation["last_play"] if situation is not None else None
     others = games[1:]
     if play and game["state"] in ("in", "suspended", "delayed"):
-        for line in wrap(small, str(play), frame.width - 4, PLAY_LINES):
-            draw_text(frame.image, small, line, (2, y), colors.GREY)
+        for line in wrap(small, str(play), canvas.width - 4, PLAY_LINES):
+            draw_text(canvas.image, small, line, (2, y), colors.GREY)
             y += PLAY_LINE
         y += STRIP_GAP_ABOVE
     if others:
-        frame.image.paste(colors.FAINT, (0, y - 2, frame.width, y - 1))
-        draw_strip(frame, others, "baseball", y + 1, STRIP_BOTTOM, left=2)
+        canvas.image.paste(colors.FAINT, (0, y - 2, canvas.width, y - 1))
+        draw_strip(canvas, others, "baseball", y + 1, STRIP_BOTTOM, left=2)

@@ -13,8 +13,8 @@ from datetime import datetime
 from typing import cast
 
 from dashcli.renderers import colors
+from dashcli.renderers.canvas import Canvas, draw_time
 from dashcli.renderers.format import duration, number, whole
-from dashcli.renderers.frame import Frame, draw_time
 from dashcli.renderers.sprites import moon_phase
 from dashcli.renderers.text import draw_text
 from dashcli.sources.values import MoonValues, SunMoonDay
@@ -47,62 +47,62 @@ COMPACT_PERCENT_Y = 26
 MISSING_TIME = "--:--"
 
 
-def _time(frame: Frame, text: str | None) -> tuple[datetime | None, colors.Color]:
+def _time(canvas: Canvas, text: str | None) -> tuple[datetime | None, colors.Color]:
     """The local time and its colour: white still to come, grey past, dim when missing."""
     if text is None:
         return None, colors.DIM
-    moment = frame.local(text)
-    return moment, colors.WHITE if moment >= frame.now else colors.SECONDARY
+    moment = canvas.local(text)
+    return moment, colors.WHITE if moment >= canvas.now else colors.SECONDARY
 
 
-def _day_length(frame: Frame, today: SunMoonDay) -> str | None:
+def _day_length(canvas: Canvas, today: SunMoonDay) -> str | None:
     sunrise, sunset = today["sunrise"], today["sunset"]
     if sunrise is None or sunset is None:
         return None
-    return duration(frame.local(str(sunset)) - frame.local(str(sunrise)))
+    return duration(canvas.local(str(sunset)) - canvas.local(str(sunrise)))
 
 
-def render(frame: Frame) -> None:
+def draw(canvas: Canvas) -> None:
     """Draw the phase, the rise/set table and the day length."""
-    moon = cast(MoonValues, frame.values("moon"))
+    moon = cast(MoonValues, canvas.values("moon"))
     phase = moon["phase"]
     today = moon["today"]
     angle = number(phase["angle"])
     illumination = f"{whole(number(phase['illumination']) * 100)}%"
-    fonts = frame.fonts
+    fonts = canvas.fonts
     rows = (("SUN", "sunrise", "sunset", colors.SUN), ("MOON", "moonrise", "moonset", colors.MOON))
-    if frame.compact:
-        moon_phase(round(angle), COMPACT_DISC_DIAMETER).draw(frame.image, COMPACT_DISC_XY)
-        draw_text(frame.image, fonts.small, illumination,
+    if canvas.compact:
+        moon_phase(round(angle), COMPACT_DISC_DIAMETER).draw(canvas.image, COMPACT_DISC_XY)
+        draw_text(canvas.image, fonts.small, illumination,
                   (COMPACT_DISC_XY[0] + COMPACT_DISC_DIAMETER // 2, COMPACT_PERCENT_Y),
                   colors.SECONDARY, align="center")
         y = 2
         for _, rise_key, set_key, color in rows:
             for label, key in (("R", rise_key), ("S", set_key)):
-                moment, time_color = _time(frame, today[key])  # type: ignore[literal-required]
-                text = MISSING_TIME if moment is None else frame.time(moment, "short")
-                draw_text(frame.image, fonts.small, label, (COMPACT_X, y), color)
-                draw_text(frame.image, fonts.small, text, (COMPACT_X + 6, y), time_color)
+                moment, time_color = _time(canvas, today[key])  # type: ignore[literal-required]
+                text = MISSING_TIME if moment is None else canvas.time(moment, "short")
+                draw_text(canvas.image, fonts.small, label, (COMPACT_X, y), color)
+                draw_text(canvas.image, fonts.small, text, (COMPACT_X + 6, y), time_color)
                 y += COMPACT_PITCH
         return
-    moon_phase(round(angle), DISC_DIAMETER).draw(frame.image, DISC_XY)
-    label_x, rise_x, set_x = ((TABLE_LABEL_X_12H, RISE_X_12H, SET_X_12H) if frame.clock == "12h"
+    moon_phase(round(angle), DISC_DIAMETER).draw(canvas.image, DISC_XY)
+    label_x, rise_x, set_x = ((TABLE_LABEL_X_12H, RISE_X_12H, SET_X_12H) if canvas.clock == "12h"
                               else (TABLE_LABEL_X, RISE_X, SET_X))
-    draw_text(frame.image, fonts.small, "RISE", (rise_x, HEADER_Y), colors.SECONDARY)
-    draw_text(frame.image, fonts.small, "SET", (set_x, HEADER_Y), colors.SECONDARY)
+    draw_text(canvas.image, fonts.small, "RISE", (rise_x, HEADER_Y), colors.SECONDARY)
+    draw_text(canvas.image, fonts.small, "SET", (set_x, HEADER_Y), colors.SECONDARY)
     for (label, rise_key, set_key, color), y in zip(rows, (SUN_Y, MOON_Y), strict=True):
-        draw_text(frame.image, fonts.body, label.title(), (label_x, y), color)
+        draw_text(canvas.image, fonts.body, label.title(), (label_x, y), color)
         for key, x in ((rise_key, rise_x), (set_key, set_x)):
-            moment, time_color = _time(frame, today[key])  # type: ignore[literal-required]
+            moment, time_color = _time(canvas, today[key])  # type: ignore[literal-required]
             if moment is None:
-                draw_text(frame.image, fonts.body, MISSING_TIME, (x, y), time_color)
+                draw_text(canvas.image, fonts.body, MISSING_TIME, (x, y), time_color)
             else:
-                draw_time(frame, moment, (x, y), fonts.body, fonts.small, time_color, letter=True)
-    length = _day_length(frame, today)
+                draw_time(canvas, moment, (x, y), fonts.body, fonts.small, time_color, letter=True)
+    length = _day_length(canvas, today)
     if length is not None:
-        draw_text(frame.image, fonts.small, f"DAYLIGHT {length.upper()}", (label_x, DAYLIGHT_Y),
+        draw_text(canvas.image, fonts.small, f"DAYLIGHT {length.upper()}", (label_x, DAYLIGHT_Y),
                   colors.SECONDARY)
-    draw_text(frame.image, fonts.body, str(phase["name"]), (DISC_XY[0], PHASE_Y), colors.MOON,
-              max_width=frame.width - 4)
-    draw_text(frame.image, fonts.small, f"{illumination} ILLUMINATED", (DISC_XY[0],
+    draw_text(canvas.image, fonts.body, str(phase["name"]), (DISC_XY[0], PHASE_Y), colors.MOON,
+              max_width=canvas.width - 4)
+    draw_text(canvas.image, fonts.small, f"{illumination} ILLUMINATED", (DISC_XY[0],
               ILLUMINATION_Y), colors.SECONDARY)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import cast
 
 from dashcli.renderers import colors
-from dashcli.renderers.frame import Frame
+from dashcli.renderers.canvas import Canvas
 from dashcli.renderers.pages.scoreboard import (
     ABANDONED,
     ABANDONED_COLOR,
@@ -78,37 +78,37 @@ def _period(game: Game, situation: FootballSituation) -> str:
     return period_label(SPORT, int(situation["period"]))
 
 
-def _draw_ball(frame: Frame, game: Game, situation: FootballSituation, x: int,
+def _draw_ball(canvas: Canvas, game: Game, situation: FootballSituation, x: int,
                rows: tuple[int, int], offset: int) -> None:
     possession = situation["possession"]
     for team, y in zip((game["away"], game["home"]), rows, strict=True):
         if possession is not None and team["abbreviation"] == possession:
-            football().draw(frame.image, (x, y + offset))
+            football().draw(canvas.image, (x, y + offset))
 
 
-def _draw_down(frame: Frame, situation: FootballSituation, y: int, font_name: str) -> None:
+def _draw_down(canvas: Canvas, situation: FootballSituation, y: int, font_name: str) -> None:
     """Down and distance, on a red band in the red zone."""
     text = situation["down_distance"]
     if not text:
         return
-    font = frame.fonts.body if font_name == "body" else frame.fonts.small
+    font = canvas.fonts.body if font_name == "body" else canvas.fonts.small
     if font_name != "body":
         # 64×32 has 15 small characters: "2nd & Goal NE 3" keeps the yard line.
         text = text.replace(" at ", " ")
     color = colors.WHITE
     if situation["red_zone"]:
-        frame.image.paste(RED_ZONE_BAND, (0, y - BAND_PAD, frame.width, y + font.height + BAND_PAD
+        canvas.image.paste(RED_ZONE_BAND, (0, y - BAND_PAD, canvas.width, y + font.height + BAND_PAD
                                           - (1 if font_name == "body" else 0)))
         color = colors.YELLOW
-    draw_text(frame.image, font, str(text), (frame.width // 2, y), color, align="center",
-              max_width=frame.width - 2)
+    draw_text(canvas.image, font, str(text), (canvas.width // 2, y), color, align="center",
+              max_width=canvas.width - 2)
 
 
-def _state_lines(frame: Frame, game: Game) -> tuple[str, colors.Color, str | None]:
+def _state_lines(canvas: Canvas, game: Game) -> tuple[str, colors.Color, str | None]:
     """What the panel says when no quarter is under way: a word, its colour, a detail."""
     state = game["state"]
     if state == "pre":
-        return frame.hhmm(str(game["start"])), colors.SKY, "KICKOFF"
+        return canvas.hhmm(str(game["start"])), colors.SKY, "KICKOFF"
     if state == "post":
         return final_text(game), colors.WHITE, None
     if state not in ABANDONED:
@@ -116,76 +116,76 @@ def _state_lines(frame: Frame, game: Game) -> tuple[str, colors.Color, str | Non
     word = ABANDONED[state][0]
     detail = reason(str(game["detail"]), word)
     if not detail:
-        detail = f"START {frame.hhmm(str(game['start']))}"
+        detail = f"START {canvas.hhmm(str(game['start']))}"
     return word, ABANDONED_COLOR, detail.upper()
 
 
-def _draw_featured(frame: Frame, game: Game) -> None:
-    fonts = frame.fonts
-    draw_team_rows(frame, game, fonts.large, TEAM_X, (AWAY_Y, HOME_Y), SCORE_RIGHT)
+def _draw_featured(canvas: Canvas, game: Game) -> None:
+    fonts = canvas.fonts
+    draw_team_rows(canvas, game, fonts.large, TEAM_X, (AWAY_Y, HOME_Y), SCORE_RIGHT)
     situation = _situation(game)
     if game["state"] == "in" and situation is not None:
-        _draw_ball(frame, game, situation, BALL_X, (AWAY_Y, HOME_Y), BALL_OFFSET)
+        _draw_ball(canvas, game, situation, BALL_X, (AWAY_Y, HOME_Y), BALL_OFFSET)
         period = _period(game, situation)
-        draw_text(frame.image, fonts.body, period, (PANEL_X, PERIOD_Y), colors.GREEN)
+        draw_text(canvas.image, fonts.body, period, (PANEL_X, PERIOD_Y), colors.GREEN)
         clock = situation["clock"]
         if clock and period != HALF:
-            draw_text(frame.image, fonts.large, str(clock), (PANEL_X, CLOCK_Y), colors.WHITE)
-        _draw_down(frame, situation, DOWN_Y, "body")
-        draw_last_play(frame, situation["last_play"], (2, PLAY_Y), colors.GREY)
+            draw_text(canvas.image, fonts.large, str(clock), (PANEL_X, CLOCK_Y), colors.WHITE)
+        _draw_down(canvas, situation, DOWN_Y, "body")
+        draw_last_play(canvas, situation["last_play"], (2, PLAY_Y), colors.GREY)
         return
-    word, color, detail = _state_lines(frame, game)
-    panel_width = frame.width - STATE_X - 1
+    word, color, detail = _state_lines(canvas, game)
+    panel_width = canvas.width - STATE_X - 1
     if game["state"] == "pre":
-        draw_start(frame, game, str(detail), (STATE_X, STATE_Y), color)
+        draw_start(canvas, game, str(detail), (STATE_X, STATE_Y), color)
         return
-    draw_state_word(frame, word, (STATE_X, STATE_Y), color)
+    draw_state_word(canvas, word, (STATE_X, STATE_Y), color)
     if detail:
-        draw_text(frame.image, fonts.small, detail, (STATE_X, STATE_DETAIL_Y), colors.SECONDARY,
+        draw_text(canvas.image, fonts.small, detail, (STATE_X, STATE_DETAIL_Y), colors.SECONDARY,
                   max_width=panel_width)
 
 
-def _draw_compact(frame: Frame, game: Game) -> None:
-    fonts = frame.fonts
-    draw_team_rows(frame, game, fonts.body, 1, (COMPACT_AWAY_Y, COMPACT_HOME_Y),
+def _draw_compact(canvas: Canvas, game: Game) -> None:
+    fonts = canvas.fonts
+    draw_team_rows(canvas, game, fonts.body, 1, (COMPACT_AWAY_Y, COMPACT_HOME_Y),
                    COMPACT_SCORE_RIGHT)
     situation = _situation(game)
     if game["state"] == "in" and situation is not None:
-        _draw_ball(frame, game, situation, COMPACT_BALL_X, (COMPACT_AWAY_Y, COMPACT_HOME_Y), 2)
+        _draw_ball(canvas, game, situation, COMPACT_BALL_X, (COMPACT_AWAY_Y, COMPACT_HOME_Y), 2)
         period = _period(game, situation)
-        draw_text(frame.image, fonts.small, period,
+        draw_text(canvas.image, fonts.small, period,
                   (COMPACT_PANEL_RIGHT - 5, COMPACT_PERIOD_Y + 1), colors.GREEN, align="right")
         clock = situation["clock"]
         if clock and period != HALF:
-            draw_text(frame.image, fonts.small, str(clock),
+            draw_text(canvas.image, fonts.small, str(clock),
                       (COMPACT_PANEL_RIGHT, COMPACT_CLOCK_Y + 1), colors.WHITE, align="right")
-        _draw_down(frame, situation, COMPACT_DOWN_Y, "small")
-        draw_last_play(frame, situation["last_play"], (1, COMPACT_PLAY_Y), colors.SECONDARY)
+        _draw_down(canvas, situation, COMPACT_DOWN_Y, "small")
+        draw_last_play(canvas, situation["last_play"], (1, COMPACT_PLAY_Y), colors.SECONDARY)
         return
-    word, color, detail = _state_lines(frame, game)
-    draw_compact_state(frame, word, color, detail)
+    word, color, detail = _state_lines(canvas, game)
+    draw_compact_state(canvas, word, color, detail)
 
 
-def has_content(frame: Frame) -> bool:
+def has_content(canvas: Canvas) -> bool:
     """False on a day without games (displays skip the page)."""
-    return bool(cast(ScoreboardValues, frame.values("nfl"))["games"])
+    return bool(cast(ScoreboardValues, canvas.values("nfl"))["games"])
 
 
-def render(frame: Frame) -> None:
+def draw(canvas: Canvas) -> None:
     """Draw the featured game (the first), then the other games."""
-    values = cast(ScoreboardValues, frame.values("nfl"))
+    values = cast(ScoreboardValues, canvas.values("nfl"))
     games = values["games"]
     if not games:
-        draw_no_games(frame, TITLE)
+        draw_no_games(canvas, TITLE)
         return
     game = games[0]
-    if frame.compact:
-        _draw_compact(frame, game)
+    if canvas.compact:
+        _draw_compact(canvas, game)
         return
-    _draw_featured(frame, game)
+    _draw_featured(canvas, game)
     others = games[1:]
     if others:
         live = game["state"] == "in" and _situation(game) is not None
         top = STRIP_TOP if live else DOWN_Y + 2
-        frame.image.paste(colors.FAINT, (0, top - 2, frame.width, top - 1))
-        draw_strip(frame, others, SPORT, top, STRIP_BOTTOM, left=2)
+        canvas.image.paste(colors.FAINT, (0, top - 2, canvas.width, top - 1))
+        draw_strip(canvas, others, SPORT, top, STRIP_BOTTOM, left=2)

@@ -13,8 +13,8 @@ from __future__ import annotations
 from typing import cast
 
 from dashcli.renderers import colors
+from dashcli.renderers.canvas import MARKER_BOX_WIDTH, Canvas, draw_time
 from dashcli.renderers.fonts import Font
-from dashcli.renderers.frame import MARKER_BOX_WIDTH, Frame, draw_time
 from dashcli.renderers.registry import page_spec
 from dashcli.renderers.text import Box, draw_text
 from dashcli.sources.values import BaseballSituation, Game, PeriodSituation, ScoreboardValues, Team
@@ -124,14 +124,14 @@ def live_text(game: Game, sport: str) -> str:
     return f"{label} {clock}" if clock else label
 
 
-def status(frame: Frame, game: Game, sport: str, *, short: bool) -> tuple[str, colors.Color]:
+def status(canvas: Canvas, game: Game, sport: str, *, short: bool) -> tuple[str, colors.Color]:
     """The status column of a game and its colour (``short`` for strips and 64×32)."""
     state = game["state"]
     if state in ABANDONED:
         long_name, short_name = ABANDONED[state]
         return (short_name if short else long_name), ABANDONED_COLOR
     if state == "pre":
-        return frame.hhmm(str(game["start"]), style="short" if short else "full"), PRE_COLOR
+        return canvas.hhmm(str(game["start"]), style="short" if short else "full"), PRE_COLOR
     if state == "post":
         text = final_text(game)
         if short:
@@ -144,76 +144,76 @@ def status(frame: Frame, game: Game, sport: str, *, short: bool) -> tuple[str, c
     raise ValueError(f"unknown game state {state!r}")
 
 
-def draw_team(frame: Frame, font: Font, team: Team, xy: tuple[int, int]) -> Box:
+def draw_team(canvas: Canvas, font: Font, team: Team, xy: tuple[int, int]) -> Box:
     """The abbreviation in its team colour."""
-    return draw_text(frame.image, font, str(team["abbreviation"]), xy, team_color(team))
+    return draw_text(canvas.image, font, str(team["abbreviation"]), xy, team_color(team))
 
 
-def draw_team_row(frame: Frame, game: Game, team: Team, font: Font, xy: tuple[int, int],
+def draw_team_row(canvas: Canvas, game: Game, team: Team, font: Font, xy: tuple[int, int],
                   right: int, score_color: colors.Color) -> None:
     """A featured game's team row: the abbreviation in team colour at ``xy``, the score in the
     same font ending at ``right``, or the record in small grey when there is no score (on
     64×32 further right, where no situation is drawn then)."""
     x, y = xy
-    draw_team(frame, font, team, (x, y))
+    draw_team(canvas, font, team, (x, y))
     if scores_known(game):
-        draw_text(frame.image, font, score_text(team), (right, y), score_color, align="right")
+        draw_text(canvas.image, font, score_text(team), (right, y), score_color, align="right")
     elif team["record"]:
-        small = frame.fonts.small
+        small = canvas.fonts.small
         offset = font.baseline - small.baseline
-        draw_text(frame.image, small, str(team["record"]),
-                  (COMPACT_RECORD_RIGHT if frame.compact else right, y + offset), colors.DIM,
+        draw_text(canvas.image, small, str(team["record"]),
+                  (COMPACT_RECORD_RIGHT if canvas.compact else right, y + offset), colors.DIM,
                   align="right")
 
 
-def draw_team_rows(frame: Frame, game: Game, font: Font, x: int, rows: tuple[int, int],
+def draw_team_rows(canvas: Canvas, game: Game, font: Font, x: int, rows: tuple[int, int],
                    right: int) -> None:
     """A featured game's away and home rows (:func:`draw_team_row`) at the tops in ``rows``,
     scores coloured by :func:`score_colors`."""
     away_color, home_color = score_colors(game)
-    draw_team_row(frame, game, game["away"], font, (x, rows[0]), right, away_color)
-    draw_team_row(frame, game, game["home"], font, (x, rows[1]), right, home_color)
+    draw_team_row(canvas, game, game["away"], font, (x, rows[0]), right, away_color)
+    draw_team_row(canvas, game, game["home"], font, (x, rows[1]), right, home_color)
 
 
-def draw_start(frame: Frame, game: Game, label: str, xy: tuple[int, int],
+def draw_start(canvas: Canvas, game: Game, label: str, xy: tuple[int, int],
                color: colors.Color) -> None:
     """A featured game before it starts: ``label`` small above the local start time, large
     digits with a small 12-hour meridiem after them (``7:05 PM`` large is too wide)."""
     x, y = xy
-    draw_text(frame.image, frame.fonts.small, label, (x, y - 2), colors.SECONDARY)
-    draw_time(frame, frame.local(str(game["start"])), (x, y + 6), frame.fonts.large,
-              frame.fonts.body, color, gap=2)
+    draw_text(canvas.image, canvas.fonts.small, label, (x, y - 2), colors.SECONDARY)
+    draw_time(canvas, canvas.local(str(game["start"])), (x, y + 6), canvas.fonts.large,
+              canvas.fonts.body, color, gap=2)
 
 
-def draw_last_play(frame: Frame, play: object, xy: tuple[int, int], color: colors.Color) -> None:
+def draw_last_play(canvas: Canvas, play: object, xy: tuple[int, int], color: colors.Color) -> None:
     """A live game's last play (if any) on one small line from ``xy``, shortened with ``…`` to
     keep the same margin on the right as on the left."""
     if play:
-        draw_text(frame.image, frame.fonts.small, str(play), xy, color,
-                  max_width=frame.width - 2 * xy[0])
+        draw_text(canvas.image, canvas.fonts.small, str(play), xy, color,
+                  max_width=canvas.width - 2 * xy[0])
 
 
-def draw_state_word(frame: Frame, word: str, xy: tuple[int, int], color: colors.Color) -> None:
+def draw_state_word(canvas: Canvas, word: str, xy: tuple[int, int], color: colors.Color) -> None:
     """A featured game's state word in the situation panel (body font, small when too long)."""
-    width = frame.width - xy[0] - 1
-    font = frame.fonts.body if frame.fonts.body.width(word) <= width else frame.fonts.small
-    y = xy[1] + (0 if font is frame.fonts.body else frame.fonts.body.baseline
-                 - frame.fonts.small.baseline)
-    draw_text(frame.image, font, word.upper() if font is not frame.fonts.body else word,
+    width = canvas.width - xy[0] - 1
+    font = canvas.fonts.body if canvas.fonts.body.width(word) <= width else canvas.fonts.small
+    y = xy[1] + (0 if font is canvas.fonts.body else canvas.fonts.body.baseline
+                 - canvas.fonts.small.baseline)
+    draw_text(canvas.image, font, word.upper() if font is not canvas.fonts.body else word,
               (xy[0], y), color, max_width=width)
 
 
-def draw_compact_state(frame: Frame, word: str, color: colors.Color, detail: str | None) -> None:
+def draw_compact_state(canvas: Canvas, word: str, color: colors.Color, detail: str | None) -> None:
     """64×32, a featured game not being played: the word (start time, Final, Postponed)
     centred under the teams, a detail line below it."""
-    fonts = frame.fonts
-    font = fonts.body if fonts.body.width(word) <= frame.width - 2 else fonts.small
-    centre = frame.width // 2
-    draw_text(frame.image, font, word, (centre, COMPACT_STATE_Y), color, align="center",
-              max_width=frame.width - 2)
+    fonts = canvas.fonts
+    font = fonts.body if fonts.body.width(word) <= canvas.width - 2 else fonts.small
+    centre = canvas.width // 2
+    draw_text(canvas.image, font, word, (centre, COMPACT_STATE_Y), color, align="center",
+              max_width=canvas.width - 2)
     if detail:
-        draw_text(frame.image, fonts.small, detail, (centre, COMPACT_DETAIL_Y), colors.SECONDARY,
-                  align="center", max_width=frame.width - 2)
+        draw_text(canvas.image, fonts.small, detail, (centre, COMPACT_DETAIL_Y), colors.SECONDARY,
+                  align="center", max_width=canvas.width - 2)
 
 
 def score_colors(game: Game) -> tuple[colors.Color, colors.Color]:
@@ -226,16 +226,16 @@ def score_colors(game: Game) -> tuple[colors.Color, colors.Color]:
     return (colors.WHITE, colors.GREY) if away > home else (colors.GREY, colors.WHITE)
 
 
-def draw_strip(frame: Frame, games: list[Game], sport: str, top: int, bottom: int,
+def draw_strip(canvas: Canvas, games: list[Game], sport: str, top: int, bottom: int,
                left: int = 1) -> None:
     """Other games as compact items (``TB 2 TOR 5 F``) flowing over the lines between ``top``
     and ``bottom``; games that do not fit are left out."""
-    small = frame.fonts.small
-    right = frame.width - 1
+    small = canvas.fonts.small
+    right = canvas.width - 1
     x, y = left, top
     for game in games:
         away_color, home_color = score_colors(game)
-        text, color = status(frame, game, sport, short=True)
+        text, color = status(canvas, game, sport, short=True)
         runs: list[tuple[str, colors.Color]] = [
             (str(game["away"]["abbreviation"]), team_color(game["away"])),
         ]
@@ -251,34 +251,34 @@ def draw_strip(frame: Frame, games: list[Game], sport: str, top: int, bottom: in
         if y + small.height > bottom or width > right - left:
             return
         for part, part_color in runs:
-            box = draw_text(frame.image, small, part, (x, y), part_color)
+            box = draw_text(canvas.image, small, part, (x, y), part_color)
             x = box[2] + STRIP_SPACE
         x += STRIP_GAP - STRIP_SPACE
 
 
-def _values(frame: Frame) -> ScoreboardValues:
+def _values(canvas: Canvas) -> ScoreboardValues:
     """The page's scoreboard: its registry entry names the type (nba, nhl, soccer, ...)."""
-    return cast(ScoreboardValues, frame.values(page_spec(frame.page).types[0]))
+    return cast(ScoreboardValues, canvas.values(page_spec(canvas.page).types[0]))
 
 
-def has_content(frame: Frame) -> bool:
+def has_content(canvas: Canvas) -> bool:
     """False on a day without games (displays skip the page)."""
-    return bool(_values(frame)["games"])
+    return bool(_values(canvas)["games"])
 
 
-def draw_no_games(frame: Frame, title: str) -> None:
+def draw_no_games(canvas: Canvas, title: str) -> None:
     """The no-game frame: the league and "No games today"."""
-    body, small = frame.fonts.body, frame.fonts.small
-    centre = frame.width // 2
-    if frame.compact:
-        draw_text(frame.image, small, title, (centre, 6), colors.SECONDARY, align="center",
-                  max_width=frame.width - 2)
-        draw_text(frame.image, small, "NO GAMES TODAY", (centre, 16), colors.WHITE,
+    body, small = canvas.fonts.body, canvas.fonts.small
+    centre = canvas.width // 2
+    if canvas.compact:
+        draw_text(canvas.image, small, title, (centre, 6), colors.SECONDARY, align="center",
+                  max_width=canvas.width - 2)
+        draw_text(canvas.image, small, "NO GAMES TODAY", (centre, 16), colors.WHITE,
                   align="center")
         return
-    draw_text(frame.image, body, title, (centre, 18), colors.SECONDARY, align="center",
-              max_width=frame.width - 4)
-    draw_text(frame.image, body, "No games today", (centre, 32), colors.WHITE, align="center")
+    draw_text(canvas.image, body, title, (centre, 18), colors.SECONDARY, align="center",
+              max_width=canvas.width - 4)
+    draw_text(canvas.image, body, "No games today", (centre, 32), colors.WHITE, align="center")
 
 
 def league_title(values: ScoreboardValues) -> str:
@@ -287,65 +287,65 @@ def league_title(values: ScoreboardValues) -> str:
     return LEAGUE_NAMES.get(league, league.upper())
 
 
-def _draw_row(frame: Frame, game: Game, sport: str, y: int) -> None:
-    body, small = frame.fonts.body, frame.fonts.small
+def _draw_row(canvas: Canvas, game: Game, sport: str, y: int) -> None:
+    body, small = canvas.fonts.body, canvas.fonts.small
     if game["favorite"]:
-        frame.image.paste(colors.AMBER, (FAVORITE_BAR_X, y, FAVORITE_BAR_X + 1, y + 7))
+        canvas.image.paste(colors.AMBER, (FAVORITE_BAR_X, y, FAVORITE_BAR_X + 1, y + 7))
     away_color, home_color = score_colors(game)
     for team, x, right, color in ((game["away"], AWAY_X, AWAY_SCORE_RIGHT, away_color),
                                   (game["home"], HOME_X, HOME_SCORE_RIGHT, home_color)):
-        draw_team(frame, body, team, (x, y))
+        draw_team(canvas, body, team, (x, y))
         if scores_known(game):
-            draw_text(frame.image, body, score_text(team), (right, y), color, align="right")
-    text, color = status(frame, game, sport, short=False)
-    draw_text(frame.image, small, text.upper(), (STATUS_RIGHT, y + 2), color, align="right",
+            draw_text(canvas.image, body, score_text(team), (right, y), color, align="right")
+    text, color = status(canvas, game, sport, short=False)
+    draw_text(canvas.image, small, text.upper(), (STATUS_RIGHT, y + 2), color, align="right",
               max_width=STATUS_RIGHT - HOME_SCORE_RIGHT - 3)
 
 
-def _draw_compact(frame: Frame, games: list[Game], sport: str) -> None:
-    small = frame.fonts.small
+def _draw_compact(canvas: Canvas, games: list[Game], sport: str) -> None:
+    small = canvas.fonts.small
     for index, game in enumerate(games[:2]):
         y = COMPACT_TOP + index * COMPACT_GAME_PITCH
         away_color, home_color = score_colors(game)
         for line, (team, color) in enumerate(((game["away"], away_color),
                                               (game["home"], home_color))):
             row = y + line * COMPACT_LINE
-            draw_team(frame, small, team, (1, row))
+            draw_team(canvas, small, team, (1, row))
             if scores_known(game):
-                draw_text(frame.image, small, score_text(team), (COMPACT_SCORE_RIGHT, row), color,
+                draw_text(canvas.image, small, score_text(team), (COMPACT_SCORE_RIGHT, row), color,
                           align="right")
         # Start times are short ("7:05P"): a 12-hour "10:05 PM" does not fit beside the marker.
-        text, color = status(frame, game, sport, short=game["state"] == "pre")
+        text, color = status(canvas, game, sport, short=game["state"] == "pre")
         if small.width(text.upper()) > COMPACT_STATUS_RIGHT - COMPACT_SCORE_RIGHT - 3:
-            text, color = status(frame, game, sport, short=True)
+            text, color = status(canvas, game, sport, short=True)
         parts = text.upper().split(" ", 1) if game["state"] == "in" else [text.upper()]
         for line, part in enumerate(parts):
             right = COMPACT_STATUS_RIGHT - (MARKER_BOX_WIDTH if y + line * COMPACT_LINE < 4 else 0)
-            draw_text(frame.image, small, part, (right, y + line * COMPACT_LINE), color,
+            draw_text(canvas.image, small, part, (right, y + line * COMPACT_LINE), color,
                       align="right", max_width=right - COMPACT_SCORE_RIGHT - 3)
 
 
-def render(frame: Frame) -> None:
+def draw(canvas: Canvas) -> None:
     """Draw the day's games: team, score, team, score, status; the first rows are favourites."""
-    values = _values(frame)
+    values = _values(canvas)
     games = values["games"]
     sport = str(values["sport"])
     title = league_title(values)
     if not games:
-        draw_no_games(frame, title)
+        draw_no_games(canvas, title)
         return
-    if frame.compact:
-        _draw_compact(frame, games, sport)
+    if canvas.compact:
+        _draw_compact(canvas, games, sport)
         return
-    small = frame.fonts.small
-    draw_text(frame.image, small, title, TITLE_XY, colors.SECONDARY,
-              max_width=frame.width - MARKER_BOX_WIDTH - 2)
-    rows = (frame.height - LIST_TOP) // ROW_PITCH
+    small = canvas.fonts.small
+    draw_text(canvas.image, small, title, TITLE_XY, colors.SECONDARY,
+              max_width=canvas.width - MARKER_BOX_WIDTH - 2)
+    rows = (canvas.height - LIST_TOP) // ROW_PITCH
     shown = games if len(games) <= rows else games[: rows - 1]
     for index, game in enumerate(shown):
-        _draw_row(frame, game, sport, LIST_TOP + index * ROW_PITCH)
+        _draw_row(canvas, game, sport, LIST_TOP + index * ROW_PITCH)
     if len(shown) < len(games):
-        draw_text(frame.image, small, f"+{len(games) - len(shown)} MORE",
-                  (frame.width // 2, LIST_TOP + len(shown) * ROW_PITCH + 2), colors.DIM,
+        draw_text(canvas.image, small, f"+{len(games) - len(shown)} MORE",
+                  (canvas.width // 2, LIST_TOP + len(shown) * ROW_PITCH + 2), colors.DIM,
                   align="center")
 

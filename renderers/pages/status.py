@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any, cast
 
 from dashcli.renderers import colors
+from dashcli.renderers.canvas import Canvas
 from dashcli.renderers.format import age as format_age
-from dashcli.renderers.frame import Frame
 from dashcli.renderers.text import draw_text
 
 # 128×64: a title row, then two columns of cells
@@ -31,68 +31,68 @@ SHORT_NAMES = {
 }
 
 
-def _rows(frame: Frame) -> list[dict[str, Any]]:
-    status = frame.optional("status")
+def _rows(canvas: Canvas) -> list[dict[str, Any]]:
+    status = canvas.optional("status")
     if status is not None:
         return cast(list[dict[str, Any]], status["sources"])
     return [
         {"type": kind, "updated": update.updated.isoformat(), "valid": update.valid.isoformat(),
          "ok": True, "error": None}
-        for kind, update in sorted(frame.state.items())
+        for kind, update in sorted(canvas.state.items())
     ]
 
 
-def has_content(frame: Frame) -> bool:
+def has_content(canvas: Canvas) -> bool:
     """False when there is no source to show (no status and an empty state)."""
-    return bool(_rows(frame))
+    return bool(_rows(canvas))
 
 
-def _state(frame: Frame, row: dict[str, Any]) -> tuple[colors.Color, str]:
+def _state(canvas: Canvas, row: dict[str, Any]) -> tuple[colors.Color, str]:
     """The row's colour and age text."""
     updated = row["updated"]
     if updated is None:
         return (colors.ERROR if row["ok"] is False else colors.DIM), "--"
-    age = format_age(frame.now - frame.local(str(updated)))
+    age = format_age(canvas.now - canvas.local(str(updated)))
     if row["ok"] is False:
         return colors.ERROR, age
     valid = row["valid"]
-    if valid is not None and frame.now >= frame.local(str(valid)):
+    if valid is not None and canvas.now >= canvas.local(str(valid)):
         return colors.STALE, age
     return colors.FRESH, age
 
 
-def render(frame: Frame) -> None:
+def draw(canvas: Canvas) -> None:
     """Draw the freshness grid."""
-    rows = _rows(frame)
-    small = frame.fonts.small
+    rows = _rows(canvas)
+    small = canvas.fonts.small
     if not rows:
-        font = frame.fonts.small if frame.compact else frame.fonts.body
-        draw_text(frame.image, font, "no sources yet", (frame.width // 2,
-                  (frame.height - font.height) // 2), colors.SECONDARY, align="center",
-                  max_width=frame.width - 2)
+        font = canvas.fonts.small if canvas.compact else canvas.fonts.body
+        draw_text(canvas.image, font, "no sources yet", (canvas.width // 2,
+                  (canvas.height - font.height) // 2), colors.SECONDARY, align="center",
+                  max_width=canvas.width - 2)
         return
-    if frame.compact:
-        cell = frame.width // COMPACT_COLUMNS
+    if canvas.compact:
+        cell = canvas.width // COMPACT_COLUMNS
         for index, row in enumerate(rows[: COMPACT_COLUMNS * 4]):
-            color, _ = _state(frame, row)
+            color, _ = _state(canvas, row)
             x = (index % COMPACT_COLUMNS) * cell
             y = COMPACT_TOP + (index // COMPACT_COLUMNS) * COMPACT_PITCH
             kind = str(row["type"])
-            frame.image.paste(color, (x + 1, y + 1, x + 1 + DOT_SIZE, y + 1 + DOT_SIZE))
-            draw_text(frame.image, small, SHORT_NAMES.get(kind, kind), (x + 6, y),
+            canvas.image.paste(color, (x + 1, y + 1, x + 1 + DOT_SIZE, y + 1 + DOT_SIZE))
+            draw_text(canvas.image, small, SHORT_NAMES.get(kind, kind), (x + 6, y),
                       colors.SECONDARY, max_width=cell - 7)
         return
-    draw_text(frame.image, small, "STATUS", TITLE_XY, colors.SECONDARY)
-    fresh = sum(1 for row in rows if _state(frame, row)[0] == colors.FRESH)
-    draw_text(frame.image, small, f"{fresh}/{len(rows)} FRESH", (frame.width - 7, TITLE_XY[1]),
+    draw_text(canvas.image, small, "STATUS", TITLE_XY, colors.SECONDARY)
+    fresh = sum(1 for row in rows if _state(canvas, row)[0] == colors.FRESH)
+    draw_text(canvas.image, small, f"{fresh}/{len(rows)} FRESH", (canvas.width - 7, TITLE_XY[1]),
               colors.DIM, align="right")
-    cell = frame.width // COLUMNS
+    cell = canvas.width // COLUMNS
     for index, row in enumerate(rows[: COLUMNS * 6]):
-        color, age = _state(frame, row)
+        color, age = _state(canvas, row)
         x = (index % COLUMNS) * cell
         y = GRID_TOP + (index // COLUMNS) * ROW_PITCH
-        frame.image.paste(color, (x + 1, y + 1, x + 1 + DOT_SIZE, y + 1 + DOT_SIZE))
+        canvas.image.paste(color, (x + 1, y + 1, x + 1 + DOT_SIZE, y + 1 + DOT_SIZE))
         right = x + cell - 3
-        age_box = draw_text(frame.image, small, age, (right, y), color, align="right")
-        draw_text(frame.image, small, str(row["type"]), (x + 6, y), colors.WHITE,
+        age_box = draw_text(canvas.image, small, age, (right, y), color, align="right")
+        draw_text(canvas.image, small, str(row["type"]), (x + 6, y), colors.WHITE,
                   max_width=age_box[0] - x - 8)

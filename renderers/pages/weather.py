@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import cast
 
 from dashcli.renderers import colors
+from dashcli.renderers.canvas import Canvas
 from dashcli.renderers.format import MISSING, compass, degrees, percent, whole
-from dashcli.renderers.frame import Frame
 from dashcli.renderers.sprites import enlarged, weather_icon
 from dashcli.renderers.text import draw_runs, draw_text
 from dashcli.sources.values import AirValues, WeatherValues
@@ -63,86 +63,87 @@ def _wind(weather: WeatherValues, with_unit: bool) -> str:
     return " ".join(part for part in parts if part)
 
 
-def _sun_event(frame: Frame, weather: WeatherValues) -> tuple[str, str] | None:
+def _sun_event(canvas: Canvas, weather: WeatherValues) -> tuple[str, str] | None:
     """The next of today's sunrise and sunset, as (label, HH:MM)."""
     for label, key in (("SUNRISE", "sunrise"), ("SUNSET", "sunset")):
         text = weather[key]  # type: ignore[literal-required]
-        if text is not None and frame.local(str(text)) >= frame.now:
-            return label, frame.hhmm(str(text))
+        if text is not None and canvas.local(str(text)) >= canvas.now:
+            return label, canvas.hhmm(str(text))
     return None
 
 
-def render(frame: Frame) -> None:
+def draw(canvas: Canvas) -> None:
     """Draw current conditions, wind, humidity, AQI, today's range and the next sun event."""
-    weather = cast(WeatherValues, frame.values("weather"))
-    air = cast(AirValues | None, frame.optional("air"))
+    weather = cast(WeatherValues, canvas.values("weather"))
+    air = cast(AirValues | None, canvas.optional("air"))
     current = weather["current"]
     units = weather["units"]
     icon = weather_icon(str(current["condition"]), bool(current["is_day"]), "large")
     temperature = degrees(current["temperature"])
     temp_color = colors.temperature_color(whole(current["temperature"]), units["temperature"])
-    fonts = frame.fonts
-    if frame.compact:
-        icon.draw(frame.image, COMPACT_ICON_XY)
-        draw_text(frame.image, fonts.large, temperature, COMPACT_TEMP_XY, temp_color)
+    fonts = canvas.fonts
+    if canvas.compact:
+        icon.draw(canvas.image, COMPACT_ICON_XY)
+        draw_text(canvas.image, fonts.large, temperature, COMPACT_TEMP_XY, temp_color)
         if air is not None:
             number, _, color = _aqi(air)
-            draw_text(frame.image, fonts.small, "AQI", (COMPACT_AQI_RIGHT, 5), colors.SECONDARY,
+            draw_text(canvas.image, fonts.small, "AQI", (COMPACT_AQI_RIGHT, 5), colors.SECONDARY,
                       align="right")
-            draw_text(frame.image, fonts.body, number, (COMPACT_AQI_RIGHT, 11), color,
+            draw_text(canvas.image, fonts.body, number, (COMPACT_AQI_RIGHT, 11), color,
                       align="right")
-        draw_text(frame.image, fonts.small, str(current["description"]),
-                  (1, COMPACT_DESCRIPTION_Y), colors.WHITE, max_width=frame.width - 2)
-        draw_text(frame.image, fonts.small, f"FEELS {degrees(current['feels_like'])}",
+        draw_text(canvas.image, fonts.small, str(current["description"]),
+                  (1, COMPACT_DESCRIPTION_Y), colors.WHITE, max_width=canvas.width - 2)
+        draw_text(canvas.image, fonts.small, f"FEELS {degrees(current['feels_like'])}",
                   (1, COMPACT_DETAIL_Y), colors.SECONDARY)
-        draw_text(frame.image, fonts.small, _wind(weather, False),
-                  (frame.width - 1, COMPACT_DETAIL_Y), colors.SECONDARY, align="right")
+        draw_text(canvas.image, fonts.small, _wind(weather, False),
+                  (canvas.width - 1, COMPACT_DETAIL_Y), colors.SECONDARY, align="right")
         return
-    enlarged(icon, ICON_SCALE).draw(frame.image, ICON_XY)
+    enlarged(icon, ICON_SCALE).draw(canvas.image, ICON_XY)
     unit = units["temperature"].removeprefix("°")
-    draw_runs(frame.image, [(fonts.large, temperature, temp_color), (fonts.body, unit, temp_color)],
+    draw_runs(canvas.image,
+              [(fonts.large, temperature, temp_color), (fonts.body, unit, temp_color)],
               (TEXT_X, TEMP_Y))
-    draw_text(frame.image, fonts.small, "FEELS", (FEELS_RIGHT, TEMP_Y + 2), colors.SECONDARY,
+    draw_text(canvas.image, fonts.small, "FEELS", (FEELS_RIGHT, TEMP_Y + 2), colors.SECONDARY,
               align="right")
-    draw_text(frame.image, fonts.body, degrees(current["feels_like"]), (FEELS_RIGHT, TEMP_Y + 9),
+    draw_text(canvas.image, fonts.body, degrees(current["feels_like"]), (FEELS_RIGHT, TEMP_Y + 9),
               colors.WHITE, align="right")
-    draw_text(frame.image, fonts.body, str(current["description"]), (TEXT_X, DESCRIPTION_Y),
-              colors.WHITE, max_width=frame.width - TEXT_X - 1)
+    draw_text(canvas.image, fonts.body, str(current["description"]), (TEXT_X, DESCRIPTION_Y),
+              colors.WHITE, max_width=canvas.width - TEXT_X - 1)
 
     label_offset = fonts.body.baseline - fonts.small.baseline
-    draw_text(frame.image, fonts.small, "WIND", (ROW_LABEL_X, WIND_Y + label_offset),
+    draw_text(canvas.image, fonts.small, "WIND", (ROW_LABEL_X, WIND_Y + label_offset),
               colors.SECONDARY)
-    draw_text(frame.image, fonts.body, _wind(weather, True), (ROW_VALUE_X, WIND_Y), colors.WHITE,
+    draw_text(canvas.image, fonts.body, _wind(weather, True), (ROW_VALUE_X, WIND_Y), colors.WHITE,
               max_width=HUMIDITY_LABEL_X - ROW_VALUE_X - 3)
-    draw_text(frame.image, fonts.small, "HUM", (HUMIDITY_LABEL_X, WIND_Y + label_offset),
+    draw_text(canvas.image, fonts.small, "HUM", (HUMIDITY_LABEL_X, WIND_Y + label_offset),
               colors.SECONDARY)
-    draw_text(frame.image, fonts.body, percent(current["humidity"]), (HUMIDITY_VALUE_X, WIND_Y),
+    draw_text(canvas.image, fonts.body, percent(current["humidity"]), (HUMIDITY_VALUE_X, WIND_Y),
               colors.WHITE)
 
     if air is not None:
         number, category, color = _aqi(air)
-        draw_text(frame.image, fonts.small, "AQI", (ROW_LABEL_X, AQI_Y + label_offset),
+        draw_text(canvas.image, fonts.small, "AQI", (ROW_LABEL_X, AQI_Y + label_offset),
                   colors.SECONDARY)
-        box = draw_text(frame.image, fonts.body, number, (ROW_VALUE_X, AQI_Y), color)
+        box = draw_text(canvas.image, fonts.body, number, (ROW_VALUE_X, AQI_Y), color)
         category_x = box[2] + 4
         pollutant = str(air["pollutant_name"])
-        room = frame.width - 2 - category_x
+        room = canvas.width - 2 - category_x
         # The main pollutant only when it fits beside the whole category name.
         if fonts.body.width(category) + 5 + fonts.small.width(pollutant) <= room:
-            draw_text(frame.image, fonts.small, pollutant, (frame.width - 2, AQI_Y + label_offset),
-                      colors.SECONDARY, align="right")
-        draw_text(frame.image, fonts.body, category, (category_x, AQI_Y), color, max_width=room)
+            draw_text(canvas.image, fonts.small, pollutant,
+                      (canvas.width - 2, AQI_Y + label_offset), colors.SECONDARY, align="right")
+        draw_text(canvas.image, fonts.body, category, (category_x, AQI_Y), color, max_width=room)
 
     daily = weather["daily"]
     if daily:
         today = daily[0]
-        draw_text(frame.image, fonts.small,
+        draw_text(canvas.image, fonts.small,
                   f"H {degrees(today['high'])} L {degrees(today['low'])}", (ROW_LABEL_X, SUN_Y),
                   colors.SECONDARY)
-    event = _sun_event(frame, weather)
+    event = _sun_event(canvas, weather)
     if event is not None:
         label, time = event
-        box = draw_text(frame.image, fonts.small, time, (frame.width - 2, SUN_Y), colors.SUN,
+        box = draw_text(canvas.image, fonts.small, time, (canvas.width - 2, SUN_Y), colors.SUN,
                         align="right")
-        draw_text(frame.image, fonts.small, label, (box[0] - 4, SUN_Y), colors.SECONDARY,
+        draw_text(canvas.image, fonts.small, label, (box[0] - 4, SUN_Y), colors.SECONDARY,
                   align="right")

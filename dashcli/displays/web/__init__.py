@@ -25,7 +25,7 @@ from dashcli.displays.feeds import FRAME_EVENT, StoreFeed
 from dashcli.displays.loop import DisplayLoop, Frame, run_with_feed
 from dashcli.displays.model import DisplayModel
 from dashcli.server.app import CONTEXT
-from dashcli.server.sse import encode_frame
+from dashcli.server.sse import encode_event
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -83,7 +83,7 @@ def add_preview(app: web.Application, profile: Profile) -> None:
 
     def announce(frame: Frame) -> None:
         payload = json.dumps(preview.info())
-        context.broadcaster.send(encode_frame(FRAME_EVENT, payload, kind=FRAME_EVENT))
+        context.broadcaster.send(encode_event(FRAME_EVENT, payload, kind=FRAME_EVENT))
 
     preview = Preview(build_loop(profile, model, announce), model)
     app[PREVIEW] = preview

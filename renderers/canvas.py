@@ -1,10 +1,10 @@
-"""What a page draws on: the :class:`Frame`, and the frames every page shares.
+"""What a page draws on: the :class:`Canvas`, and the frames every page shares.
 
-A page's render function gets a :class:`Frame`: the canvas (128×64 or 64×32), ``now`` in the
-profile's timezone, the fonts, the state entries and the clock format (12- or 24-hour) every
-time of day is written in. The shared pieces live here so they look the same on every page: the
-stale marker (top-right corner, inside :data:`MARKER_BOX` which pages keep free), the "no data
-yet" frame, the "unreadable data" frame, and :func:`draw_time` (large digits, small AM/PM).
+A page's ``draw`` function gets a :class:`Canvas`: the image (128×64 or 64×32), ``now`` in
+the profile's timezone, the fonts, the state entries and the clock format (12- or 24-hour)
+every time of day is written in. The shared pieces live here so they look the same on every
+page: the stale marker (top-right corner, inside :data:`MARKER_BOX` which pages keep free), the
+"no data yet" frame, the "unreadable data" frame, and :func:`draw_time` (large digits, small AM/PM).
 """
 
 from __future__ import annotations
@@ -39,8 +39,8 @@ def _parse(text: str) -> datetime:
 
 
 @dataclass
-class Frame:
-    """The canvas and the inputs of one page render."""
+class Canvas:
+    """The image one page render draws on, and everything it draws from."""
 
     page: str
     image: Image.Image
@@ -75,35 +75,35 @@ class Frame:
         return self.values(kind) if kind in self.state else None
 
     def local(self, text: str) -> datetime:
-        """An ISO 8601 time from the data in the frame's timezone (naive times are local)."""
+        """An ISO 8601 time from the data in the canvas's timezone (naive times are local)."""
         moment = _parse(text)
         if moment.tzinfo is None:
             return moment.replace(tzinfo=self.tz)
         return moment.astimezone(self.tz)
 
     def time(self, moment: datetime, style: TimeStyle = "full") -> str:
-        """A time of day in the frame's clock format
+        """A time of day in the canvas's clock format
         (:func:`dashcli.renderers.format.time_of_day`)."""
         return time_of_day(moment, self.clock, style)
 
     def hhmm(self, text: str | None, empty: str = "--:--", style: TimeStyle = "full") -> str:
-        """A data time as a local time of day in the frame's clock format (``empty`` for None)."""
+        """A data time as a local time of day in the canvas's clock format (``empty`` for None)."""
         return empty if text is None else self.time(self.local(text), style)
 
 
-def draw_time(frame: Frame, moment: datetime, xy: tuple[int, int], font: Font,
+def draw_time(canvas: Canvas, moment: datetime, xy: tuple[int, int], font: Font,
               meridiem_font: Font, color: colors.Color, *, letter: bool = False,
               gap: int = 1) -> Box:
     """A time of day whose digits are in ``font`` and whose meridiem (12-hour form only) is in
     the smaller ``meridiem_font`` on their baseline: ``7:05ᴾᴹ`` where a space and ``PM`` in the
     digits' font would not fit. ``letter`` keeps only ``A``/``P``. 24-hour times are the digits
     alone, drawn exactly as ``draw_text`` would. Returns the box of the whole time."""
-    digits, meridiem = clock_parts(moment, frame.clock)
+    digits, meridiem = clock_parts(moment, canvas.clock)
     if not meridiem:
-        return draw_text(frame.image, font, digits, xy, color)
+        return draw_text(canvas.image, font, digits, xy, color)
     runs = [(font, digits, color),
             (meridiem_font, meridiem[0] if letter else meridiem, color)]
-    return draw_runs(frame.image, runs, xy, gap=gap)
+    return draw_runs(canvas.image, runs, xy, gap=gap)
 
 
 def draw_stale_marker(image: Image.Image) -> None:
@@ -113,42 +113,42 @@ def draw_stale_marker(image: Image.Image) -> None:
     image.paste(colors.STALE, (width - MARKER_SIDE, 0, width, MARKER_SIDE))
 
 
-def _title_and_message(frame: Frame, title: str, message: str, color: colors.Color) -> int:
+def _title_and_message(canvas: Canvas, title: str, message: str, color: colors.Color) -> int:
     """Draw the page title and a message centred; returns the y below them."""
-    body, small = frame.fonts.body, frame.fonts.small
-    width, height = frame.width, frame.height
+    body, small = canvas.fonts.body, canvas.fonts.small
+    width, height = canvas.width, canvas.height
     centre = width // 2
-    if frame.compact:
+    if canvas.compact:
         top = 4
-        draw_text(frame.image, small, title.upper(), (centre, top), colors.SECONDARY,
+        draw_text(canvas.image, small, title.upper(), (centre, top), colors.SECONDARY,
                   align="center", max_width=width - 2)
         y = top + small.height + 3
-        draw_text(frame.image, body, message, (centre, y), color, align="center",
+        draw_text(canvas.image, body, message, (centre, y), color, align="center",
                   max_width=width - 2)
         return y + body.height + 2
     top = height // 2 - body.height - 6
-    draw_text(frame.image, body, title, (centre, top), colors.SECONDARY, align="center",
+    draw_text(canvas.image, body, title, (centre, top), colors.SECONDARY, align="center",
               max_width=width - 4)
     y = top + body.height + 3
-    draw_text(frame.image, body, message, (centre, y), color, align="center", max_width=width - 4)
+    draw_text(canvas.image, body, message, (centre, y), color, align="center", max_width=width - 4)
     return y + body.height + 4
 
 
-def draw_no_data(frame: Frame, title: str, missing: list[str]) -> None:
+def draw_no_data(canvas: Canvas, title: str, missing: list[str]) -> None:
     """The "no data yet" frame: the page title, the message, and the types it waits for."""
-    small = frame.fonts.small
-    y = _title_and_message(frame, title, "no data yet", colors.WHITE)
-    hint = ("need " if frame.compact else "waiting for ") + ", ".join(missing)
-    draw_text(frame.image, small, hint, (frame.width // 2, y), colors.DIM, align="center",
-              max_width=frame.width - 2)
+    small = canvas.fonts.small
+    y = _title_and_message(canvas, title, "no data yet", colors.WHITE)
+    hint = ("need " if canvas.compact else "waiting for ") + ", ".join(missing)
+    draw_text(canvas.image, small, hint, (canvas.width // 2, y), colors.DIM, align="center",
+              max_width=canvas.width - 2)
 
 
-def draw_unreadable(frame: Frame, title: str, problem: str) -> None:
+def draw_unreadable(canvas: Canvas, title: str, problem: str) -> None:
     """The "unreadable data" frame: the page title, the message and the problem, shortened."""
-    small = frame.fonts.small
-    message = "bad data" if frame.compact else "unreadable data"
-    y = _title_and_message(frame, title, message, colors.ERROR)
-    lines = 1 if frame.compact else 2
-    for index, line in enumerate(wrap(small, problem, frame.width - 4, lines)):
-        draw_text(frame.image, small, line, (frame.width // 2, y + index * (small.height + 2)),
+    small = canvas.fonts.small
+    message = "bad data" if canvas.compact else "unreadable data"
+    y = _title_and_message(canvas, title, message, colors.ERROR)
+    lines = 1 if canvas.compact else 2
+    for index, line in enumerate(wrap(small, problem, canvas.width - 4, lines)):
+        draw_text(canvas.image, small, line, (canvas.width // 2, y + index * (small.height + 2)),
                   colors.DIM, align="center")
