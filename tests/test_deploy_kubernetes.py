@@ -53,12 +53,17 @@ def rendered() -> dict[str, list[dict[str, Any]]]:
 
 def render_with_kubevault() -> list[dict[str, Any]]:
     """The cluster overlay plus the kubevault component, as a user's own overlay would add it."""
+    return render_with_component("kubevault")
+
+
+def render_with_component(name: str) -> list[dict[str, Any]]:
+    """The cluster overlay plus one component, as a user's own overlay would add it."""
     import tempfile
 
     with tempfile.TemporaryDirectory(dir=KUBE) as folder:
         # kustomize accepts only relative paths to other kustomizations.
         overlay = os.path.relpath(KUBE / "overlays" / "cluster", folder)
-        component = os.path.relpath(KUBE / "components" / "kubevault", folder)
+        component = os.path.relpath(KUBE / "components" / name, folder)
         (Path(folder) / "kustomization.yaml").write_text(
             yaml.safe_dump({"resources": [overlay], "components": [component]})
         )
@@ -137,12 +142,33 @@ def test_one_fetcher_per_enabled_source(
         assert deployment["spec"]["replicas"] == 1
         args = container(deployment)["args"]
         assert args[:2] == ["fetch", name]
-        assert {"--publish", "--every=auto", "--health-port=8081"} <= set(args)
+        assert {"--publish", "--every=auto", "--health-port=8081",
+                "--health-host=0.0.0.0"} <= set(args)
+        # Prometheus scrapes the health port's /metrics (annotations of the pod).
+        annotations = deployment["spec"]["template"]["metadata"]["annotations"]
+        assert annotations == {"prometheus.io/scrape": "true", "prometheus.io/port": "8081",
+                               "prometheus.io/path": "/metrics"}
+        assert container(deployment)["ports"] == [{"name": "metrics", "containerPort": 8081}]
         probe = container(deployment)["livenessProbe"]["exec"]["command"]
         assert probe == ["dashcli", "healthcheck", "--url=http://127.0.0.1:8081/healthz"]
         selectors.add(tuple(sorted(deployment["spec"]["selector"]["matchLabels"].items())))
     # Every fetcher selects only its own pods.
     assert len(selectors) == len(enabled)
+
+
+def test_the_servicemonitor_scrapes_every_serve_replica_with_the_token() -> None:
+    objects = render_with_component("servicemonitor")
+    monitor = one(objects, "ServiceMonitor", "dash-serve")
+    assert monitor["metadata"]["namespace"] == "dash"
+    service = one(objects, "Service", "dash")
+    assert monitor["spec"]["selector"]["matchLabels"].items() <= service["metadata"][
+        "labels"].items()
+    (endpoint,) = monitor["spec"]["endpoints"]
+    assert endpoint["port"] in {port["name"] for port in service["spec"]["ports"]}
+    assert endpoint["path"] == "/metrics"
+    # The token the profile reads (server.token_secret) from the Secret the operator creates.
+    assert endpoint["bearerTokenSecret"] == {"name": "dash-secrets", "key": "server_token"}
+    assert "token_secret: server_token" in BUNDLED_PROFILE.read_text()
 
 
 @pytest.mark.parametrize(("overlay", "replicas"), [("single-node", 1), ("cluster", 3)])

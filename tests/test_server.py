@@ -182,7 +182,8 @@ async def test_slow_client_is_dropped_while_a_fast_one_keeps_receiving() -> None
             await store.put(update("weather", pad=padding))
             published += 1
             if published % 50 == 0:
-                dropped = "dash_sse_clients_dropped_total 1" in (await get(f"{base}/metrics")).text
+                metrics = (await get(f"{base}/metrics")).text
+                dropped = "dash_sse_clients_dropped_total 1.0" in metrics
             await asyncio.sleep(0)
         assert dropped, "the slow client was never dropped"
         for _ in range(10):
@@ -269,9 +270,10 @@ async def test_metrics_count_clients_and_events() -> None:
         await client.next_event()
         text = (await get(f"{base}/metrics")).text
         assert "# TYPE dash_sse_clients gauge" in text
-        assert "dash_sse_clients 1\n" in text
-        assert "dash_sse_events_sent_total 1\n" in text
-        assert "dash_sse_connections_total 1\n" in text
+        assert "dash_sse_clients 1.0\n" in text
+        assert "dash_sse_events_sent_total 1.0\n" in text
+        assert "dash_sse_connections_total 1.0\n" in text
+        assert "dash_store_up 1.0\n" in text
 
 
 async def test_shutdown_sends_a_final_event_and_ends_the_stream() -> None:
@@ -364,11 +366,11 @@ async def test_status_and_metrics_report_the_scheduler(upstream: Any) -> None:
     assert air["next_run"] is not None
     assert status["store"] == "memory://"
     assert status["clients"] == 1
-    assert 'dash_source_fetches_total{source="weather"} 1' in metrics
-    assert 'dash_source_errors_total{source="air"} 1' in metrics
-    assert 'dash_source_errors_total{source="weather"} 0' in metrics
-    assert 'dash_source_fetch_seconds_count{source="weather"} 1' in metrics
-    assert "# TYPE dash_source_fetch_seconds summary" in metrics
+    assert 'dash_source_fetches_total{source="weather"} 1.0' in metrics
+    assert 'dash_source_errors_total{source="air"} 1.0' in metrics
+    assert 'dash_source_errors_total{source="weather"} 0.0' in metrics
+    assert 'dash_source_fetch_seconds_count{source="weather"} 1.0' in metrics
+    assert "# TYPE dash_source_fetch_seconds histogram" in metrics
 
 
 async def test_a_client_that_leaves_is_forgotten_at_once() -> None:
@@ -416,7 +418,7 @@ async def test_client_stuck_in_its_catch_up_is_dropped() -> None:
         slow = SSEClient(f"{base}/events", slow=True)
         await slow.connect()
         async with asyncio.timeout(10):
-            while "dash_sse_clients_dropped_total 1" not in (await get(f"{base}/metrics")).text:
+            while "dash_sse_clients_dropped_total 1.0" not in (await get(f"{base}/metrics")).text:
                 for _ in range(100):
                     await store.put(update("clock", n=1))
                 await asyncio.sleep(0.01)

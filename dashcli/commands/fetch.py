@@ -38,8 +38,15 @@ def fetch(
     store: StoreOption = None,
     health_port: Annotated[
         int | None,
-        typer.Option("--health-port", help="With --every: serve /healthz on this port (probes)."),
+        typer.Option("--health-port",
+                     help="With --every: serve /healthz (probes) and /metrics on this port."),
     ] = None,
+    health_host: Annotated[
+        str,
+        typer.Option("--health-host",
+                     help="The address --health-port listens on (0.0.0.0 to let Prometheus "
+                     "scrape it from outside the pod)."),
+    ] = "127.0.0.1",
 ) -> None:
     """Fetch SOURCE from its upstream API, validate it and show the values.
 
@@ -65,7 +72,7 @@ def fetch(
         from dashcli.fetching.publisher import run_publisher
 
         asyncio.run(run_publisher(loaded, info.name, every=every, store_url=store,
-                                  health_port=health_port))
+                                  health_port=health_port, health_host=health_host))
         return
     from dashcli.fetching.fetch import fetch_update
     from dashcli.secrets import open_secrets

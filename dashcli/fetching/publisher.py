@@ -2,9 +2,10 @@
 
 ``--publish`` alone fetches once and puts the update into the store. ``--every`` runs the
 scheduler for that one source until SIGTERM/SIGINT: one process (or pod) per source, publishing
-into a shared store (usually Redis). ``--health-port`` serves ``GET /healthz`` on 127.0.0.1 for
-Kubernetes probes: 200 while the loop runs and the source has not been failing for longer than
-:data:`UNHEALTHY_PERIODS` periods, 503 otherwise.
+into a shared store (usually Redis). ``--health-port`` serves ``GET /healthz`` on 127.0.0.1 (or
+``--health-host``) for Kubernetes probes: 200 while the loop runs and the source has not been
+failing for longer than :data:`UNHEALTHY_PERIODS` periods, 503 otherwise; and ``GET /metrics``,
+the same Prometheus metrics ``dash serve`` exposes for its sources.
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ async def run_publisher(
     every: str | None,
     store_url: str | None,
     health_port: int | None,
+    health_host: str = HEALTH_HOST,
 ) -> None:
     """Fetch ``source`` once (or every period with ``every``) and put it into the store."""
     period = parse_every(every) if every is not None else None
@@ -79,7 +81,8 @@ async def run_publisher(
         else:
             if period is not None:
                 profile = with_period(profile, source, period)
-            await _run_until_signal(Scheduler(profile, store, names=[source]), health_port)
+            scheduler = Scheduler(profile, store, names=[source])
+            await _run_until_signal(scheduler, store, health_port, health_host)
     finally:
         await store.close()
 
@@ -90,14 +93,17 @@ async def _publish_once(profile: Profile, source: str, store: Store) -> None:
     sys.stdout.write(f"{source}: published seq {stored.seq} to {store.name}\n")
 
 
-async def _run_until_signal(scheduler: Scheduler, health_port: int | None) -> None:
+async def _run_until_signal(
+    scheduler: Scheduler, store: Store, health_port: int | None, health_host: str
+) -> None:
     loop = asyncio.get_running_loop()
     task = asyncio.current_task()
     assert task is not None
     for sig in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, task.cancel)
-    runner = await _serve_health(scheduler, health_port) if health_port is not None else None
+    runner = (await _serve_health(scheduler, store, health_host, health_port)
+              if health_port is not None else None)
     try:
         await scheduler.run()
     except asyncio.CancelledError:
@@ -110,8 +116,12 @@ async def _run_until_signal(scheduler: Scheduler, health_port: int | None) -> No
             await runner.cleanup()
 
 
-async def _serve_health(scheduler: Scheduler, port: int) -> web.AppRunner:
+async def _serve_health(
+    scheduler: Scheduler, store: Store, host: str, port: int
+) -> web.AppRunner:
     from aiohttp import web
+
+    from dashcli.server.metrics import Metrics
 
     async def healthz(_request: web.Request) -> web.Response:
         statuses = scheduler.status()
@@ -133,12 +143,13 @@ async def _serve_health(scheduler: Scheduler, port: int) -> web.AppRunner:
 
     app = web.Application()
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", Metrics(store, scheduler=scheduler).handle)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     try:
-        await web.TCPSite(runner, HEALTH_HOST, port).start()
+        await web.TCPSite(runner, host, port).start()
     except OSError as exc:
         await runner.cleanup()
-        raise UsageError(f"--health-port {port}: cannot listen on {HEALTH_HOST}: "
+        raise UsageError(f"--health-port {port}: cannot listen on {host}: "
                          f"{exc.strerror}") from None
     return runner

@@ -18,6 +18,7 @@ import contextlib
 import logging
 import random
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -124,6 +125,8 @@ class Scheduler:
         self._secrets_refreshed = -SECRETS_REFRESH_INTERVAL
         self._publish_status = publish_status
         self._status_lock = asyncio.Lock()
+        # Called after every fetch with (source, seconds, succeeded): the metrics' histogram.
+        self.fetch_listeners: list[Callable[[str, float, bool], None]] = []
 
     def period(self, name: str) -> float:
         """Seconds between fetches of ``name`` when its data does not go stale sooner."""
@@ -197,7 +200,6 @@ class Scheduler:
         """One fetch and put; returns the delay before the next one."""
         started = self._clock.monotonic()
         now = self._clock.now()
-        status.fetches += 1
         try:
             async with asyncio.timeout(self.fetch_timeout(name)):
                 result = await fetch_update(
@@ -220,15 +222,13 @@ class Scheduler:
             # vetted like DashError messages are and could hold a secret.
             reason = f"{name}: internal error: {type(exc).__name__} (details at --debug)"
             return self._failed(status, reason, short_problem(exc), started, now)
-        latency = self._clock.monotonic() - started
+        self._finished(status, started, succeeded=True)
         status.last_success = now
         status.last_error = None
         status.problem = None
         status.valid = result.update.valid
         status.consecutive_failures = 0
         status.failing_since = None
-        status.last_latency_seconds = latency
-        status.latency_seconds_sum += latency
         stale_in = (result.update.valid - now).total_seconds()
         return self._jittered(max(self._min_period, min(self.period(name), stale_in)))
 
@@ -250,13 +250,11 @@ class Scheduler:
 
     def _failed(self, status: SourceStatus, reason: str, problem: str, started: float,
                 now: datetime) -> float:
-        latency = self._clock.monotonic() - started
+        self._finished(status, started, succeeded=False)
         status.errors += 1
         status.consecutive_failures += 1
         status.last_error = reason
         status.problem = problem
-        status.last_latency_seconds = latency
-        status.latency_seconds_sum += latency
         if status.failing_since is None:
             status.failing_since = now
         backoff = backoff_delay(status.consecutive_failures - 1, base=self._backoff_base,
@@ -264,6 +262,15 @@ class Scheduler:
         log.warning("%s (attempt %d failed; retry in %.0f s)", reason,
                     status.consecutive_failures, backoff)
         return backoff
+
+    def _finished(self, status: SourceStatus, started: float, *, succeeded: bool) -> None:
+        """Count a fetch once it is over, so ``fetches`` and the latency sum always agree."""
+        latency = self._clock.monotonic() - started
+        status.fetches += 1
+        status.last_latency_seconds = latency
+        status.latency_seconds_sum += latency
+        for listener in self.fetch_listeners:
+            listener(status.name, latency, succeeded)
 
     def _jittered(self, delay: float) -> float:
         return delay * (1 + self._rng.uniform(-self._jitter, self._jitter))

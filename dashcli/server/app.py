@@ -16,7 +16,7 @@ import asyncio
 import hmac
 import json
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol, TypeVar
@@ -26,6 +26,7 @@ from aiohttp import web
 from dashcli.core.backoff import Backoff
 from dashcli.core.envelope import Update, utcnow
 from dashcli.logs import RateLimitedLog
+from dashcli.server.metrics import Metrics
 from dashcli.server.sse import DEFAULT_MAX_BUFFER, DEFAULT_PING_INTERVAL, Broadcaster
 from dashcli.store.base import ControlChannel, Store, StoreError
 
@@ -54,7 +55,7 @@ class SourceStatusView(Protocol):
     @property
     def name(self) -> str: ...
     @property
-    def last_success(self) -> object: ...
+    def last_success(self) -> datetime | None: ...
     @property
     def last_error(self) -> object: ...
     @property
@@ -72,14 +73,18 @@ class SourceStatusView(Protocol):
     @property
     def failing_since(self) -> object: ...
     @property
-    def valid(self) -> object: ...
+    def valid(self) -> datetime | None: ...
     @property
     def problem(self) -> object: ...
     def health(self, now: datetime) -> str: ...
+    @property
+    def period_seconds(self) -> float: ...
 
 
 class StatusSource(Protocol):
-    """The scheduler as the server sees it: a status per source."""
+    """The scheduler as the server sees it: a status per source, and listeners of fetches."""
+
+    fetch_listeners: list[Callable[[str, float, bool], None]]
 
     def status(self) -> Mapping[str, SourceStatusView]: ...
 
@@ -101,6 +106,7 @@ class ServerContext:
     # Called with each control action (the preview's own display loop follows them too).
     control_listeners: list[Callable[[str], None]] = field(default_factory=list)
     complaints: RateLimitedLog = field(default_factory=lambda: RateLimitedLog(log))
+    metrics: Metrics | None = None
 
     def control(self, action: str) -> int:
         """Hand ``action`` to the control listeners and this replica's SSE clients (counted)."""
@@ -176,12 +182,13 @@ def create_app(
         timezone=timezone,
         renderer=renderer,
     )
+    context.metrics = Metrics(store, scheduler=scheduler, broadcaster=context.broadcaster)
     app = web.Application(middlewares=[_auth])
     app[CONTEXT] = context
     app.router.add_get("/healthz", _healthz)
     app.router.add_get("/readyz", _readyz)
     app.router.add_get("/status", _status)
-    app.router.add_get("/metrics", _metrics)
+    app.router.add_get("/metrics", context.metrics.handle)
     app.router.add_get("/state", _state)
     app.router.add_get("/state/{type}", _state_one)
     app.router.add_get("/events", _events)
@@ -272,59 +279,6 @@ async def _status(request: web.Request) -> web.Response:
             "events_sent": stats.events_sent,
             "dropped_clients": stats.dropped,
         }
-    )
-
-
-def _label(value: str) -> str:
-    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-
-
-def render_metrics(context: ServerContext) -> str:
-    """The Prometheus text exposition of fetch and SSE counters."""
-    statuses = context.scheduler.status() if context.scheduler is not None else {}
-    per_source = sorted(statuses.items())
-    lines: list[str] = []
-
-    def metric(name: str, kind: str, help_text: str, samples: Iterable[tuple[str, object]]) -> None:
-        lines.append(f"# HELP {name} {help_text}")
-        lines.append(f"# TYPE {name} {kind}")
-        lines.extend(f"{name}{labels} {value}" for labels, value in samples)
-
-    def by_source(read: Callable[[SourceStatusView], object]) -> list[tuple[str, object]]:
-        found = [(f'{{source="{_label(name)}"}}', read(status)) for name, status in per_source]
-        return [(labels, value) for labels, value in found if value is not None]
-
-    metric("dash_source_fetches_total", "counter", "Fetches attempted per source.",
-           by_source(lambda s: s.fetches))
-    metric("dash_source_errors_total", "counter", "Failed fetches per source.",
-           by_source(lambda s: s.errors))
-    sums = by_source(lambda s: s.latency_seconds_sum)
-    counts = by_source(lambda s: s.fetches)
-    metric("dash_source_fetch_seconds", "summary", "Fetch latency per source.",
-           [("_sum" + labels, value) for labels, value in sums]
-           + [("_count" + labels, value) for labels, value in counts])
-    metric("dash_source_last_fetch_seconds", "gauge", "Latency of the latest fetch per source.",
-           by_source(lambda s: s.last_latency_seconds))
-    metric("dash_source_consecutive_failures", "gauge", "Failures since the last success.",
-           by_source(lambda s: s.consecutive_failures))
-    stats = context.broadcaster.stats
-    metric("dash_sse_clients", "gauge", "Connected SSE clients.",
-           [("", context.broadcaster.client_count)])
-    metric("dash_sse_connections_total", "counter", "SSE connections accepted.",
-           [("", stats.connections)])
-    metric("dash_sse_events_sent_total", "counter", "SSE events written to clients.",
-           [("", stats.events_sent)])
-    metric("dash_sse_clients_dropped_total", "counter", "SSE clients dropped for falling behind.",
-           [("", stats.dropped)])
-    return "\n".join(lines) + "\n"
-
-
-async def _metrics(request: web.Request) -> web.Response:
-    return web.Response(
-        text=render_metrics(request.app[CONTEXT]),
-        content_type="text/plain",
-        headers={"X-Content-Type-Options": "nosniff"},
-        charset="utf-8",
     )
 
 
