@@ -268,6 +268,10 @@ class Display(StrictModel):
         ]
     )
     skip_empty: bool = Field(default=True, description="Skip pages with nothing to show.")
+    skip_unavailable: bool = Field(
+        default=False,
+        description="Skip pages whose source is waiting or failing too (default: they show why).",
+    )
     panel: Panel = Field(default_factory=Panel)
     fonts: Fonts = Field(default_factory=Fonts)
     clock: ClockFormat | None = Field(

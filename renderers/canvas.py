@@ -106,14 +106,15 @@ def draw_time(canvas: Canvas, moment: datetime, xy: tuple[int, int], font: Font,
     return draw_runs(canvas.image, runs, xy, gap=gap)
 
 
-def draw_stale_marker(image: Image.Image) -> None:
-    """The stale marker: an amber square in the top-right corner on a black border."""
+def draw_stale_marker(image: Image.Image, color: colors.Color = colors.STALE) -> None:
+    """The stale marker: an amber square in the top-right corner on a black border (red: the
+    data's source is failing)."""
     width = image.width
     image.paste(colors.BLACK, (width - MARKER_BOX_WIDTH, 0, width, MARKER_BOX_HEIGHT))
-    image.paste(colors.STALE, (width - MARKER_SIDE, 0, width, MARKER_SIDE))
+    image.paste(color, (width - MARKER_SIDE, 0, width, MARKER_SIDE))
 
 
-def _title_and_message(canvas: Canvas, title: str, message: str, color: colors.Color) -> int:
+def title_and_message(canvas: Canvas, title: str, message: str, color: colors.Color) -> int:
     """Draw the page title and a message centred; returns the y below them."""
     body, small = canvas.fonts.body, canvas.fonts.small
     width, height = canvas.width, canvas.height
@@ -137,7 +138,7 @@ def _title_and_message(canvas: Canvas, title: str, message: str, color: colors.C
 def draw_no_data(canvas: Canvas, title: str, missing: list[str]) -> None:
     """The "no data yet" frame: the page title, the message, and the types it waits for."""
     small = canvas.fonts.small
-    y = _title_and_message(canvas, title, "no data yet", colors.WHITE)
+    y = title_and_message(canvas, title, "no data yet", colors.WHITE)
     hint = ("need " if canvas.compact else "waiting for ") + ", ".join(missing)
     draw_text(canvas.image, small, hint, (canvas.width // 2, y), colors.DIM, align="center",
               max_width=canvas.width - 2)
@@ -147,7 +148,7 @@ def draw_unreadable(canvas: Canvas, title: str, problem: str) -> None:
     """The "unreadable data" frame: the page title, the message and the problem, shortened."""
     small = canvas.fonts.small
     message = "bad data" if canvas.compact else "unreadable data"
-    y = _title_and_message(canvas, title, message, colors.ERROR)
+    y = title_and_message(canvas, title, message, colors.ERROR)
     lines = 1 if canvas.compact else 2
     for index, line in enumerate(wrap(small, problem, canvas.width - 4, lines)):
         draw_text(canvas.image, small, line, (canvas.width // 2, y + index * (small.height + 2)),

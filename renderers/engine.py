@@ -3,8 +3,9 @@
 Rendering reads no clock and does no I/O: ``now`` is given (aware) and localised to the
 profile's timezone, fonts are loaded beforehand. Missing required data draws "no data yet",
 values a page cannot read draw "unreadable data" (never an exception), and data past ``valid``
-gets the stale marker. :class:`FrameCache` keeps the frames of unchanged inputs so displays do
-not re-render them.
+gets the stale marker. When the ``status`` values say why data is missing (its source waits for
+its first fetch or fails), the page draws that reason instead (:mod:`dashcli.renderers.health`).
+:class:`FrameCache` keeps the frames of unchanged inputs so displays do not re-render them.
 """
 
 from __future__ import annotations
@@ -20,9 +21,11 @@ from PIL import Image
 
 from dashcli.core.envelope import Update
 from dashcli.core.errors import UsageError
+from dashcli.renderers import colors
 from dashcli.renderers.canvas import Canvas, draw_no_data, draw_stale_marker, draw_unreadable
 from dashcli.renderers.fonts import FontSet, builtin_fonts
 from dashcli.renderers.format import CLOCK_FORMATS, ClockFormat
+from dashcli.renderers.health import draw_unavailable, failing, health_key, unavailable
 from dashcli.renderers.layout import TextRun, recorder, recording
 from dashcli.renderers.registry import PageSpec, page_spec
 
@@ -76,7 +79,10 @@ def render(
     layout = spec.layout_for(size)
     canvas = _canvas(spec, state, now, layout, timezone, fonts, clock)
     missing = [kind for kind in spec.types if kind not in state]
-    if missing:
+    problems = unavailable(state, spec.types, now)
+    if problems:
+        draw_unavailable(canvas, spec.title, problems)
+    elif missing:
         draw_no_data(canvas, spec.title, missing)
     else:
         runs = recorder()
@@ -88,7 +94,9 @@ def render(
                 del runs[drawn:]  # the abandoned frame's text is not on the image
             canvas.image = Image.new("RGB", layout)
             draw_unreadable(canvas, spec.title, _problem(exc))
-        if any(state[kind].is_stale(now) for kind in spec.uses if kind in state):
+        if failing(state, spec.uses):
+            draw_stale_marker(canvas.image, colors.ERROR)
+        elif any(state[kind].is_stale(now) for kind in spec.uses if kind in state):
             draw_stale_marker(canvas.image)
     if layout == size:
         return canvas.image
@@ -115,11 +123,16 @@ def render_traced(
 
 
 def has_content(
-    page: str, state: Mapping[str, Update], now: datetime, *, timezone: str = "UTC"
+    page: str, state: Mapping[str, Update], now: datetime, *, timezone: str = "UTC",
+    unavailable_shown: bool = True,
 ) -> bool:
     """False when the page has nothing to show (no data yet, or e.g. no games today), so
-    displays can skip it; data the page cannot read counts as content (its frame says so)."""
+    displays can skip it; data the page cannot read counts as content (its frame says so), and
+    so does a source the ``status`` values say is waiting or failing (its frame says why),
+    unless ``unavailable_shown`` is off."""
     spec = page_spec(page)
+    if unavailable(state, spec.types, now):
+        return unavailable_shown
     if any(kind not in state for kind in spec.types):
         return False
     content = spec.content
@@ -142,7 +155,8 @@ def cache_key(
     clock: ClockFormat = "24h",
 ) -> tuple[Hashable, ...]:
     """What a frame depends on: the page, each used entry's seq (or identity) and staleness,
-    the displayed minute, the size, the timezone, the fonts and the clock format."""
+    the health of its sources, the displayed minute, the size, the timezone, the fonts and the
+    clock format."""
     spec = page_spec(page)
     kinds = sorted(state) if spec.all_types else [k for k in spec.uses if k in state]
     entries = tuple(
@@ -151,8 +165,9 @@ def cache_key(
         for update in (state[kind],)
     )
     minute = int(now.timestamp() // 60)
-    return (page, entries, minute, size, timezone, id(fonts) if fonts is not None else None,
-            clock)
+    health = () if spec.all_types else health_key(state, spec.uses)
+    return (page, entries, health, minute, size, timezone,
+            id(fonts) if fonts is not None else None, clock)
 
 
 class FrameCache:

@@ -33,3 +33,31 @@ def test_empty(frame_snapshot, size):
 
 def test_unreadable(frame_snapshot):
     assert frame_snapshot == draw("status", edited(state("status"), "status", {"sources": 3}))
+
+
+def _rows(*rows: dict) -> dict:
+    base = {"updated": None, "valid": None, "ok": True, "error": None, "since": None,
+            "retry": None}
+    return {"sources": [{**base, **row} for row in rows]}
+
+
+def test_failing_sources_first_with_why_and_retry(frame_snapshot):
+    """Two failing sources get two lines each (why, next retry), the rest a roomy grid; the
+    title counts the failing ones."""
+    states = edited(state("status", "weather", "air"), "status", _rows(
+        {"type": "air", "updated": "2026-09-27T13:30:00-04:00",
+         "valid": "2026-09-27T14:30:00-04:00"},
+        {"type": "moon"},
+        {"type": "weather", "ok": False, "error": "upstream unreachable",
+         "since": "2026-09-27T13:00:00-04:00", "retry": "2026-09-27T13:42:00-04:00"},
+        {"type": "mlb", "ok": False, "error": "upstream error 503",
+         "retry": "2026-09-27T13:39:00-04:00"},
+    ))
+    assert frame_snapshot == draw("status", states)
+
+
+def test_all_ok_and_waiting(frame_snapshot):
+    states = edited(state("status", "weather"), "status", _rows(
+        {"type": "weather", "updated": "2026-09-27T13:36:00-04:00",
+         "valid": "2026-09-27T14:06:00-04:00"}, {"type": "moon"}))
+    assert frame_snapshot == draw("status", states)

@@ -148,9 +148,11 @@ def build_loop(
     from dashcli.renderers import has_content
 
     timezone = profile.location.timezone
+    explained = not profile.display.skip_unavailable
 
     def content(page: str) -> bool:
-        return has_content(page, model.state, clock(), timezone=timezone)
+        return has_content(page, model.state, clock(), timezone=timezone,
+                           unavailable_shown=explained)
 
     skip = profile.display.skip_empty if skip_empty is None else skip_empty
     cycle = PageCycle(cycle_pages(profile), skip_empty=skip, has_content=content)

@@ -1,23 +1,28 @@
-"""The status page: every source's freshness in a grid (a dot, the type, the data's age).
+"""The status page: every source's health (failing ones first, with why and the next retry).
 
-Drawn from the ``status`` values the server makes from its scheduler and store (which also know
-about failing fetches), or, without them, from the state itself: every entry's updated/valid.
-Green is fresh, amber past ``valid``, red a failing source, grey never fetched.
+Drawn from the ``status`` values the scheduler publishes (which know about failing fetches and
+sources still waiting for their first one), each row's age and staleness taken from the state's
+own entry when it holds one; without ``status``, from the state itself (every entry's
+updated/valid). Green is fresh, amber past ``valid``, red a failing source, grey never fetched.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, cast
 
 from dashcli.renderers import colors
-from dashcli.renderers.canvas import Canvas
+from dashcli.renderers.canvas import LARGE, Canvas
 from dashcli.renderers.format import age as format_age
 from dashcli.renderers.text import draw_text
 
-# 128×64: a title row, then two columns of cells
+# 128×64: a title row, failing sources on two lines each, then two columns of cells
 TITLE_XY = (1, 1)
 GRID_TOP = 9
 ROW_PITCH = 9
+TIGHT_PITCH = 7  # when every source fits only this way
+DETAIL_PITCH = 13
+MAX_DETAILS = 2
 COLUMNS = 2
 DOT_SIZE = 3
 # 64×32: three columns of dots and short names
@@ -31,7 +36,18 @@ SHORT_NAMES = {
 }
 
 
-def _rows(canvas: Canvas) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class Row:
+    """One source as drawn: its type, colour, age text, and why and when while failing."""
+
+    kind: str
+    color: colors.Color
+    age: str
+    error: str | None = None
+    retry: str | None = None
+
+
+def _raw_rows(canvas: Canvas) -> list[dict[str, Any]]:
     status = canvas.optional("status")
     if status is not None:
         return cast(list[dict[str, Any]], status["sources"])
@@ -44,26 +60,44 @@ def _rows(canvas: Canvas) -> list[dict[str, Any]]:
 
 def has_content(canvas: Canvas) -> bool:
     """False when there is no source to show (no status and an empty state)."""
-    return bool(_rows(canvas))
+    return bool(_raw_rows(canvas))
 
 
-def _state(canvas: Canvas, row: dict[str, Any]) -> tuple[colors.Color, str]:
-    """The row's colour and age text."""
-    updated = row["updated"]
+def _row(canvas: Canvas, raw: dict[str, Any]) -> Row:
+    kind = str(raw["type"])
+    held = canvas.state.get(kind)
+    # The state's own entry is newer than the status row when the status was published earlier.
+    updated = held.updated.isoformat() if held is not None else raw["updated"]
+    valid = held.valid.isoformat() if held is not None else raw["valid"]
+    age = "--" if updated is None else format_age(canvas.now - canvas.local(str(updated)))
+    if raw["ok"] is False:
+        retry = raw.get("retry")
+        when = None
+        if isinstance(retry, str):
+            moment = canvas.local(retry)
+            when = "retrying" if moment <= canvas.now else f"retry {canvas.time(moment, 'short')}"
+        return Row(kind, colors.ERROR, age, str(raw.get("error") or "failing"), when)
     if updated is None:
-        return (colors.ERROR if row["ok"] is False else colors.DIM), "--"
-    age = format_age(canvas.now - canvas.local(str(updated)))
-    if row["ok"] is False:
-        return colors.ERROR, age
-    valid = row["valid"]
+        return Row(kind, colors.DIM, age)
     if valid is not None and canvas.now >= canvas.local(str(valid)):
-        return colors.STALE, age
-    return colors.FRESH, age
+        return Row(kind, colors.STALE, age)
+    return Row(kind, colors.FRESH, age)
+
+
+def _summary(rows: list[Row]) -> tuple[str, colors.Color]:
+    for color, word in ((colors.ERROR, "FAILING"), (colors.STALE, "STALE"),
+                        (colors.DIM, "WAITING")):
+        count = sum(1 for row in rows if row.color == color)
+        if count:
+            return f"{count} {word}", color
+    return "ALL OK", colors.FRESH
 
 
 def draw(canvas: Canvas) -> None:
-    """Draw the freshness grid."""
-    rows = _rows(canvas)
+    """Draw failing sources with their reason, then every other source's freshness."""
+    rows = [_row(canvas, raw) for raw in _raw_rows(canvas)]
+    # Failing first, then in the data's order (sorted by type).
+    rows.sort(key=lambda row: row.error is None)
     small = canvas.fonts.small
     if not rows:
         font = canvas.fonts.small if canvas.compact else canvas.fonts.body
@@ -72,27 +106,74 @@ def draw(canvas: Canvas) -> None:
                   max_width=canvas.width - 2)
         return
     if canvas.compact:
-        cell = canvas.width // COMPACT_COLUMNS
-        for index, row in enumerate(rows[: COMPACT_COLUMNS * 4]):
-            color, _ = _state(canvas, row)
-            x = (index % COMPACT_COLUMNS) * cell
-            y = COMPACT_TOP + (index // COMPACT_COLUMNS) * COMPACT_PITCH
-            kind = str(row["type"])
-            canvas.image.paste(color, (x + 1, y + 1, x + 1 + DOT_SIZE, y + 1 + DOT_SIZE))
-            draw_text(canvas.image, small, SHORT_NAMES.get(kind, kind), (x + 6, y),
-                      colors.SECONDARY, max_width=cell - 7)
+        _compact(canvas, rows)
         return
     draw_text(canvas.image, small, "STATUS", TITLE_XY, colors.SECONDARY)
-    fresh = sum(1 for row in rows if _state(canvas, row)[0] == colors.FRESH)
-    draw_text(canvas.image, small, f"{fresh}/{len(rows)} FRESH", (canvas.width - 7, TITLE_XY[1]),
-              colors.DIM, align="right")
+    summary, color = _summary(rows)
+    draw_text(canvas.image, small, summary, (canvas.width - 7, TITLE_XY[1]), color, align="right")
+    failing = [row for row in rows if row.error is not None]
+    count, pitch = _layout(len(rows), len(failing), small.height)
+    y = GRID_TOP
+    details = failing[:count]
+    for row in details:
+        _dot(canvas, row.color, 1, y)
+        when_box = draw_text(canvas.image, small, row.retry or row.age, (canvas.width - 2, y),
+                             colors.SECONDARY, align="right")
+        draw_text(canvas.image, small, row.kind, (7, y), colors.WHITE,
+                  max_width=when_box[0] - 9)
+        draw_text(canvas.image, small, row.error or "", (7, y + small.height + 1), colors.ERROR,
+                  max_width=canvas.width - 9)
+        y += DETAIL_PITCH
+    _grid(canvas, rows[len(details):], y, pitch)
+
+
+def _rows_fitting(top: int, pitch: int, height: int) -> int:
+    """Rows of text ``height`` high from ``top`` down to the bottom of the 128×64 layout."""
+    return max(0, (LARGE[1] - top + pitch - height) // pitch)
+
+
+def _layout(total: int, failing: int, height: int) -> tuple[int, int]:
+    """How many failing sources get two lines, and the grid's row pitch: as many details as
+    leave room for every other source, the roomy pitch when it fits."""
+    for details in range(min(failing, MAX_DETAILS), -1, -1):
+        top = GRID_TOP + details * DETAIL_PITCH
+        needed = -(-(total - details) // COLUMNS)
+        for pitch in (ROW_PITCH, TIGHT_PITCH):
+            if _rows_fitting(top, pitch, height) >= needed:
+                return details, pitch
+    return 0, TIGHT_PITCH
+
+
+def _dot(canvas: Canvas, color: colors.Color, x: int, y: int) -> None:
+    canvas.image.paste(color, (x, y + 1, x + DOT_SIZE, y + 1 + DOT_SIZE))
+
+
+def _grid(canvas: Canvas, rows: list[Row], top: int, pitch: int) -> None:
+    small = canvas.fonts.small
     cell = canvas.width // COLUMNS
-    for index, row in enumerate(rows[: COLUMNS * 6]):
-        color, age = _state(canvas, row)
+    room = COLUMNS * _rows_fitting(top, pitch, small.height)
+    shown = rows if len(rows) <= room else rows[: room - 1]
+    for index, row in enumerate(shown):
         x = (index % COLUMNS) * cell
-        y = GRID_TOP + (index // COLUMNS) * ROW_PITCH
-        canvas.image.paste(color, (x + 1, y + 1, x + 1 + DOT_SIZE, y + 1 + DOT_SIZE))
-        right = x + cell - 3
-        age_box = draw_text(canvas.image, small, age, (right, y), color, align="right")
-        draw_text(canvas.image, small, str(row["type"]), (x + 6, y), colors.WHITE,
+        y = top + (index // COLUMNS) * pitch
+        _dot(canvas, row.color, x + 1, y)
+        age_box = draw_text(canvas.image, small, row.age, (x + cell - 3, y), row.color,
+                            align="right")
+        draw_text(canvas.image, small, row.kind, (x + 6, y), colors.WHITE,
                   max_width=age_box[0] - x - 8)
+    if len(shown) < len(rows):
+        index = len(shown)
+        x, y = (index % COLUMNS) * cell, top + (index // COLUMNS) * pitch
+        draw_text(canvas.image, small, f"+{len(rows) - len(shown)} MORE", (x + 6, y), colors.DIM)
+
+
+def _compact(canvas: Canvas, rows: list[Row]) -> None:
+    small = canvas.fonts.small
+    cell = canvas.width // COMPACT_COLUMNS
+    for index, row in enumerate(rows[: COMPACT_COLUMNS * 4]):
+        x = (index % COMPACT_COLUMNS) * cell
+        y = COMPACT_TOP + (index // COMPACT_COLUMNS) * COMPACT_PITCH
+        _dot(canvas, row.color, x + 1, y)
+        draw_text(canvas.image, small, SHORT_NAMES.get(row.kind, row.kind), (x + 6, y),
+                  colors.ERROR if row.error is not None else colors.SECONDARY,
+                  max_width=cell - 7)
