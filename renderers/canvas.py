@@ -114,6 +114,15 @@ def draw_stale_marker(image: Image.Image, color: colors.Color = colors.STALE) ->
     image.paste(color, (width - MARKER_SIDE, 0, width, MARKER_SIDE))
 
 
+def draw_pause_marker(image: Image.Image) -> None:
+    """The pause sign a panel draws while its cycle is paused: two white bars in the
+    bottom-right corner on a black border."""
+    width, height = image.size
+    image.paste(colors.BLACK, (width - MARKER_BOX_WIDTH, height - MARKER_BOX_HEIGHT, width, height))
+    for x in (width - MARKER_SIDE, width - 1):
+        image.paste(colors.WHITE, (x, height - MARKER_SIDE, x + 1, height))
+
+
 def title_and_message(canvas: Canvas, title: str, message: str, color: colors.Color) -> int:
     """Draw the page title and a message centred; returns the y below them."""
     body, small = canvas.fonts.body, canvas.fonts.small

@@ -45,11 +45,13 @@ def _rows(state: Mapping[str, Update]) -> dict[str, dict[str, Any]]:
             if isinstance(row, dict) and isinstance(row.get("type"), str)}
 
 
-def health_of(state: Mapping[str, Update], kinds: Iterable[str]) -> dict[str, Health]:
-    """The health of each of ``kinds`` that has a well-formed row in the ``status`` values."""
+def health_of(state: Mapping[str, Update], kinds: Iterable[str] | None = None
+              ) -> dict[str, Health]:
+    """The health of each of ``kinds`` (default: every source) that has a well-formed row in
+    the ``status`` values."""
     rows = _rows(state)
     found = {}
-    for kind in kinds:
+    for kind in rows if kinds is None else kinds:
         row = rows.get(kind)
         if row is None:
             continue

@@ -29,6 +29,7 @@ from dashcli.displays.panel import MISSING_RGBMATRIX, PanelDisplay, load_backend
 from dashcli.profiles import load_profile
 from dashcli.profiles.schema import Panel, Profile
 from dashcli.renderers import render
+from dashcli.renderers.colors import WHITE
 from dashcli.renderers.demo import demo_state
 from tests.test_cli import assert_one_line_error, dash
 
@@ -224,6 +225,22 @@ def test_non_rgb_frames_are_converted_for_the_hardware(rgbmatrix):
         display.canvas.SetImage(image)
     display.show(Frame("clock", image, T0, False))
     assert FakeMatrix.instances[0].displayed.pixels.tobytes() == image.convert("RGB").tobytes()
+
+
+def test_a_paused_cycle_shows_the_pause_sign_on_a_copy(rgbmatrix):
+    display = PanelDisplay(load_backend(False), Panel(rows=64, cols=64, chain_length=2))
+    image = render("weather", demo_state("weather"), T0, size=(128, 64), timezone=TIMEZONE)
+    untouched = image.tobytes()
+    display.show(Frame("weather", image, T0, True))
+    shown = FakeMatrix.instances[0].displayed.pixels
+    assert image.tobytes() == untouched  # the cached frame itself is not marked
+    assert shown.getpixel((127, 63)) == WHITE
+    assert shown.getpixel((126, 63)) == (0, 0, 0)
+    assert shown.getpixel((125, 63)) == WHITE
+    box = (0, 0, 123, 60)
+    assert shown.crop(box).tobytes() == image.crop(box).tobytes()
+    display.show(Frame("weather", image, T0, False))
+    assert FakeMatrix.instances[0].displayed.pixels.tobytes() == untouched
 
 
 def test_missing_backends_are_one_line():

@@ -18,9 +18,10 @@ from PIL import Image
 from textual.geometry import Region
 from textual.pilot import Pilot
 
+from dashcli.core.envelope import Update
 from dashcli.displays.build import Source, choose_feed
 from dashcli.displays.feeds import StaticFeed
-from dashcli.displays.tui.app import DashApp, FrameView
+from dashcli.displays.tui.app import FAILING, FRESH, DashApp, FrameView, source_health
 from dashcli.displays.tui.halfblock import UPPER_HALF
 from dashcli.profiles import load_profile
 from dashcli.profiles.schema import Profile
@@ -157,6 +158,30 @@ async def test_status_bar_shows_freshness(profile):
         parts = status.split("  ")
         assert "weather 13:36\u219214:10" in parts  # valid until 14:10: fresh
         assert "status 13:40\u219213:41 stale" in parts
+
+
+async def test_status_bar_shows_failing_sources_first_with_why(profile):
+    state = demo_state()
+    rows = [{"type": "weather", "updated": None, "valid": None, "ok": False,
+             "error": "upstream unreachable", "since": None,
+             "retry": "2026-09-27T17:42:00+00:00"},
+            {"type": "moon", "updated": None, "valid": None, "ok": True, "error": None}]
+    del state["moon"]
+    status = state["status"]
+    state["status"] = Update("status", status.updated, status.valid, {"sources": rows},
+                             seq=status.seq)
+    app = DashApp(profile, Source(StaticFeed(state.values()), lambda: DEMO_NOW, label="demo"))
+    async with app.run_test(size=(400, 40)) as pilot:
+        await until(pilot, lambda: app.frames_shown >= 1)
+        app.refresh_status()
+        bar = app.query_one("#status").render()
+        parts = str(bar).split("  ")
+        assert parts[1] == "weather failing: upstream unreachable, retry 13:42"
+        assert parts[-1] == "moon waiting"
+        assert not any(part.startswith("weather ") and "\u2192" in part for part in parts)
+    parts_drawn = source_health(state, DEMO_NOW, DEMO_TIMEZONE)
+    assert parts_drawn[0].style == FAILING
+    assert [part.style for part in parts_drawn[1:-1]] == [FRESH] * (len(parts_drawn) - 2)
 
 
 # -- following a real dash serve ---------------------------------------------------------------

@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import time
 from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ import pytest
 from aiohttp import web
 from PIL import Image
 
+from dashcli.core.envelope import Update
 from dashcli.displays.sse import SSEClient
 from dashcli.displays.web import PREVIEW, Preview
 from dashcli.profiles import load_profile
@@ -236,6 +238,29 @@ async def test_page_in_chromium_shows_the_frame_and_its_buttons_move_the_cycle(s
                 assert preview.loop.frame.page == name
                 expected = scaled(expected_frame(preview), scale)
                 assert shown.tobytes() == expected.tobytes(), name
+
+            # Health: a failing source in red with why; pausing shows "paused".
+            failing = {"type": "weather", "updated": None, "valid": None, "ok": False,
+                       "error": "upstream unreachable", "since": None, "retry": None}
+            waiting = {"type": "moon", "updated": None, "valid": None, "ok": True,
+                       "error": None}
+            now = demo_update("moon").updated
+            await app[CONTEXT].store.put(Update("status", now, now + timedelta(days=3650),
+                                                {"sources": [waiting, failing]}))
+            await tools.click("#pause")
+
+            async def told() -> bool:
+                seen = json.loads(await tools.evaluate(
+                    "JSON.stringify({status: document.getElementById('status').textContent,"
+                    " health: document.getElementById('health').textContent,"
+                    " red: [...document.querySelectorAll('#health .failing')]"
+                    ".map((e) => e.textContent)})"))
+                return bool(seen["status"] == "live \u00b7 paused"
+                            and seen["health"] == "weather failing: upstream unreachable"
+                            " \u00b7 moon waiting"
+                            and seen["red"] == ["weather failing: upstream unreachable"])
+
+            await wait_for(told, timeout=15)
 
 
 def test_displays_following_the_server_ignore_frame_events(caplog):

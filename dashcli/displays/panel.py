@@ -127,8 +127,15 @@ class PanelDisplay:
         self._warned_size = False
 
     def show(self, frame: Frame) -> None:
-        """Draw ``frame`` on the offscreen canvas and swap it in at the next vertical sync."""
+        """Draw ``frame`` on the offscreen canvas and swap it in at the next vertical sync (with
+        the pause sign while the cycle is paused)."""
         image = frame.image if frame.image.mode == "RGB" else frame.image.convert("RGB")
+        if frame.paused:
+            from dashcli.renderers.canvas import draw_pause_marker
+
+            # Frames are shared with the frame cache: mark a copy.
+            image = image.copy()
+            draw_pause_marker(image)
         if image.size != self.size and not self._warned_size:
             self._warned_size = True
             log.warning("the panel is %dx%d but frames are %dx%d: check display.size and the "

@@ -9,6 +9,7 @@ events), and to the local model when standalone. ``s`` saves the frame on screen
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -22,7 +23,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Footer, Static
 
-from dashcli.core.envelope import Update
+from dashcli.core.envelope import Update, parse_time
 from dashcli.displays.build import Source, build_loop
 from dashcli.displays.loop import DisplayLoop, Frame, run_with_feed
 from dashcli.displays.model import DisplayModel
@@ -32,8 +33,10 @@ if TYPE_CHECKING:
     from PIL.Image import Image
 
     from dashcli.profiles.schema import Profile
+    from dashcli.renderers.health import Health
 
 CONTROL_TIMEOUT = 5.0
+FRESH, STALE, FAILING = "#50d050", "#ffb000", "#ff5050"
 FRAME_COLUMNS = 128
 PAGE_LIST_COLUMNS = 12
 
@@ -84,7 +87,30 @@ def freshness(update: Update, now: datetime, timezone: str) -> Text:
     stale = update.is_stale(now)
     label = (f"{update.type} {_local(update.updated, timezone)}"
              f"\u2192{_local(update.valid, timezone)}")
-    return Text(label + (" stale" if stale else ""), style="#ffb000" if stale else "#50d050")
+    return Text(label + (" stale" if stale else ""), style=STALE if stale else FRESH)
+
+
+def failure(health: Health, timezone: str) -> Text:
+    """``type failing: why, retry HH:MM`` in red (from the ``status`` row of a failing source)."""
+    label = f"{health.kind} failing: {health.error or 'fetch failed'}"
+    if health.retry is not None:
+        label += f", retry {_local(parse_time(health.retry), timezone)}"
+    return Text(label, style=FAILING)
+
+
+def source_health(state: Mapping[str, Update], now: datetime, timezone: str) -> list[Text]:
+    """Each data type's health for the status bar: failing sources first (why, next retry),
+    then every other type's freshness, then sources still waiting for their first fetch."""
+    from dashcli.renderers.health import health_of
+
+    rows = health_of(state)
+    failing = [failure(health, timezone) for kind, health in sorted(rows.items())
+               if not health.ok]
+    fresh = [freshness(state[kind], now, timezone) for kind in sorted(state)
+             if kind not in rows or rows[kind].ok]
+    waiting = [Text(f"{kind} waiting", style="dim") for kind, health in sorted(rows.items())
+               if health.ok and kind not in state]
+    return failing + fresh + waiting
 
 
 class DashApp(App[None]):
@@ -151,19 +177,19 @@ class DashApp(App[None]):
         self.refresh_status()
 
     def refresh_status(self) -> None:
-        """The status bar: connection, then each data type's freshness."""
+        """The status bar: connection, then each source's health (failing in red, with why)."""
         model = self.model
         if model.connected is None:
             line = Text(f"\u25cf standalone ({self.source.label})", style="bold")
         elif model.connected:
-            line = Text(f"\u25cf {self.source.label} {model.connection_detail}", style="#50d050")
+            line = Text(f"\u25cf {self.source.label} {model.connection_detail}", style=FRESH)
         else:
             line = Text(f"\u25cb {self.source.label} {model.connection_detail}: "
-                        "showing the last frames", style="#ff5050")
+                        "showing the last frames", style=FAILING)
         now = self.loop.clock()
-        for kind in sorted(model.state):
+        for part in source_health(model.state, now, self.timezone):
             line.append("  ")
-            line.append_text(freshness(model.state[kind], now, self.timezone))
+            line.append_text(part)
         self.query_one("#status", Static).update(line)
 
     def _page_list(self) -> Text:
