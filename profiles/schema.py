@@ -284,6 +284,18 @@ class Display(StrictModel):
         return int(width), int(height)
 
 
+class LegacyApi(StrictModel):
+    """The old API server's surface for old clients (``dashcli.server.legacy``); no auth."""
+
+    enabled: bool = Field(default=False, description="Listen for old clients (needs --legacy).")
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535, description="The old API server's port.")
+    origins: list[str] = Field(
+        default_factory=lambda: ["http://localhost:3001"],
+        description="Origins allowed by CORS (the old web display's).",
+    )
+
+
 class Server(StrictModel):
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=1, le=65535)
@@ -293,6 +305,7 @@ class Server(StrictModel):
     legacy_redis: str | None = Field(
         default=None, description="Redis of the legacy channel; default: the store's (redis://)."
     )
+    legacy_api: LegacyApi = Field(default_factory=LegacyApi)
 
     @field_validator("legacy_redis")
     @classmethod

@@ -77,6 +77,9 @@ async def serve(
 
     token = server_token(profile, secrets)
     legacy_url = legacy_redis_url(profile, options) if options.legacy else None
+    if profile.server.legacy_api.enabled and legacy_url is None:
+        raise UsageError("server.legacy_api.enabled needs --legacy (the old clients' data is "
+                         "read from the legacy Redis)")
     try:
         store = open_store(options.store_url)
     except StoreError as exc:
@@ -100,7 +103,7 @@ async def serve(
             renderer=frame_renderer(profile),
             preview=profile,
         )
-        await _run_app(app, options, store, scheduler, legacy_url, announce)
+        await _run_app(app, options, store, scheduler, legacy_url, announce, profile)
     finally:
         await store.close()
 
@@ -112,6 +115,7 @@ async def _run_app(
     scheduler: Scheduler | None,
     legacy_url: str | None,
     announce: Callable[[str], None],
+    profile: Profile | None = None,
 ) -> None:
     runner = web.AppRunner(
         app, handler_cancellation=True, access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT
@@ -123,6 +127,7 @@ async def _run_app(
     stop = asyncio.Event()
     failures: list[BaseException] = []
     tasks: list[asyncio.Task[None]] = []
+    legacy_runner: web.AppRunner | None = None
     try:
         site = web.TCPSite(runner, options.host, options.port, backlog=LISTEN_BACKLOG)
         try:
@@ -144,12 +149,27 @@ async def _run_app(
         if scheduler is not None:
             start("dash-scheduler", scheduler.run())
             parts.append("fetching")
+        host = f"[{options.host}]" if ":" in options.host else options.host
         if legacy_url is not None:
             from dashcli.store.legacy import run_legacy_ingest
 
-            start("dash-legacy-ingest", run_legacy_ingest(legacy_url, store))
+            relay = None
+            legacy_api = profile.server.legacy_api if profile is not None else None
+            if legacy_api is not None and legacy_api.enabled:
+                from dashcli.server.app import CONTEXT
+                from dashcli.server.legacy import LegacyHub, start_legacy_site
+
+                hub = LegacyHub()
+                hub.attach(app[CONTEXT])
+                legacy_runner, legacy_port = await start_legacy_site(
+                    legacy_url, hub, legacy_api.origins, legacy_api.host, legacy_api.port)
+                relay = hub.relay
+                legacy_host = f"[{legacy_api.host}]" if ":" in legacy_api.host else legacy_api.host
+                parts.append(f"legacy API on http://{legacy_host}:{legacy_port}/")
+            units = profile.units if profile is not None else "imperial"
+            start("dash-legacy-ingest", run_legacy_ingest(legacy_url, store, units=units,
+                                                          relay=relay))
             parts.append(f"legacy ingest from {redact_url(legacy_url)}")
-        host = f"[{options.host}]" if ":" in options.host else options.host
         port = runner.addresses[0][1] if runner.addresses else options.port
         announce(f"dash serve: http://{host}:{port}/ ({', '.join(parts)})")
         await stop.wait()
@@ -157,6 +177,8 @@ async def _run_app(
         for signum in (signal.SIGTERM, signal.SIGINT):
             with contextlib.suppress(RuntimeError, ValueError):
                 asyncio.get_running_loop().remove_signal_handler(signum)
+        if legacy_runner is not None:
+            await legacy_runner.cleanup()
         await runner.cleanup()
         for task in tasks:
             task.cancel()
