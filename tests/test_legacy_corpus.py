@@ -17,14 +17,15 @@ from typing import Any
 
 import httpx
 import pytest
+from PIL import Image
 from redis.asyncio import Redis
 
 from dashcli.core.envelope import Update
-from dashcli.renderers import PAGES, Frame, builtin_fonts
-from dashcli.renderers.engine import zone
+from dashcli.renderers import PAGES
 from dashcli.renderers.registry import page_spec
 from dashcli.sources.legacy import parse_legacy_time
 from tests.conftest import RedisServer, shared_fixture
+from tests.pages import draw_strict
 from tests.sse_client import SSEClient
 from tests.test_server_cli import ServeProcess
 
@@ -110,15 +111,9 @@ def updates(state: dict[str, Any]) -> dict[str, Update]:
     return {kind: Update.from_dict(body) for kind, body in state.items()}
 
 
-def draw_strictly(page: str, state: dict[str, Update], now: datetime) -> Frame:
+def draw_strictly(page: str, state: dict[str, Update], now: datetime) -> Image.Image:
     """The page drawn by its own render function: unreadable values raise here."""
-    tz = zone(TIMEZONE)
-    from PIL import Image
-
-    frame = Frame(page, Image.new("RGB", (128, 64)), now.astimezone(tz), tz, builtin_fonts(),
-                  state, "12h")
-    PAGES[page].render(frame)
-    return frame
+    return draw_strict(page, state, now=now)
 
 
 def assert_every_page_reads(state: dict[str, Update]) -> None:

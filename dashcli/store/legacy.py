@@ -16,8 +16,9 @@ Every generation of the old system is read, live and from its keys at start-up:
 Data values are translated by :mod:`dashcli.sources.legacy`; values it cannot read are stored as
 they came (so the page draws "unreadable data") with one rate-limited line naming the field.
 Any other defect (garbage; oversize, too deep, lone surrogates or NaN, checked by
-:mod:`dashcli.core.jsonlimits`) is one rate-limited line and the message is skipped; the ingest never stops. ``relay`` receives every text seen on
-``update``, for the old-dialect SSE stream of :mod:`dashcli.server.legacy`.
+:mod:`dashcli.core.jsonlimits`) is one rate-limited line and the message is skipped; the ingest
+never stops. ``relay`` receives every text seen on ``update``, for the old-dialect SSE stream
+of :mod:`dashcli.server.legacy`.
 """
 
 from __future__ import annotations
