@@ -1,7 +1,7 @@
 """Masking secret values for display: a hint that helps a user recognise a value, never the value.
 
 A masked value shows at most its length and its first and last character (``o…9 (32 chars)``);
-URLs keep their scheme, host and path but lose passwords and query strings.
+URLs keep their scheme, user, host and path but lose passwords, query strings and fragments.
 """
 
 from __future__ import annotations
@@ -19,9 +19,12 @@ def mask(value: str) -> str:
 
 
 def redact_url(url: str) -> str:
-    """The URL with any password replaced by ``****`` and the query string dropped."""
+    """The URL as it may be printed: any password replaced by ``****``, query and fragment dropped.
+
+    Query strings carry API keys (``appid=``, ``token=``), so none is shown, secret or not.
+    """
     parts = urlsplit(url)
-    if parts.password is None and not parts.query:
+    if parts.password is None and not parts.query and not parts.fragment:
         return url
     netloc = parts.hostname or ""
     if parts.port:
@@ -31,5 +34,4 @@ def redact_url(url: str) -> str:
         netloc = f"{parts.username}{secret}@{netloc}"
     elif parts.password:
         netloc = f":{MASK}@{netloc}"
-    query = MASK if parts.query else ""
-    return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))

@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from dashcli.core.values import ClockFormat
+
 
 class StrictModel(BaseModel):
     """Base of every profile section: unknown keys are rejected, values are not coerced loosely."""
@@ -254,9 +256,6 @@ class Fonts(StrictModel):
     small: str | None = None
     body: str | None = None
     large: str | None = None
-
-
-ClockFormat = Literal["12h", "24h"]
 
 
 class Display(StrictModel):

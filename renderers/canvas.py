@@ -18,9 +18,10 @@ from typing import Any
 from PIL import Image
 
 from dashcli.core.envelope import Update
+from dashcli.core.values import ClockFormat
 from dashcli.renderers import colors
 from dashcli.renderers.fonts import Font, FontSet
-from dashcli.renderers.format import ClockFormat, TimeStyle, clock_parts, time_of_day
+from dashcli.renderers.format import TimeStyle, clock_parts, time_of_day
 from dashcli.renderers.text import Box, draw_runs, draw_text, wrap
 
 LARGE = (128, 64)

@@ -21,10 +21,10 @@ from PIL import Image
 
 from dashcli.core.envelope import Update
 from dashcli.core.errors import UsageError
+from dashcli.core.values import CLOCK_FORMATS, ClockFormat
 from dashcli.renderers import colors
 from dashcli.renderers.canvas import Canvas, draw_no_data, draw_stale_marker, draw_unreadable
 from dashcli.renderers.fonts import FontSet, builtin_fonts
-from dashcli.renderers.format import CLOCK_FORMATS, ClockFormat
 from dashcli.renderers.health import draw_unavailable, failing, health_key, unavailable
 from dashcli.renderers.layout import TextRun, recorder, recording
 from dashcli.renderers.registry import PageSpec, page_spec

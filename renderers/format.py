@@ -12,8 +12,8 @@ import math
 from datetime import datetime, timedelta
 from typing import Literal
 
-ClockFormat = Literal["12h", "24h"]
-CLOCK_FORMATS: tuple[ClockFormat, ...] = ("12h", "24h")
+from dashcli.core.values import ClockFormat
+
 # How much room a time of day gets; the 24-hour form is "13:40" in every style but the hour ones.
 TimeStyle = Literal["full", "short", "bare", "hour", "hour-short"]
 

@@ -2,7 +2,7 @@
 
 A table is rows of characters, ``.`` transparent and every other letter a palette colour from
 its key. Weather icons are composed from parts (sun, moon, cloud, precipitation) for each
-condition group of :data:`dashcli.sources.values.Condition`, in two sizes: ``large`` (16×16, the
+condition group of :data:`dashcli.core.values.Condition`, in two sizes: ``large`` (16×16, the
 weather
 page) and ``small`` (11×11, lists and 64×32 layouts). Every sprite is built once and cached, so
 drawing one is a single masked paste.

@@ -9,7 +9,7 @@ instances by RECURRENCE-ID); a series whose rule is broken is skipped so one odd
 blank the page, but a file that is not iCalendar at all is a DataError naming the file or URL. A
 secret URL never appears in output: errors call it "the calendar URL from secret NAME".
 
-``values`` (:class:`dashcli.sources.values.CalendarValues`), every time in the profile's timezone:
+``values`` (:class:`dashcli.core.values.CalendarValues`), every time in the profile's timezone:
 
 - ``today``: events overlapping today (local midnight to midnight); ``week``: events overlapping
   the ``days`` days from today on (default 7). Sorted by start, all-day events first on a tie.
@@ -39,10 +39,11 @@ import icalendar
 import recurring_ical_events
 
 from dashcli.core.envelope import isoformat
+from dashcli.core.redact import redact_url
 from dashcli.profiles.schema import CalendarSettings
 from dashcli.sources.base import FetchContext, Fetched
 from dashcli.sources.errors import DataError, SourceError, UpstreamError
-from dashcli.sources.http import get, public_url
+from dashcli.sources.http import get
 
 PROVIDER = "ics"
 SERVER = "ICS server"  # how HTTP errors name the upstream: "ICS server answered 404 ..."
@@ -105,7 +106,7 @@ async def _read(ctx: FetchContext, settings: CalendarSettings) -> tuple[bytes, s
         label = f"the calendar URL from secret {settings.url_secret!r}"
         return await _download(ctx, ctx.secret(settings.url_secret), label, secret=True), label
     assert settings.url is not None
-    label = public_url(_http_url(settings.url))
+    label = redact_url(_http_url(settings.url))
     return await _download(ctx, settings.url, label, secret=False), label
 
 

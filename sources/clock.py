@@ -2,7 +2,7 @@
 
 It exists so every page is fed the same way (an Update in the store), and so the timezone a
 display shows is the profile's, not the machine's. ``values``
-(:class:`dashcli.sources.values.ClockValues`)
+(:class:`dashcli.core.values.ClockValues`)
 hold the timezone name and the fetch time; pages draw the running time from their own ``now``.
 The date changes at local midnight, so that is when the values go stale.
 """

@@ -6,7 +6,7 @@ mapping from WMO codes (Open-Meteo) and OpenWeatherMap ids lives here, once.
 
 from __future__ import annotations
 
-from dashcli.sources.values import Condition
+from dashcli.core.values import Condition
 
 # WMO weather interpretation codes (Open-Meteo docs): code -> (group, description)
 WMO: dict[int, tuple[Condition, str]] = {

@@ -7,7 +7,7 @@ league:
 nfl → football/nfl, nba → basketball/nba, nhl → hockey/nhl, mlb → baseball/mlb, soccer →
 soccer/usa.1; the setting ``league`` (an ESPN slug such as ``eng.1``) replaces the league.
 
-``values`` (:class:`dashcli.sources.values.ScoreboardValues`): every event of the response,
+``values`` (:class:`dashcli.core.values.ScoreboardValues`): every event of the response,
 favourites
 first, then by start time. Per game, from the event and its first competition:
 
@@ -43,14 +43,7 @@ from typing import Any, Literal, cast
 
 from dashcli.core.envelope import isoformat
 from dashcli.core.errors import ProfileError
-from dashcli.profiles.schema import ScoreboardSettings
-from dashcli.sources import scoreboard
-from dashcli.sources.base import FetchContext, Fetched
-from dashcli.sources.errors import DataError, SourceError
-from dashcli.sources.http import get
-from dashcli.sources.teams import MLB_ALIASES
-from dashcli.sources.validate import Node, parse_json
-from dashcli.sources.values import (
+from dashcli.core.values import (
     BaseballSituation,
     FootballSituation,
     Game,
@@ -59,6 +52,13 @@ from dashcli.sources.values import (
     ScoreboardValues,
     Team,
 )
+from dashcli.profiles.schema import ScoreboardSettings
+from dashcli.sources import scoreboard
+from dashcli.sources.base import FetchContext, Fetched
+from dashcli.sources.errors import DataError, SourceError
+from dashcli.sources.http import get
+from dashcli.sources.teams import MLB_ALIASES
+from dashcli.sources.validate import Node, parse_json
 
 PROVIDER = "espn"
 BASE_URL = "https://site.api.espn.com"

@@ -6,7 +6,7 @@ the profile's inline ``items``, each entry ``{name, date, kind}`` with ``date`` 
 safe loader only; an entry that is not valid gives one line naming ``file:line``, the entry and
 what is wrong.
 
-``values`` (:class:`dashcli.sources.values.EventsValues`): ``upcoming``, the next ``count``
+``values`` (:class:`dashcli.core.values.EventsValues`): ``upcoming``, the next ``count``
 occasions from
 today in the profile's timezone, soonest first, each with the ``date`` of its next occurrence,
 ``days_until`` (0 = today), and when the year is known the ``years`` at that occurrence with its

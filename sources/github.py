@@ -7,7 +7,7 @@ when the optional secret ``github_token`` is set, ``Authorization: Bearer``:
 - ``GET {base}/repos/{owner}/{repo}/actions/runs?per_page=1[&branch=BRANCH]``, or
   ``.../actions/workflows/{workflow}/runs`` when the ``workflow`` setting names one.
 
-``values`` (:class:`dashcli.sources.values.GithubValues`): ``repository``, ``branch`` (the setting),
+``values`` (:class:`dashcli.core.values.GithubValues`): ``repository``, ``branch`` (the setting),
 ``commit`` (7-character ``sha``, the message's first line, the author's name, the commit time;
 ``None`` for an empty repository) and ``run`` (workflow ``name``, ``status``, ``conclusion``,
 ``branch``, last ``updated``; ``None`` when the repository has no runs). Runs recorded before

@@ -16,6 +16,7 @@ import httpx
 
 from dashcli import __version__
 from dashcli.core.backoff import backoff_delay
+from dashcli.core.redact import redact_url
 from dashcli.sources.errors import UpstreamError
 
 USER_AGENT = f"dashcli/{__version__} (+https://github.com/dashcli/dashcli)"
@@ -38,12 +39,6 @@ def make_client(timeout: float = 10.0) -> httpx.AsyncClient:
         headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip"},
         follow_redirects=True,
     )
-
-
-def public_url(url: httpx.URL | str) -> str:
-    """The URL without query or credentials, safe to print."""
-    parsed = httpx.URL(str(url))
-    return str(parsed.copy_with(query=None, fragment=None, userinfo=b""))
 
 
 async def get(
@@ -78,7 +73,7 @@ async def get(
 def _transport_error(
     provider: str, url: str, exc: httpx.HTTPError, timeout: httpx.Timeout
 ) -> UpstreamError:
-    where = public_url(url)
+    where = redact_url(url)
     if isinstance(exc, httpx.ConnectTimeout):
         reason, retryable = f"connect timeout after {_seconds(timeout.connect)}", True
     elif isinstance(exc, httpx.ReadTimeout):
@@ -110,7 +105,7 @@ def _connect_reason(exc: httpx.ConnectError) -> str:
 
 def _status_error(provider: str, response: httpx.Response) -> UpstreamError:
     code = response.status_code
-    where = public_url(response.request.url)
+    where = redact_url(str(response.request.url))
     if code in (401, 403):
         reason = f"{code} {response.reason_phrase}: check the API key or token"
     else:

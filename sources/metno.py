@@ -2,7 +2,7 @@
 
 Four requests run together: ``GET {base}/weatherapi/sunrise/3.0/sun`` and ``.../moon`` for today
 and tomorrow (local dates in the profile's timezone), each with ``date=YYYY-MM-DD`` and that
-date's UTC ``offset`` (``+HH:MM``). ``values`` (:class:`dashcli.sources.values.MoonValues`):
+date's UTC ``offset`` (``+HH:MM``). ``values`` (:class:`dashcli.core.values.MoonValues`):
 
 - ``phase``: the angle from today's ``properties.moonphase`` (0 new, 90 first quarter, 180 full,
   270 last quarter; a number, or ``{"value": n}`` in early 3.0 answers), the illuminated fraction

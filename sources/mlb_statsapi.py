@@ -3,7 +3,7 @@
 Request: ``GET {base}/api/v1/schedule?sportId=1&date=YYYY-MM-DD&hydrate=team,linescore`` for the
 scoreboard day (see :mod:`dashcli.sources.scoreboard`: the local date, yesterday's before 06:00).
 
-``values`` (:class:`dashcli.sources.values.ScoreboardValues`, league ``mlb``, sport ``baseball``):
+``values`` (:class:`dashcli.core.values.ScoreboardValues`, league ``mlb``, sport ``baseball``):
 every
 game of every date in the response, favourites first, then by start time. Per game:
 
@@ -21,7 +21,7 @@ game of every date in the response, favourites first, then by start time. Per ga
   (the Stats API has none), and an unknown club gets the first three letters of its name. Record
   from ``leagueRecord``; score only once the game started (None before, and when postponed or
   cancelled), so a hydrated 0-0 before the first pitch is not shown as a score.
-- ``situation`` (:class:`dashcli.sources.values.BaseballSituation`) for a live or delayed game that
+- ``situation`` (:class:`dashcli.core.values.BaseballSituation`) for a live or delayed game that
   has
   started and has a ``linescore`` with ``currentInning``: inning, half (``inningState``, else
   ``isTopInning``), balls/strikes/outs, runners from ``linescore.offense.first/second/third``.
@@ -40,6 +40,7 @@ from datetime import date, tzinfo
 from typing import Any, Literal, cast
 
 from dashcli.core.envelope import isoformat
+from dashcli.core.values import BaseballSituation, Game, GameState, ScoreboardValues, Team
 from dashcli.profiles.schema import ScoreboardSettings
 from dashcli.sources import scoreboard
 from dashcli.sources.base import FetchContext, Fetched
@@ -48,7 +49,6 @@ from dashcli.sources.events import ordinal
 from dashcli.sources.http import get
 from dashcli.sources.teams import MLB_ALIASES, MLB_TEAMS
 from dashcli.sources.validate import Node, parse_json
-from dashcli.sources.values import BaseballSituation, Game, GameState, ScoreboardValues, Team
 
 PROVIDER = "statsapi"
 BASE_URL = "https://statsapi.mlb.com"

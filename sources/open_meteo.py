@@ -1,7 +1,7 @@
 """Open-Meteo (no key): the ``weather`` forecast and ``air`` quality providers.
 
 weather — ``GET {base}/v1/forecast`` with ``current``, ``hourly`` and ``daily`` blocks in the
-profile's units and timezone. ``values`` (:class:`dashcli.sources.values.WeatherValues`):
+profile's units and timezone. ``values`` (:class:`dashcli.core.values.WeatherValues`):
 
 - ``current``: temperature, feels-like, humidity, wind speed/direction/gusts, WMO ``code`` with its
   ``condition`` group and ``description``, ``is_day``. Variables missing from ``current`` are taken
@@ -15,7 +15,7 @@ Open-Meteo refreshes current conditions every 15 minutes, so the data is valid f
 air — ``GET {base}/v1/air-quality`` (``air-quality-api.open-meteo.com``): current pollutant
 concentrations (or the hourly ones at the fetch time), from which :mod:`dashcli.sources.aqi`
 computes the
-US EPA AQI (:class:`dashcli.sources.values.AirValues`). The model steps hourly: valid for an hour.
+US EPA AQI (:class:`dashcli.core.values.AirValues`). The model steps hourly: valid for an hour.
 """
 
 from __future__ import annotations

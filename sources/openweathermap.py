@@ -2,7 +2,7 @@
 
 weather — One Call 3.0, ``GET {base}/data/3.0/onecall`` in the profile's units, without the
 ``minutely`` and ``alerts`` blocks. ``values`` are the same
-:class:`dashcli.sources.values.WeatherValues`
+:class:`dashcli.core.values.WeatherValues`
 Open-Meteo produces:
 
 - ``current``: temperature, feels-like, humidity, wind speed/direction/gusts, the OWM condition
@@ -22,7 +22,7 @@ no2, so2, co), from which :mod:`dashcli.sources.aqi` computes the US EPA AQI (OW
 not the EPA's). Hourly data: valid for an hour.
 
 The key travels in the ``appid`` query parameter; errors print URLs without their query
-(:func:`dashcli.sources.http.public_url`), so the key never reaches output.
+(:func:`dashcli.core.redact.redact_url`), so the key never reaches output.
 """
 
 from __future__ import annotations

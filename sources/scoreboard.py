@@ -2,14 +2,14 @@
 
 The MLB Stats API adapter (:mod:`dashcli.sources.mlb_statsapi`) and the ESPN adapter
 (:mod:`dashcli.sources.espn`)
-both produce :class:`dashcli.sources.values.ScoreboardValues`; this module holds the rules they
+both produce :class:`dashcli.core.values.ScoreboardValues`; this module holds the rules they
 must apply
 alike, so a page behaves the same whichever provider fed it:
 
 - The scoreboard day runs from 06:00 to 06:00 local time (:func:`scoreboard_date`): a game that
   starts at 22:10 and ends after midnight stays on the board until morning, and the next day's
   games are asked for from 06:00.
-- States (:data:`dashcli.sources.values.GameState`): ``pre``, ``in``, ``post``, and the four that
+- States (:data:`dashcli.core.values.GameState`): ``pre``, ``in``, ``post``, and the four that
   are not a
   normal course of play, told apart from the upstream's status words (:func:`special_state`):
   ``postponed`` (not played today, not a final), ``suspended`` (stopped, to be resumed another
@@ -29,8 +29,8 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta, tzinfo
 
+from dashcli.core.values import Game, GameState
 from dashcli.sources.validate import Node
-from dashcli.sources.values import Game, GameState
 
 DAY_STARTS = time(6)
 LIVE_STATES: frozenset[GameState] = frozenset({"in", "delayed"})

@@ -1,5 +1,5 @@
 """Helpers for the scoreboard source tests (ESPN, MLB Stats API): games by id, and what every
-game of :class:`dashcli.sources.values.ScoreboardValues` must look like whatever the upstream
+game of :class:`dashcli.core.values.ScoreboardValues` must look like whatever the upstream
 sent."""
 
 from __future__ import annotations

@@ -16,9 +16,10 @@ import pytest
 from PIL import Image, ImageChops
 
 from dashcli.core.envelope import Update
+from dashcli.core.values import ClockFormat
 from dashcli.renderers import FrameCache, cache_key, render
 from dashcli.renderers.demo import DEMO_TIMEZONE
-from dashcli.renderers.format import ClockFormat, TimeStyle, time_of_day
+from dashcli.renderers.format import TimeStyle, time_of_day
 from tests import test_pages_calendar, test_pages_mlb, test_pages_nfl, test_pages_scoreboard
 from tests.pages import (
     LARGE,

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from dashcli.renderers import FrameCache
     from dashcli.renderers.fonts import FontSet
 
-Clock = Callable[[], datetime]
+NowFunction = Callable[[], datetime]
 # How long a display waits for its first state before drawing (a server's catch-up takes
 # milliseconds; a server that is down should not keep the panel dark).
 FIRST_DATA_GRACE = 2.0
@@ -49,13 +49,13 @@ class Source:
     """Where a display's data comes from, as the command line chose it."""
 
     feed: Feed
-    clock: Clock
+    clock: NowFunction
     server: str | None = None
     token: str | None = None
     label: str = "standalone"
 
 
-def demo_clock() -> Clock:
+def demo_clock() -> NowFunction:
     """A clock that starts at the demo's moment and runs at real speed, so ``--demo`` shows the
     sample values fresh (live games, a current forecast) while clocks and the cycle still move."""
     from dashcli.renderers.demo import DEMO_NOW
@@ -139,7 +139,7 @@ def build_loop(
     model: DisplayModel,
     show: Callable[[Frame], Awaitable[None] | None],
     *,
-    clock: Clock = utcnow,
+    clock: NowFunction = utcnow,
     cache: FrameCache | None = None,
     skip_empty: bool | None = None,
 ) -> DisplayLoop:

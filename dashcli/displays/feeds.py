@@ -12,14 +12,13 @@ import logging
 from collections.abc import Iterable
 from urllib.parse import urlencode
 
-from dashcli.core.envelope import EnvelopeError, Update
+from dashcli.core.envelope import CONTROL_ACTIONS, EnvelopeError, Update
 from dashcli.displays.model import DisplayModel
 from dashcli.displays.sse import Event, SSEClient
 from dashcli.logs import RateLimitedLog
 from dashcli.store.base import Store
 
 log = logging.getLogger(__name__)
-CONTROL_ACTIONS = frozenset({"pause", "resume", "next", "prev"})
 # The SSE event of the web preview's loop inside ``dash serve`` (dashcli/displays/web).
 FRAME_EVENT = "frame"
 

@@ -86,7 +86,7 @@ def _time(moment: datetime | None) -> str | None:
 
 
 def status_row(status: SourceStatus) -> dict[str, Any]:
-    """One source's row of the ``status`` values (:class:`dashcli.sources.values.SourceStatus`)."""
+    """One source's row of the ``status`` values (:class:`dashcli.core.values.SourceStatus`)."""
     failing = status.consecutive_failures > 0
     return {
         "type": status.name,

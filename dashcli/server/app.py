@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 from aiohttp import web
 
 from dashcli.core.backoff import Backoff
-from dashcli.core.envelope import Update, utcnow
+from dashcli.core.envelope import CONTROL_ACTIONS, Update, utcnow
 from dashcli.logs import RateLimitedLog
 from dashcli.server.metrics import Metrics
 from dashcli.server.sse import DEFAULT_MAX_BUFFER, DEFAULT_PING_INTERVAL, Broadcaster
@@ -36,7 +36,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-CONTROL_ACTIONS = frozenset({"pause", "resume", "next", "prev"})
 # Browsers cannot set headers on EventSource or <img>: these paths also accept ?token=.
 QUERY_TOKEN_PATHS = ("/events", "/frames/")
 # "/" is the static preview page: its data comes from /events and /frames/ (token in the query).

@@ -1,6 +1,6 @@
 """The calendar page: the event under way (highlighted), the next one, then the week's rest.
 
-Reads ``calendar`` (:class:`dashcli.sources.values.CalendarValues`). The current event gets a green
+Reads ``calendar`` (:class:`dashcli.core.values.CalendarValues`). The current event gets a green
 bar,
 ``NOW`` and when it ends; the next event its start (``18:30``, ``MON 09:15``; 12-hour
 ``6:30 PM``, ``MON 9:15 AM``); below, the remaining events of today and the week that have not
@@ -14,11 +14,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import cast
 
+from dashcli.core.values import CalendarEvent, CalendarValues
 from dashcli.renderers import colors
 from dashcli.renderers.canvas import MARKER_BOX_WIDTH, Canvas
 from dashcli.renderers.format import TimeStyle
 from dashcli.renderers.text import draw_text
-from dashcli.sources.values import CalendarEvent, CalendarValues
 
 # 128×64
 HEADER_XY = (1, 1)

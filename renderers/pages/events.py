@@ -1,6 +1,6 @@
 """The events page: the next occasion large, then the following ones with the days until each.
 
-Reads ``events`` (:class:`dashcli.sources.values.EventsValues`), soonest first. The next occasion
+Reads ``events`` (:class:`dashcli.core.values.EventsValues`), soonest first. The next occasion
 shows
 its name in its kind's colour (birthdays pink, anniversaries red, holidays green), what it is
 (``65th birthday``) and when (``today!``, ``tomorrow``, ``in 6 days``) with its date; the rest
@@ -12,10 +12,10 @@ from __future__ import annotations
 from datetime import date
 from typing import cast
 
+from dashcli.core.values import EventsValues, Occasion
 from dashcli.renderers import colors
 from dashcli.renderers.canvas import MARKER_BOX_WIDTH, Canvas
 from dashcli.renderers.text import draw_text
-from dashcli.sources.values import EventsValues, Occasion
 
 KIND_COLORS = {
     "birthday": colors.PINK,

@@ -1,6 +1,6 @@
 """The forecast page: the coming days (weekday, icon, high, low, chance of precipitation).
 
-Reads ``weather.daily`` (:class:`dashcli.sources.values.DailyWeather`), from today on. On 128×64
+Reads ``weather.daily`` (:class:`dashcli.core.values.DailyWeather`), from today on. On 128×64
 each day
 is a column with a range bar between its high and low, placed on the week's temperature scale so
 warm and cold days stand out; 64×32 shows four days.
@@ -11,13 +11,13 @@ from __future__ import annotations
 from datetime import date
 from typing import cast
 
+from dashcli.core.values import DailyWeather, WeatherValues
 from dashcli.renderers import colors
 from dashcli.renderers.canvas import Canvas
 from dashcli.renderers.fonts import Font
 from dashcli.renderers.format import degrees, number, percent
 from dashcli.renderers.sprites import weather_icon
 from dashcli.renderers.text import draw_text
-from dashcli.sources.values import DailyWeather, WeatherValues
 
 # 128×64
 COLUMNS = 7

@@ -1,6 +1,6 @@
 """The GitHub page: a repository's latest commit and the state of its latest workflow run.
 
-Reads ``github`` (:class:`dashcli.sources.values.GithubValues`): the repository, the commit's short
+Reads ``github`` (:class:`dashcli.core.values.GithubValues`): the repository, the commit's short
 sha,
 author and age (from ``now``) and its message wrapped to the lines there are, then the run as
 a coloured state (success green, failure red, running or queued amber, other endings grey)
@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from typing import cast
 
+from dashcli.core.values import Commit, GithubValues, WorkflowRun
 from dashcli.renderers import colors
 from dashcli.renderers.canvas import MARKER_BOX_WIDTH, Canvas
 from dashcli.renderers.format import age
 from dashcli.renderers.text import draw_text, wrap
-from dashcli.sources.values import Commit, GithubValues, WorkflowRun
 
 RUNNING = colors.AMBER
 # (status or conclusion) → (word, colour)

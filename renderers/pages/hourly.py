@@ -1,6 +1,6 @@
 """The hourly page: the next hours (time, icon, temperature, rain chance) and a temperature curve.
 
-Reads ``weather.hourly`` (:class:`dashcli.sources.values.HourlyWeather`), from the hour containing
+Reads ``weather.hourly`` (:class:`dashcli.core.values.HourlyWeather`), from the hour containing
 ``now`` on, every :data:`STEP` hours, labelled ``13:00`` (``13`` on 64×32) or, 12-hour, ``1PM``
 (``1P``). Under the columns (128×64) a line traces the temperature hour by hour across the same
 span, over blue bars of the precipitation probability.
@@ -13,12 +13,12 @@ from typing import cast
 
 from PIL import ImageDraw
 
+from dashcli.core.values import HourlyWeather, WeatherValues
 from dashcli.renderers import colors
 from dashcli.renderers.canvas import Canvas
 from dashcli.renderers.format import degrees, number, percent, whole
 from dashcli.renderers.sprites import weather_icon
 from dashcli.renderers.text import draw_text
-from dashcli.sources.values import HourlyWeather, WeatherValues
 
 STEP = 2  # hours between columns
 # 128×64

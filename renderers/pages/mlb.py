@@ -1,6 +1,6 @@
 """The MLB page: the featured game large, the day's other games in a strip below.
 
-Reads ``mlb`` (:class:`dashcli.sources.values.ScoreboardValues`); the featured game is the first
+Reads ``mlb`` (:class:`dashcli.core.values.ScoreboardValues`); the featured game is the first
 (the
 source puts the profile's teams first). Live: team abbreviations in team colours, scores, the
 inning with a ▲/▼ arrow (``MID``/``END`` between halves), the bases diamond, balls/strikes/outs
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import cast
 
+from dashcli.core.values import BaseballSituation, Game, ScoreboardValues
 from dashcli.renderers import colors
 from dashcli.renderers.canvas import Canvas
 from dashcli.renderers.pages.scoreboard import (
@@ -32,7 +33,6 @@ from dashcli.renderers.pages.scoreboard import (
 )
 from dashcli.renderers.sprites import Sprite, bases, enlarged, from_table
 from dashcli.renderers.text import draw_text, wrap
-from dashcli.sources.values import BaseballSituation, Game, ScoreboardValues
 
 TITLE = "MLB"
 # 128×64: two team rows on the left, the situation on the right, then last play and the strip

@@ -1,6 +1,6 @@
 """The sun & moon page: the moon drawn at its phase, its name and illumination, today's rise/set.
 
-Reads ``moon`` (:class:`dashcli.sources.values.MoonValues`). The disc is drawn from the phase angle
+Reads ``moon`` (:class:`dashcli.core.values.MoonValues`). The disc is drawn from the phase angle
 (unlit part in faint earthshine so the whole disc shows). Times already past today are grey,
 the ones still to come white; a missing time (polar day or night, a moon that does not rise
 today) reads ``--:--``. In 12-hour form a small ``A``/``P`` follows each time (128×64, where the
@@ -12,12 +12,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import cast
 
+from dashcli.core.values import MoonValues, SunMoonDay
 from dashcli.renderers import colors
 from dashcli.renderers.canvas import Canvas, draw_time
 from dashcli.renderers.format import duration, number, whole
 from dashcli.renderers.sprites import moon_phase
 from dashcli.renderers.text import draw_text
-from dashcli.sources.values import MoonValues, SunMoonDay
 
 # 128×64
 DISC_XY = (3, 3)

@@ -1,6 +1,6 @@
 """The NFL page: the featured game large, down and distance, the day's other games below.
 
-Reads ``nfl`` (:class:`dashcli.sources.values.ScoreboardValues`); the featured game is the first
+Reads ``nfl`` (:class:`dashcli.core.values.ScoreboardValues`); the featured game is the first
 (the
 profile's teams come first). Live: team abbreviations in team colours, scores, a football next
 to the team with the ball, the quarter and game clock, the down and distance (on a red band in
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import cast
 
+from dashcli.core.values import FootballSituation, Game, ScoreboardValues
 from dashcli.renderers import colors
 from dashcli.renderers.canvas import Canvas
 from dashcli.renderers.pages.scoreboard import (
@@ -31,7 +32,6 @@ from dashcli.renderers.pages.scoreboard import (
 )
 from dashcli.renderers.sprites import football
 from dashcli.renderers.text import draw_text
-from dashcli.sources.values import FootballSituation, Game, ScoreboardValues
 
 TITLE = "NFL"
 SPORT = "football"

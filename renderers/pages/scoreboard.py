@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from typing import cast
 
+from dashcli.core.values import BaseballSituation, Game, PeriodSituation, ScoreboardValues, Team
 from dashcli.renderers import colors
 from dashcli.renderers.canvas import MARKER_BOX_WIDTH, Canvas, draw_time
 from dashcli.renderers.fonts import Font
 from dashcli.renderers.registry import page_spec
 from dashcli.renderers.text import Box, draw_text
-from dashcli.sources.values import BaseballSituation, Game, PeriodSituation, ScoreboardValues, Team
 
 # Team colours are lifted further than colors.readable's default: abbreviations are the only
 # way to tell the teams apart, and navy at 110 is still faint on a lit panel.

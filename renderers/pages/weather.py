@@ -1,7 +1,7 @@
 """The weather page: current conditions (icon, temperature, feels-like, wind, humidity) and the AQI.
 
-Reads ``weather`` (:class:`dashcli.sources.values.WeatherValues`) and, when present, ``air``
-(:class:`dashcli.sources.values.AirValues`): the AQI is drawn in its EPA category colour (lifted
+Reads ``weather`` (:class:`dashcli.core.values.WeatherValues`) and, when present, ``air``
+(:class:`dashcli.core.values.AirValues`): the AQI is drawn in its EPA category colour (lifted
 when too
 dark for LEDs). The bottom line gives today's high/low and the next sunrise or sunset.
 """
@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import cast
 
+from dashcli.core.values import AirValues, WeatherValues
 from dashcli.renderers import colors
 from dashcli.renderers.canvas import Canvas
 from dashcli.renderers.format import MISSING, compass, degrees, percent, whole
 from dashcli.renderers.sprites import enlarged, weather_icon
 from dashcli.renderers.text import draw_runs, draw_text
-from dashcli.sources.values import AirValues, WeatherValues
 
 # 128×64
 ICON_XY = (1, 1)

@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from typing import Literal, NotRequired, TypedDict
 
+# How pages write a time of day (the profile's display.clock resolves to one of these).
+ClockFormat = Literal["12h", "24h"]
+CLOCK_FORMATS: tuple[ClockFormat, ...] = ("12h", "24h")
+
 # Condition groups, the vocabulary both weather providers map their codes onto (see conditions.py)
 Condition = Literal[
     "clear",
