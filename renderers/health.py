@@ -1,7 +1,7 @@
 """Source health as pages read it: the ``status`` rows of the data types a page draws.
 
 The scheduler publishes each enabled source's health as the ``status`` type
-(:class:`dashcli.sources.values.SourceStatus` rows). A page whose data has not arrived, or whose
+(:class:`dashcli.core.values.SourceStatus` rows). A page whose data has not arrived, or whose
 source fails while its data is past ``valid``, draws :func:`draw_unavailable` instead of its data:
 the page title, why in a few words, and when the next attempt is ("weather: upstream
 unreachable, retry 10:42"). A page whose source fails while its data is still valid draws the
