@@ -50,6 +50,10 @@ class SourceSettings(StrictModel):
         default=None, gt=0, description="Fetch period in seconds; default: the source's own."
     )
     timeout: float = Field(default=10.0, gt=0, le=300, description="Per-request timeout, s.")
+    max_body_bytes: int = Field(
+        default=16 * 1024 * 1024, ge=1024, le=1024**3,
+        description="Largest upstream answer accepted, compressed and decompressed, bytes.",
+    )
 
     @field_validator("base_url")
     @classmethod

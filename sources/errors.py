@@ -32,17 +32,20 @@ class UpstreamError(SourceError):
         retryable: bool = False,
         status: int | None = None,
         headers: Mapping[str, str] | None = None,
+        retry_after: float | None = None,
     ) -> None:
         super().__init__(f"{summary}: {where}" if where else summary)
         self.summary = summary
         self.retryable = retryable
         self.status = status
         self.headers: Mapping[str, str] = headers or {}
+        # Seconds the upstream asked to wait (Retry-After), already bounded; None if it did not.
+        self.retry_after = retry_after
 
     def relabel(self, where: str) -> UpstreamError:
         """The same failure, naming ``where`` instead of the URL (for secret URLs)."""
         return UpstreamError(self.summary, where, retryable=self.retryable, status=self.status,
-                             headers=self.headers)
+                             headers=self.headers, retry_after=self.retry_after)
 
 
 class DataError(SourceError):

@@ -6,7 +6,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import httpx
@@ -15,7 +16,7 @@ from pydantic import ValidationError
 from dashcli.core.envelope import Update, utcnow
 from dashcli.core.errors import ProfileError
 from dashcli.profiles.schema import Profile, Sources, SourceSettings
-from dashcli.sources import run_provider, source_info
+from dashcli.sources import UpstreamError, run_provider, source_info
 from dashcli.sources.base import FetchContext, NoSecrets, SecretLookup
 from dashcli.sources.http import RetryPolicy, make_client
 
@@ -40,6 +41,15 @@ def source_settings(profile: Profile, name: str) -> SourceSettings:
     return default
 
 
+def fetch_deadline(settings: SourceSettings, retry: RetryPolicy | None = None) -> float:
+    """One whole fetch's limit: every attempt may use the per-request timeout, plus slack.
+
+    A per-request timeout bounds each read, not a body that trickles a byte at a time; this
+    bounds the whole fetch, retries included.
+    """
+    return settings.timeout * (retry or RetryPolicy()).attempts + 5.0
+
+
 @dataclass(frozen=True)
 class FetchResult:
     update: Update
@@ -55,11 +65,18 @@ async def fetch_update(
     now: datetime | None = None,
     retry: RetryPolicy | None = None,
 ) -> FetchResult:
-    """Fetch source ``name`` once; raises SourceError (one line, prefixed with the type)."""
+    """Fetch source ``name`` once; raises SourceError (one line, prefixed with the type).
+
+    The source's own ``timeout`` and ``max_body_bytes`` apply to each request even on a shared
+    client, and :func:`fetch_deadline` to the whole fetch.
+    """
     settings = source_settings(profile, name)
     moment = now or utcnow()
     own_client = client is None
     http = client or make_client(settings.timeout)
+    policy = replace(retry or RetryPolicy(), timeout=settings.timeout,
+                     max_body=settings.max_body_bytes)
+    deadline = fetch_deadline(settings, policy)
     try:
         ctx = FetchContext(
             type=name,
@@ -68,9 +85,14 @@ async def fetch_update(
             client=http,
             now=moment,
             secrets=secrets or NoSecrets(),
-            retry=retry or RetryPolicy(),
+            retry=policy,
         )
-        fetched = await run_provider(ctx)
+        try:
+            async with asyncio.timeout(deadline):
+                fetched = await run_provider(ctx)
+        except TimeoutError:
+            raise UpstreamError(f"{name}: no complete answer within {deadline:g} s "
+                                f"(sources.{name}.timeout × attempts + 5 s)") from None
     finally:
         if own_client:
             await http.aclose()

@@ -28,7 +28,7 @@ import httpx
 from dashcli.core.backoff import backoff_delay
 from dashcli.core.envelope import Update, utcnow
 from dashcli.core.errors import DashError
-from dashcli.fetching.fetch import fetch_update, source_settings
+from dashcli.fetching.fetch import fetch_deadline, fetch_update, source_settings
 from dashcli.fetching.health import SourceStatus, short_problem, status_values
 from dashcli.profiles.schema import Profile
 from dashcli.sources import MissingSecretError, UpstreamError, source_info
@@ -133,9 +133,8 @@ class Scheduler:
         return self.settings[name].every or source_info(name).every
 
     def fetch_timeout(self, name: str) -> float:
-        """The whole fetch's limit: every attempt may use the per-request timeout, plus slack."""
-        attempts = (self._retry or RetryPolicy()).attempts
-        return self.settings[name].timeout * attempts + 5.0
+        """The whole fetch's limit (fetch_update enforces it; this is the scheduler's guard)."""
+        return fetch_deadline(self.settings[name], self._retry)
 
     def status(self) -> dict[str, SourceStatus]:
         """A copy of every source's status, by name."""
@@ -211,7 +210,9 @@ class Scheduler:
             if _credentials_rejected(exc):
                 await self._refresh_secrets()
             reason = str(exc) if str(exc).startswith(f"{name}:") else f"{name}: {exc}"
-            return self._failed(status, reason, short_problem(exc), started, now)
+            # An upstream's Retry-After (already bounded) is a floor for the next attempt.
+            asked = getattr(exc, "retry_after", None) or 0.0
+            return self._failed(status, reason, short_problem(exc), started, now, asked)
         except TimeoutError as exc:
             reason = f"{name}: no answer within {self.fetch_timeout(name):g} s"
             return self._failed(status, reason, short_problem(exc), started, now)
@@ -249,7 +250,7 @@ class Scheduler:
             log.warning("%s", exc)
 
     def _failed(self, status: SourceStatus, reason: str, problem: str, started: float,
-                now: datetime) -> float:
+                now: datetime, wait_at_least: float = 0.0) -> float:
         self._finished(status, started, succeeded=False)
         status.errors += 1
         status.consecutive_failures += 1
@@ -259,6 +260,7 @@ class Scheduler:
             status.failing_since = now
         backoff = backoff_delay(status.consecutive_failures - 1, base=self._backoff_base,
                                 cap=self._backoff_cap, jitter=self._jitter, rng=self._rng)
+        backoff = max(backoff, wait_at_least)
         log.warning("%s (attempt %d failed; retry in %.0f s)", reason,
                     status.consecutive_failures, backoff)
         return backoff
