@@ -96,7 +96,7 @@ async def _read_capped(provider: str, response: httpx.Response, limit: int) -> h
     gzip is decoded here with ``max_length`` (httpx would inflate a whole network chunk at once,
     1,000 times its size for a bomb); other encodings go through httpx, counted as they come.
     """
-    where = public_url(response.request.url)
+    where = redact_url(str(response.request.url))
 
     def too_big(kind: str) -> UpstreamError:
         return UpstreamError(f"{provider} answered more than {limit} bytes ({kind}); "
