@@ -3,7 +3,7 @@
 An :class:`Update` is what a source produces, the store keeps and the server sends: the data
 ``type`` (a page's data type), when it was ``updated``, until when it is ``valid``, the opaque
 ``values`` object, the store-assigned ``seq`` and the ``source`` (provider) that made it. Its JSON
-form is the contract of DESIGN.md, so its field names must not change.
+form is a contract of ARCHITECTURE.md, so its field names must not change.
 """
 
 from __future__ import annotations

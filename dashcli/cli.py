@@ -14,9 +14,9 @@ from typing import Annotated
 
 import typer
 
-from dashcli import __version__
 from dashcli.commands import fetch, matrix, profiles, publish, render, secrets, serve, service, tui
 from dashcli.core.errors import DashError
+from dashcli.core.version import __version__
 
 app = typer.Typer(
     name="dash",

@@ -1,9 +1,9 @@
 """Profiles: the validated configuration of a dashboard, and the YAML profiles that ship with it.
 
-``dashcli.profiles.schema`` holds the pydantic models (the contract of DESIGN.md),
-``dashcli.profiles.loader``
-finds a profile by name or path, applies ``--set`` overrides and turns every defect into one
-line naming the file, line and column. The bundled ``*.yaml`` files live beside this module.
+``dashcli.profiles.schema`` holds the pydantic models (a contract of ARCHITECTURE.md),
+``dashcli.profiles.loader`` finds a profile by name or path, applies ``--set`` overrides and
+turns every defect into one line naming the file, line and column. The bundled ``*.yaml``
+files live beside this module.
 """
 
 from dashcli.profiles.loader import (

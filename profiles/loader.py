@@ -1,6 +1,6 @@
 """Finding, reading and validating profiles, with errors that point at the file, line and column.
 
-Search order for a profile (DESIGN.md): ``--profile NAME|PATH``, ``$DASH_PROFILE``, the user's
+Search order for a profile (ARCHITECTURE.md): ``--profile NAME|PATH``, ``$DASH_PROFILE``, the user's
 ``~/.config/dash/profiles/NAME.yaml``, then the bundled profiles. ``--set dotted.path=value``
 overrides are applied to the parsed YAML before validation, so they are checked like the file.
 YAML is always read with the safe loader.

@@ -1,8 +1,9 @@
 """The profile schema: every setting a dashboard has, validated strictly (unknown keys are errors).
 
-The field names follow DESIGN.md. Every source's settings share :class:`SourceSettings` (so every
-source accepts ``base_url``, ``every`` and ``timeout``); a source that is absent from ``sources:``
-is disabled. Panel options keep rpi-rgb-led-matrix's own names so its users recognise them.
+The field names are the profile contract of ARCHITECTURE.md. Every source's settings share
+:class:`SourceSettings` (so every source accepts ``base_url``, ``every`` and ``timeout``); a
+source that is absent from ``sources:`` is disabled. Panel options keep rpi-rgb-led-matrix's own
+names so its users recognise them.
 """
 
 from __future__ import annotations

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 
 import httpx
 
-from dashcli import __version__
 from dashcli.core.backoff import backoff_delay
 from dashcli.core.redact import redact_url
+from dashcli.core.version import __version__
 from dashcli.sources.errors import UpstreamError
 
 USER_AGENT = f"dashcli/{__version__} (+https://github.com/dashcli/dashcli)"

@@ -31,7 +31,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.exposition import choose_encoder
 from prometheus_client.registry import Collector
 
-from dashcli import __version__
+from dashcli.core.version import __version__
 
 if TYPE_CHECKING:
     from datetime import datetime
