@@ -15,7 +15,8 @@ weather reaches in °F are read as Kelvin.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import Any
 
@@ -106,17 +107,34 @@ def _text(node: Node | None) -> str | None:
     return text or None
 
 
-def translate(name: str, values: Any, updated: datetime, units: str = "imperial"
+@dataclass(frozen=True)
+class Settings:
+    """What the profile says about the translated values: units, favourite teams by league."""
+
+    units: str = "imperial"
+    favorites: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+
+def translate(name: str, values: Any, updated: datetime, settings: Settings | None = None
               ) -> dict[str, Any]:
     """Our values for the legacy ``values`` of type ``name``, published at ``updated``.
 
-    ``units`` (``imperial``/``metric``) is what weather values are converted to. A type this
-    module does not know is a DataError; so is any field it cannot read.
+    Weather is converted to ``settings.units``; games of favourite teams are marked and listed
+    first. A type this module does not know is a DataError; so is any field it cannot read.
     """
     translator = TRANSLATORS.get(name)
     if translator is None:
         raise DataError(f"legacy {name}", "no translation for this type")
-    return translator(Node(values, f"legacy {name}.values"), updated, units)
+    return translator(Node(values, f"legacy {name}.values"), updated, settings or Settings())
+
+
+def _ordered(games: list[dict[str, Any]], wanted: frozenset[str]) -> list[dict[str, Any]]:
+    """Favourites first, then live games, then by start (the legacy lists are in upstream order)."""
+    for game in games:
+        game["favorite"] = bool({game["away"]["abbreviation"], game["home"]["abbreviation"]}
+                                & wanted)
+    return sorted(games, key=lambda game: (not game["favorite"], game["state"] != "in",
+                                           datetime.fromisoformat(game["start"])))
 
 
 # Weather -------------------------------------------------------------------------------------
@@ -133,10 +151,10 @@ def _direction(node: Node | None) -> float | None:
     return node.number()
 
 
-def _weather(node: Node, updated: datetime, units: str) -> dict[str, Any]:
+def _weather(node: Node, updated: datetime, settings: Settings) -> dict[str, Any]:
     current = node["current"]
     kelvin = current["temp"].number() > KELVIN_FLOOR
-    metric = units == "metric"
+    metric = settings.units == "metric"
 
     def temp(value: Node) -> float:
         number = value.number()
@@ -212,7 +230,7 @@ def _weather(node: Node, updated: datetime, units: str) -> dict[str, Any]:
 # AQI -----------------------------------------------------------------------------------------
 
 
-def _air(node: Node, updated: datetime, units: str) -> dict[str, Any]:
+def _air(node: Node, updated: datetime, settings: Settings) -> dict[str, Any]:
     color_node = node["color"]
     match = COLOR_TRIPLE.match(color_node.string())
     if match is None:
@@ -236,7 +254,7 @@ def _air(node: Node, updated: datetime, units: str) -> dict[str, Any]:
 # Moon ----------------------------------------------------------------------------------------
 
 
-def _moon(node: Node, updated: datetime, units: str) -> dict[str, Any]:
+def _moon(node: Node, updated: datetime, settings: Settings) -> dict[str, Any]:
     from dashcli.sources.metno import phase_name
 
     angle = round(node["phase"].number() * 3.6 % 360.0, 2)
@@ -256,8 +274,8 @@ def _moon(node: Node, updated: datetime, units: str) -> dict[str, Any]:
                "moonset": None}
         for when in (today, today + timedelta(days=1))
     }
-    for field in ("sunevent", "moonevent"):
-        event = node.get(field)
+    for key in ("sunevent", "moonevent"):
+        event = node.get(key)
         if event is None:
             continue
         label, _, clock = event.string().partition(":")
@@ -284,7 +302,7 @@ def _moon(node: Node, updated: datetime, units: str) -> dict[str, Any]:
 # Calendar ------------------------------------------------------------------------------------
 
 
-def _calendar(node: Node, updated: datetime, units: str) -> dict[str, Any]:
+def _calendar(node: Node, updated: datetime, settings: Settings) -> dict[str, Any]:
     entries = node.items()
     if [entry.value for entry in entries] == [NO_EVENTS]:
         entries = []
@@ -329,7 +347,7 @@ def anniversary_from_legacy(entry: Node) -> Any:
     return Anniversary(entry["name"].string(), kind, month, day, year)
 
 
-def _events(node: Node, updated: datetime, units: str) -> dict[str, Any]:
+def _events(node: Node, updated: datetime, settings: Settings) -> dict[str, Any]:
     from dashcli.sources.events import upcoming
 
     entries = [anniversary_from_legacy(entry) for entry in node.items()]
@@ -339,7 +357,7 @@ def _events(node: Node, updated: datetime, units: str) -> dict[str, Any]:
 # GitHub --------------------------------------------------------------------------------------
 
 
-def _github(node: Node, updated: datetime, units: str) -> dict[str, Any]:
+def _github(node: Node, updated: datetime, settings: Settings) -> dict[str, Any]:
     when = node.get("date")
     moment = updated
     if when is not None:
@@ -406,7 +424,7 @@ def _ordinal(number: int) -> str:
     return ordinal(number)
 
 
-def _mlb(node: Node, updated: datetime, units: str) -> dict[str, Any]:
+def _mlb(node: Node, updated: datetime, settings: Settings) -> dict[str, Any]:
     games = []
     for game in node.items():
         state = game["status"].string()
@@ -445,7 +463,7 @@ def _mlb(node: Node, updated: datetime, units: str) -> dict[str, Any]:
             }
         games.append(entry)
     return {"league": "mlb", "sport": "baseball", "date": updated.date().isoformat(),
-            "games": games}
+            "games": _ordered(games, settings.favorites.get("mlb", frozenset()))}
 
 
 # NFL -----------------------------------------------------------------------------------------
@@ -459,7 +477,7 @@ def _red_zone(position: str | None, possession: str | None) -> bool:
     return side != possession and line.isdigit() and int(line) <= 20
 
 
-def _nfl(node: Node, updated: datetime, units: str) -> dict[str, Any]:
+def _nfl(node: Node, updated: datetime, settings: Settings) -> dict[str, Any]:
     games = []
     for event in node["events"].items():
         state = event["state"].string()
@@ -502,7 +520,7 @@ def _nfl(node: Node, updated: datetime, units: str) -> dict[str, Any]:
         games.append(entry)
     return {
         "league": "nfl", "sport": "football", "date": updated.date().isoformat(),
-        "games": games,
+        "games": _ordered(games, settings.favorites.get("nfl", frozenset())),
         "week": {"season_type": node.opt_str("seasontype"), "name": node.opt_str("weekname"),
                  "dates": node.opt_str("weekdates")},
     }
@@ -517,15 +535,15 @@ def compass_degrees(text: str) -> float | None:
     return COMPASS.index(text) * 22.5 if text in COMPASS else None
 
 
-def _track(node: Node, updated: datetime, units: str) -> dict[str, Any]:
+def _track(node: Node, updated: datetime, settings: Settings) -> dict[str, Any]:
     def number(key: str) -> float:
-        field = node[key]
-        if isinstance(field.value, str):
+        item = node[key]
+        if isinstance(item.value, str):
             try:
-                return float(field.value)
+                return float(item.value)
             except ValueError:
-                raise DataError(field.path, f"not a number: {field.value[:20]!r}") from None
-        return field.number()
+                raise DataError(item.path, f"not a number: {item.value[:20]!r}") from None
+        return item.number()
 
     when = node.get("Time")
     moment = updated
@@ -551,7 +569,7 @@ def _track(node: Node, updated: datetime, units: str) -> dict[str, Any]:
     }
 
 
-TRANSLATORS: dict[str, Callable[[Node, datetime, str], dict[str, Any]]] = {
+TRANSLATORS: dict[str, Callable[[Node, datetime, Settings], dict[str, Any]]] = {
     "Weather": _weather,
     "AQI": _air,
     "Moon": _moon,

@@ -151,7 +151,8 @@ async def _run_app(
             parts.append("fetching")
         host = f"[{options.host}]" if ":" in options.host else options.host
         if legacy_url is not None:
-            from dashcli.store.legacy import run_legacy_ingest
+            from dashcli.sources.legacy import Settings
+            from dashcli.store.legacy import profile_settings, run_legacy_ingest
 
             relay = None
             legacy_api = profile.server.legacy_api if profile is not None else None
@@ -166,8 +167,8 @@ async def _run_app(
                 relay = hub.relay
                 legacy_host = f"[{legacy_api.host}]" if ":" in legacy_api.host else legacy_api.host
                 parts.append(f"legacy API on http://{legacy_host}:{legacy_port}/")
-            units = profile.units if profile is not None else "imperial"
-            start("dash-legacy-ingest", run_legacy_ingest(legacy_url, store, units=units,
+            settings = profile_settings(profile) if profile is not None else Settings()
+            start("dash-legacy-ingest", run_legacy_ingest(legacy_url, store, settings=settings,
                                                           relay=relay))
             parts.append(f"legacy ingest from {redact_url(legacy_url)}")
         port = runner.addresses[0][1] if runner.addresses else options.port

@@ -28,7 +28,7 @@ import logging
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
@@ -42,8 +42,11 @@ from dashcli.core.errors import DashError
 from dashcli.core.redact import redact_url
 from dashcli.logs import RateLimitedLog
 from dashcli.sources.errors import DataError
-from dashcli.sources.legacy import LEGACY_TYPES, our_type, parse_legacy_time, translate
+from dashcli.sources.legacy import LEGACY_TYPES, Settings, our_type, parse_legacy_time, translate
 from dashcli.store.base import Store, StoreError
+
+if TYPE_CHECKING:
+    from dashcli.profiles.schema import Profile
 from dashcli.store.redis import close_quietly
 
 log = logging.getLogger(__name__)
@@ -93,8 +96,8 @@ class LegacyDecoder:
     """Turns legacy records into Updates; keeps the services seen so far (one ``services``
     update lists them all)."""
 
-    def __init__(self, units: str = "imperial") -> None:
-        self.units = units
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
         self.services: dict[str, dict[str, Any]] = {}
         # Problems with translatable data (type and field), reported once per interval each.
         self.translation_problems: list[str] = []
@@ -142,7 +145,7 @@ class LegacyDecoder:
                 return values
             raise EnvelopeError(f"legacy {name}.values: not a JSON object (unknown type)")
         try:
-            return translate(name, values, updated, self.units)
+            return translate(name, values, updated, self.settings)
         except DataError as exc:
             self.translation_problems.append(f"{name}: {exc}")
             return values if isinstance(values, dict) else {"legacy": values}
@@ -172,7 +175,7 @@ class LegacyDecoder:
         tz = updated.tzinfo or UTC
         try:
             if name == "Weather":
-                parsed = openweathermap.parse_weather(node, tz, self.units != "metric")
+                parsed = openweathermap.parse_weather(node, tz, self.settings.units != "metric")
             else:
                 parsed = openweathermap.parse_air(node, updated, tz)
         except DataError as exc:
@@ -188,9 +191,10 @@ def _newer(started: datetime, held: object) -> bool:
         return True
 
 
-def decode_legacy(body: bytes | str, kind: str | None = None, units: str = "imperial") -> Update:
+def decode_legacy(body: bytes | str, kind: str | None = None,
+                  settings: Settings | None = None) -> Update:
     """Decode and convert one legacy JSON text; any defect is an EnvelopeError."""
-    update = LegacyDecoder(units).update(decode_json(body), kind)
+    update = LegacyDecoder(settings).update(decode_json(body), kind)
     if update is None:
         raise EnvelopeError("legacy envelope.values: null")
     try:
@@ -211,11 +215,11 @@ def _text(body: bytes | str) -> str | None:
 class LegacyIngest:
     """One Redis connection's worth of ingest state: the decoder, complaints, the relay."""
 
-    def __init__(self, redis_url: str, store: Store, *, units: str = "imperial",
+    def __init__(self, redis_url: str, store: Store, *, settings: Settings | None = None,
                  relay: Callable[[str], None] | None = None) -> None:
         self.redis_url = redis_url
         self.store = store
-        self.decoder = LegacyDecoder(units)
+        self.decoder = LegacyDecoder(settings)
         self.relay = relay
         self.where = redact_url(redis_url)
         self.complaints = RateLimitedLog(log)
@@ -329,8 +333,20 @@ class LegacyIngest:
 
 
 async def run_legacy_ingest(
-    redis_url: str, store: Store, *, units: str = "imperial",
+    redis_url: str, store: Store, *, settings: Settings | None = None,
     relay: Callable[[str], None] | None = None,
 ) -> None:
     """Copy the legacy keys and channels at ``redis_url`` into ``store`` until cancelled."""
-    await LegacyIngest(redis_url, store, units=units, relay=relay).run()
+    await LegacyIngest(redis_url, store, settings=settings, relay=relay).run()
+
+
+def profile_settings(profile: Profile) -> Settings:
+    """The translation settings a profile implies: its units, its MLB and NFL favourites."""
+    from dashcli.sources.scoreboard import favourites
+    from dashcli.sources.teams import MLB_ALIASES
+
+    leagues = {"mlb": (profile.sources.mlb, MLB_ALIASES), "nfl": (profile.sources.nfl, {})}
+    return Settings(units=profile.units, favorites={
+        league: favourites(settings.teams, aliases)
+        for league, (settings, aliases) in leagues.items() if settings is not None
+    })
