@@ -1,27 +1,39 @@
-"""Fonts: the project's bitmap fonts (glyph tables in this package) and user BDF/PCF/TrueType fonts.
+"""Fonts: the project's bitmap fonts (BDF files in this package) and user BDF/PCF/TrueType fonts.
 
 Every font draws crisp, one-bit text: a :class:`Font` turns a string into an ``L`` mask (0 or
-255 only) that pages paste in a colour, and measures it exactly. Text masks are cached per font,
-so a page drawing the same strings every frame costs one dictionary lookup and one paste each.
-:class:`FontSet` holds the three roles pages use (``small``, ``body``, ``large``);
-:func:`load_fonts` builds one from the profile's ``display.fonts`` paths (the only I/O here, done
-once, outside rendering).
+255 only) that pages paste in a colour, and measures it exactly. A character without a glyph
+draws as the nearest one the font has (:mod:`.fallback`: ``é`` → ``e``, ``–`` → ``-``), else
+``?``; no string makes a font raise. Text masks are cached per font, so a page drawing the same
+strings every frame costs one dictionary lookup and one paste each. :class:`FontSet` holds the
+three roles pages use (``small``, ``body``, ``large``); :func:`load_fonts` builds one from the
+profile's ``display.fonts`` paths (the only I/O here, done once, outside rendering) and logs one
+line per font that lacks glyphs of Latin-1 text.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Protocol
 
 from PIL import Image, ImageDraw, ImageFont
 
 from dashcli.core.errors import UsageError
+from dashcli.renderers.fonts.bdf import BdfFont, read_bdf
+from dashcli.renderers.fonts.fallback import REPLACEMENT, resolve
+
+log = logging.getLogger(__name__)
 
 ELLIPSIS = "…"
 PRINTABLE = "".join(chr(code) for code in range(0x20, 0x7F)) + "°"
+# Latin-1's letters and signs, and the punctuation real data holds beyond it.
+LATIN_1 = "".join(chr(code) for code in range(0xA1, 0x100) if code != 0xAD)
+PUNCTUATION = "–—‘’‚“”„…·×•−"
+COVERAGE = PRINTABLE + LATIN_1 + PUNCTUATION
 _MASK_CACHE_LIMIT = 4096
 
 
@@ -49,37 +61,8 @@ class Font(Protocol):
         ...
 
     def has(self, char: str) -> bool:
-        """True when ``char`` has its own glyph (not the fallback)."""
+        """True when ``char`` has its own glyph (not a fallback)."""
         ...
-
-
-def parse_table(table: str) -> dict[str, list[str]]:
-    """Glyph rows by character from a table of ``[c]`` headers followed by ``#``/``.`` rows."""
-    glyphs: dict[str, list[str]] = {}
-    current: list[str] | None = None
-    for line in table.splitlines():
-        if len(line) == 3 and line[0] == "[" and line[2] == "]":
-            current = glyphs.setdefault(line[1], [])
-        elif line:
-            if current is None or set(line) - {"#", "."}:
-                raise ValueError(f"glyph table: bad row {line!r}")
-            current.append(line)
-    for char, rows in glyphs.items():
-        if len({len(row) for row in rows}) != 1:
-            raise ValueError(f"glyph table: rows of {char!r} differ in width")
-    return glyphs
-
-
-def _glyph_mask(rows: list[str], height: int, scale: int = 1) -> Image.Image:
-    width = len(rows[0])
-    if len(rows) > height:
-        raise ValueError(f"glyph table: {len(rows)} rows, font height {height}")
-    padded = rows + ["." * width] * (height - len(rows))
-    mask = Image.new("L", (width, height))
-    mask.putdata([255 if char == "#" else 0 for row in padded for char in row])
-    if scale != 1:
-        mask = mask.resize((width * scale, height * scale), Image.Resampling.NEAREST)
-    return mask
 
 
 class _MaskCache:
@@ -100,13 +83,15 @@ class _MaskCache:
 
 class _MetricFont:
     """What the bitmap and Pillow fonts share: a name, a height and baseline fixed when the font
-    is built, and text masks drawn by the subclass's ``_render`` and cached."""
+    is built, the fallback of characters without a glyph, and text masks drawn by the
+    subclass's ``_render`` (which only sees characters the font has) and cached."""
 
     def __init__(self, name: str, *, height: int, baseline: int) -> None:
         self.name = name
         self._height = height
         self._baseline = baseline
-        self._cache = _MaskCache(self._render)
+        self._cache = _MaskCache(lambda text: self._render(self.drawable(text)))
+        self._resolved: dict[str, str] = {}
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.name!r})"
@@ -119,6 +104,20 @@ class _MetricFont:
     def baseline(self) -> int:
         return self._baseline
 
+    def has(self, char: str) -> bool:
+        raise NotImplementedError
+
+    def drawable(self, text: str) -> str:
+        """``text`` with every character the font has no glyph for replaced by its fallback."""
+        resolved = self._resolved
+        parts = []
+        for char in text:
+            part = resolved.get(char)
+            if part is None:
+                part = resolved[char] = resolve(char, self.has)
+            parts.append(part)
+        return "".join(parts)
+
     def mask(self, text: str) -> Image.Image:
         return self._cache.get(text)
 
@@ -126,98 +125,138 @@ class _MetricFont:
         raise NotImplementedError
 
 
-class BitmapFont(_MetricFont):
-    """A proportional bitmap font from glyph masks; missing characters draw as ``?``."""
+@dataclass(frozen=True)
+class Glyph:
+    """A glyph as a bitmap font draws it: a mask of the font's height from the pen position to
+    the glyph's right edge, and the advance to the next pen position."""
 
-    def __init__(
-        self,
-        name: str,
-        glyphs: dict[str, Image.Image],
-        *,
-        height: int,
-        baseline: int,
-        spacing: int = 1,
-        aliases: dict[str, str] | None = None,
-    ) -> None:
+    mask: Image.Image
+    advance: int
+
+
+def _bdf_glyphs(font: BdfFont, height: int, scale: int = 1) -> dict[str, Glyph]:
+    """Masks of ``font``'s glyphs in a cell of ``height`` rows (parts outside it are cut)."""
+    glyphs = {}
+    for char, glyph in font.glyphs.items():
+        left = max(glyph.x_offset, 0)
+        top = font.ascent - glyph.y_offset - glyph.height
+        mask = Image.new("L", (left + glyph.width, height))
+        for row, bits in enumerate(glyph.rows):
+            y = top + row
+            if 0 <= y < height:
+                for column, bit in enumerate(bits):
+                    if bit == "#":
+                        mask.putpixel((left + column, y), 255)
+        if scale != 1:
+            mask = mask.resize((mask.width * scale, height * scale), Image.Resampling.NEAREST)
+        glyphs[char] = Glyph(mask, max(glyph.advance, 0) * scale)
+    return glyphs
+
+
+class BitmapFont(_MetricFont):
+    """A proportional bitmap font from glyph masks (a BDF font's glyphs)."""
+
+    def __init__(self, name: str, glyphs: dict[str, Glyph], *, height: int,
+                 baseline: int) -> None:
         super().__init__(name, height=height, baseline=baseline)
         self._glyphs = dict(glyphs)
-        for alias, target in (aliases or {}).items():
-            self._glyphs.setdefault(alias, self._glyphs[target])
-        self.spacing = spacing
-        self._fallback = self._glyphs["?"]
+        if REPLACEMENT not in self._glyphs:
+            self._glyphs[REPLACEMENT] = _box_glyph(height, baseline)
 
     def has(self, char: str) -> bool:
         return char in self._glyphs
 
     def width(self, text: str) -> int:
-        if not text:
-            return 0
         glyphs = self._glyphs
-        total = sum(glyphs.get(char, self._fallback).width for char in text)
-        return total + self.spacing * (len(text) - 1)
+        drawn = self.drawable(text)
+        if not drawn:
+            return 0
+        *body, last = (glyphs[char] for char in drawn)
+        return sum(glyph.advance for glyph in body) + last.mask.width
 
     def _render(self, text: str) -> Image.Image:
+        glyphs = self._glyphs
         mask = Image.new("L", (self.width(text), self._height))
         x = 0
         for char in text:
-            glyph = self._glyphs.get(char, self._fallback)
-            mask.paste(glyph, (x, 0))
-            x += glyph.width + self.spacing
+            glyph = glyphs[char]
+            mask.paste(glyph.mask, (x, 0), glyph.mask)
+            x += glyph.advance
         return mask
 
 
-def table_font(
-    name: str, table: str, height: int, baseline: int, *, aliases: dict[str, str] | None = None
-) -> BitmapFont:
-    """A :class:`BitmapFont` from one of this package's glyph tables."""
-    glyphs = {char: _glyph_mask(rows, height) for char, rows in parse_table(table).items()}
-    return BitmapFont(name, glyphs, height=height, baseline=baseline, aliases=aliases)
+def _box_glyph(height: int, baseline: int) -> Glyph:
+    """A hollow box standing on the baseline: what a font without ``?`` draws instead."""
+    side = max(baseline, 3)
+    mask = Image.new("L", (max(side // 2 + 1, 3), height))
+    ImageDraw.Draw(mask).rectangle((0, baseline - side, mask.width - 1, baseline - 1),
+                                   outline=255)
+    return Glyph(mask, mask.width + 1)
+
+
+def _read_builtin(name: str) -> BdfFont:
+    data = resources.files(__name__).joinpath(f"{name}.bdf").read_bytes()
+    return read_bdf(data, f"{name}.bdf")
+
+
+def bdf_font(name: str, font: BdfFont) -> BitmapFont:
+    """A :class:`BitmapFont` of a parsed BDF font."""
+    height = font.ascent + font.descent
+    return BitmapFont(name, _bdf_glyphs(font, height), height=height, baseline=font.ascent)
 
 
 @cache
 def tiny_font() -> BitmapFont:
-    """The 3×5 font (capitals; lowercase letters draw as capitals)."""
-    from dashcli.renderers.fonts import tiny
-
-    aliases = {chr(code): chr(code - 32) for code in range(ord("a"), ord("z") + 1)}
-    return table_font("tiny", tiny.TABLE, tiny.HEIGHT, tiny.BASELINE, aliases=aliases)
+    """The 3×5 font (capitals; lowercase and accented letters draw as plain capitals)."""
+    return bdf_font("tiny", _read_builtin("tiny"))
 
 
 @cache
 def body_font() -> BitmapFont:
-    """The 5×7 body font with lowercase and descenders."""
-    from dashcli.renderers.fonts import body
-
-    return table_font("body", body.TABLE, body.HEIGHT, body.BASELINE)
+    """The 5×7 body font with lowercase, descenders and Latin-1."""
+    return bdf_font("body", _read_builtin("body"))
 
 
 @cache
 def large_font() -> BitmapFont:
     """The 8×14 clock digits; other characters are the body glyphs doubled."""
-    from dashcli.renderers.fonts import body, large
-
-    glyphs = {
-        char: _glyph_mask(rows, body.HEIGHT, scale=2)
-        for char, rows in parse_table(body.TABLE).items()
-    }
-    glyphs.update(
-        {char: _glyph_mask(rows, large.HEIGHT) for char, rows in parse_table(large.TABLE).items()}
-    )
-    return BitmapFont("large", glyphs, height=large.HEIGHT, baseline=large.BASELINE, spacing=2)
+    large = _read_builtin("large")
+    height = large.ascent + large.descent
+    body = _read_builtin("body")
+    glyphs = _bdf_glyphs(body, body.ascent + body.descent, scale=2)
+    glyphs.update(_bdf_glyphs(large, height))
+    return BitmapFont("large", glyphs, height=height, baseline=large.ascent)
 
 
 class PilFont(_MetricFont):
-    """A font Pillow loaded (BDF, PCF, .pil or TrueType), drawn one-bit without anti-aliasing."""
+    """A font Pillow loaded (PCF, .pil or TrueType), drawn one-bit without anti-aliasing.
+
+    Pillow cannot list a font's glyphs: a character counts as present when it draws something
+    other than what a character no font has draws (Pillow's bitmap fonts also stop at U+00FF).
+    """
 
     def __init__(self, name: str, font: ImageFont.ImageFont | ImageFont.FreeTypeFont) -> None:
         self._font = font
+        self._bitmap = isinstance(font, ImageFont.ImageFont)
+        self._missing = self._raw_mask("\U0010fffd") if not self._bitmap else None
         boxes = [font.getbbox(sample) for sample in ("Ag|°", "0")]
         self._top = min(0, *(int(box[1]) for box in boxes))
         super().__init__(name, height=max(int(box[3]) for box in boxes) - self._top,
                          baseline=int(boxes[1][3]) - self._top)
 
+    def _raw_mask(self, char: str) -> bytes:
+        mask = self._font.getmask(char, mode="1")
+        return bytes(mask.size) + bytes(mask)
+
     def has(self, char: str) -> bool:
-        return True
+        if char == " ":
+            return True
+        if self._bitmap:
+            if ord(char) > 0xFF:
+                return False
+            box = self._font.getbbox(char)
+            return box[2] > box[0]
+        return self._raw_mask(char) != self._missing
 
     def width(self, text: str) -> int:
         return self.mask(text).width
@@ -293,7 +332,8 @@ def load_font(spec: str, role: str) -> Font:
     """Load a user font: ``path.bdf``, ``path.pcf``, ``path.pil`` or ``path.ttf[:points]``.
 
     TrueType needs a size; ``:points`` gives it, else the role's default (6, 8 or 16). A missing or
-    unreadable file is a UsageError naming it.
+    unreadable file is a UsageError naming it; a font without glyphs for some of Latin-1 and
+    common punctuation logs one warning naming it (those characters draw as their fallback).
     """
     path_text, points = spec, DEFAULT_POINTS[role]
     head, sep, tail = spec.rpartition(":")
@@ -301,22 +341,29 @@ def load_font(spec: str, role: str) -> Font:
         path_text, points = head, int(tail)
     path = Path(path_text).expanduser()
     suffix = path.suffix.lower()
+    font: Font
     try:
-        font: ImageFont.ImageFont | ImageFont.FreeTypeFont
-        if suffix in (".bdf", ".pcf"):
-            from PIL import BdfFontFile, PcfFontFile
+        if suffix == ".bdf":
+            font = bdf_font(path.name, read_bdf(path.read_bytes(), str(path)))
+        elif suffix == ".pcf":
+            from PIL import PcfFontFile
 
             with path.open("rb") as handle:
-                reader = (BdfFontFile.BdfFontFile(handle) if suffix == ".bdf"
-                          else PcfFontFile.PcfFontFile(handle))
-                font = reader.to_imagefont()
+                font = PilFont(path.name, PcfFontFile.PcfFontFile(handle).to_imagefont())
         elif suffix == ".pil":
-            font = ImageFont.load(str(path))
+            font = PilFont(path.name, ImageFont.load(str(path)))
         else:
-            font = ImageFont.truetype(str(path), points)
+            font = PilFont(path.name, ImageFont.truetype(str(path), points))
     except (OSError, SyntaxError, ValueError) as exc:
         raise UsageError(f"display.fonts.{role}: cannot load font {str(path)!r}: {exc}") from None
-    return PilFont(path.name, font)
+    missing = [char for char in COVERAGE if not font.has(char)]
+    if missing:
+        unreadable = [char for char in missing if REPLACEMENT in resolve(char, font.has)]
+        log.warning("display.fonts.%s: %s has no glyph for %d of %d Latin-1 and punctuation "
+                    "characters (%s); they draw as their base letter or a look-alike, %d as "
+                    "%r", role, path, len(missing), len(COVERAGE), "".join(missing[:12]),
+                    len(unreadable), REPLACEMENT)
+    return font
 
 
 def load_fonts(small: str | None = None, body: str | None = None,
@@ -331,13 +378,17 @@ def load_fonts(small: str | None = None, body: str | None = None,
 
 
 __all__ = [
+    "COVERAGE",
     "ELLIPSIS",
+    "LATIN_1",
     "PRINTABLE",
+    "PUNCTUATION",
     "BitmapFont",
     "Font",
     "FontSet",
     "PilFont",
     "ScaledFont",
+    "bdf_font",
     "body_font",
     "builtin_fonts",
     "large_font",
