@@ -207,6 +207,9 @@ async def test_gen_a_bare_names_are_read_back_from_their_keys(
         await wait_for_subscriber(redis)
         with caplog.at_level(logging.WARNING):
             await redis.publish("update", "Weather")  # no key yet: said once, skipped
+            async with asyncio.timeout(5):
+                while "bare name 'Weather'" not in caplog.text:
+                    await asyncio.sleep(0.02)
             for record in records:
                 await redis.set(record["type"], json.dumps(
                     {key: record[key] for key in ("updated", "valid", "values")}))
