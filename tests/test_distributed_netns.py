@@ -373,8 +373,9 @@ async def _clients(url_a: str, url_b: str) -> None:
                 await asyncio.sleep(0.3)
 
     last_seen: dict[str, int] = {}
-    # The data types only, as a display asks for them (the server also streams preview frames).
-    types = ",".join(SOURCES)
+    # The data types, as a display asks for them (the server also streams preview frames): the
+    # sources' own and the fetchers' health (status), which draws from the same seq counter.
+    types = ",".join((*SOURCES, "status"))
     clients = {"a1": url_a, "a2": url_a, "b1": url_b, "b2": url_b, "r": url_a}
     connected: dict[str, SSEClient] = {}
     tasks = [asyncio.create_task(probe("A", url_a)), asyncio.create_task(probe("B", url_b))]
