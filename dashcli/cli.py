@@ -14,7 +14,18 @@ from typing import Annotated
 
 import typer
 
-from dashcli.commands import fetch, matrix, profiles, publish, render, secrets, serve, service, tui
+from dashcli.commands import (
+    alerts,
+    fetch,
+    matrix,
+    profiles,
+    publish,
+    render,
+    secrets,
+    serve,
+    service,
+    tui,
+)
 from dashcli.core.errors import DashError
 from dashcli.core.version import __version__
 
@@ -69,6 +80,7 @@ matrix.register(app)
 secrets.register(app)
 profiles.register(app)
 service.register(app)
+alerts.register(app)
 
 
 def main() -> None:

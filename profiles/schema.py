@@ -328,6 +328,69 @@ class Server(StrictModel):
         return f"http://{f'[{host}]' if ':' in host else host}:{self.port}"
 
 
+class EmailChannel(StrictModel):
+    """Alerts by e-mail through an SMTP server."""
+
+    type: Literal["email"]
+    host: str = Field(min_length=1)
+    port: int | None = Field(
+        default=None, ge=1, le=65535, description="Default: 587 starttls, 465 tls, 25 none."
+    )
+    security: Literal["starttls", "tls", "none"] = "starttls"
+    username: str | None = None
+    password_secret: str | None = Field(default=None, description="Secret key of the password.")
+    sender: str = Field(pattern=r"^[^@\s]+@[^@\s]+$", description="The From: address.")
+    to: list[Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$")]] = Field(min_length=1)
+    ca_cert: str | None = Field(
+        default=None, description="CA certificate (PEM) to verify the server; default: system's."
+    )
+    timeout: float = Field(default=15.0, gt=0, le=120)
+
+    @property
+    def effective_port(self) -> int:
+        if self.port is not None:
+            return self.port
+        return {"starttls": 587, "tls": 465, "none": 25}[self.security]
+
+
+class WebhookChannel(StrictModel):
+    """Alerts as an HTTP POST: a JSON object, or ntfy-style plain text (title in a header)."""
+
+    type: Literal["webhook"]
+    url: str = Field(pattern=r"^https?://[^\s/]+", description="e.g. https://ntfy.sh/my-topic")
+    format: Literal["json", "ntfy"] = "json"
+    token_secret: str | None = Field(
+        default=None, description="Secret key of a bearer token sent as Authorization."
+    )
+    timeout: float = Field(default=10.0, gt=0, le=120)
+
+
+AlertChannel = Annotated[EmailChannel | WebhookChannel, Field(discriminator="type")]
+
+
+class AlertRules(StrictModel):
+    stale_periods: float = Field(
+        default=3, ge=1, le=1000, description="A source with no success for this many periods."
+    )
+    failures: int = Field(default=5, ge=1, le=10_000, description="Failures in a row.")
+    store_down: float = Field(
+        default=120, ge=0, le=86_400, description="The store unreachable this many seconds."
+    )
+
+
+class Alerts(StrictModel):
+    """Where and when to send a message about failing sources or an unreachable store."""
+
+    channels: list[AlertChannel] = Field(min_length=1)
+    rules: AlertRules = Field(default_factory=AlertRules)
+    check_every: float = Field(default=30, gt=0, le=3600, description="Seconds between checks.")
+    remind_every: float = Field(
+        default=21_600, ge=0, description="Seconds between reminders of an open problem; 0: none."
+    )
+    name: str = Field(default="dash", min_length=1, max_length=60,
+                      description="Names this dashboard in every message.")
+
+
 class Profile(StrictModel):
     """A whole dashboard: where, which units, which store, which sources, how it is shown."""
 
@@ -338,6 +401,7 @@ class Profile(StrictModel):
     sources: Sources = Field(default_factory=Sources)
     display: Display = Field(default_factory=Display)
     server: Server = Field(default_factory=Server)
+    alerts: Alerts | None = None
 
     @property
     def clock_format(self) -> ClockFormat:

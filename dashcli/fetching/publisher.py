@@ -5,7 +5,8 @@ scheduler for that one source until SIGTERM/SIGINT: one process (or pod) per sou
 into a shared store (usually Redis). ``--health-port`` serves ``GET /healthz`` on 127.0.0.1 (or
 ``--health-host``) for Kubernetes probes: 200 while the loop runs and the source has not been
 failing for longer than :data:`UNHEALTHY_PERIODS` periods, 503 otherwise; and ``GET /metrics``,
-the same Prometheus metrics ``dash serve`` exposes for its sources.
+the same Prometheus metrics ``dash serve`` exposes for its sources. With an ``alerts:`` section in
+the profile the fetcher also sends alerts about its source (one sender per source among replicas).
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ from dashcli.store import Store, open_store
 
 if TYPE_CHECKING:
     from aiohttp import web
+
+    from dashcli.alerts.alerter import Alerter
+    from dashcli.sources.base import SecretLookup
 
 UNHEALTHY_PERIODS = 3
 HEALTH_HOST = "127.0.0.1"
@@ -81,8 +85,10 @@ async def run_publisher(
         else:
             if period is not None:
                 profile = with_period(profile, source, period)
-            scheduler = Scheduler(profile, store, names=[source])
-            await _run_until_signal(scheduler, store, health_port, health_host)
+            secrets = open_secrets(profile)
+            scheduler = Scheduler(profile, store, names=[source], secrets=secrets)
+            alerter = _alerter(profile, source, store, secrets, scheduler, health_port)
+            await _run_until_signal(scheduler, store, health_port, health_host, alerter)
     finally:
         await store.close()
 
@@ -93,8 +99,34 @@ async def _publish_once(profile: Profile, source: str, store: Store) -> None:
     sys.stdout.write(f"{source}: published seq {stored.seq} to {store.name}\n")
 
 
+def _alerter(
+    profile: Profile,
+    source: str,
+    store: Store,
+    secrets: SecretLookup,
+    scheduler: Scheduler,
+    health_port: int | None,
+) -> Alerter | None:
+    """The profile's alerter for this fetcher (None without an ``alerts:`` section)."""
+    if profile.alerts is None:
+        return None
+    import socket
+
+    from dashcli.alerts.alerter import Alerter
+
+    where = f"the log of `dash fetch {source} --every` on {socket.gethostname()}"
+    if health_port is not None:
+        where += f", its /healthz on port {health_port}"
+    return Alerter(profile.alerts, store, secrets, role=f"fetch:{source}", where=where,
+                   statuses=scheduler.status)
+
+
 async def _run_until_signal(
-    scheduler: Scheduler, store: Store, health_port: int | None, health_host: str
+    scheduler: Scheduler,
+    store: Store,
+    health_port: int | None,
+    health_host: str,
+    alerter: Alerter | None = None,
 ) -> None:
     loop = asyncio.get_running_loop()
     task = asyncio.current_task()
@@ -104,6 +136,8 @@ async def _run_until_signal(
             loop.add_signal_handler(sig, task.cancel)
     runner = (await _serve_health(scheduler, store, health_host, health_port)
               if health_port is not None else None)
+    alerts = (asyncio.create_task(alerter.run(), name="dash-alerts")
+              if alerter is not None else None)
     try:
         await scheduler.run()
     except asyncio.CancelledError:
@@ -112,6 +146,10 @@ async def _run_until_signal(
         for sig in (signal.SIGTERM, signal.SIGINT):
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.remove_signal_handler(sig)
+        if alerts is not None:
+            alerts.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await alerts
         if runner is not None:
             await runner.cleanup()
 

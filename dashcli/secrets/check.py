@@ -2,7 +2,8 @@
 
 The needs come from the registry (each enabled source's provider declares its
 :class:`~sources.SecretSpec`), the store (a Redis password written in the store URL) and the
-server (``server.token_secret``, or an inline ``server.token``). Each is looked up in the
+server (``server.token_secret``, or an inline ``server.token``) and the alert channels
+(``alerts.channels[].password_secret`` / ``token_secret``). Each is looked up in the
 profile's provider and reported as found or missing with a masked hint, never the value.
 """
 
@@ -66,6 +67,11 @@ def needs(profile: Profile) -> list[Need]:
     elif server.token:
         found.append(Need("server token", "server", True, "bearer token of dash serve",
                           inline=server.token, inline_where="profile server.token"))
+    for number, channel in enumerate(profile.alerts.channels if profile.alerts else []):
+        secret = channel.password_secret if channel.type == "email" else channel.token_secret
+        if secret:
+            found.append(Need(secret, f"alerts channel {number + 1} ({channel.type})", True,
+                              "SMTP password" if channel.type == "email" else "webhook token"))
     return found
 
 

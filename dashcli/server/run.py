@@ -1,7 +1,8 @@
 """The ``dash serve`` process: store, scheduler, legacy ingest and HTTP server as one unit.
 
 :func:`serve` opens the store, builds the app, listens, announces its URL in one line, runs the
-scheduler (unless told not to fetch) and the legacy ingest (when asked) as background tasks, and
+scheduler (unless told not to fetch), the legacy ingest (when asked) and the alerter (with an
+``alerts:`` section in the profile) as background tasks, and
 waits for SIGTERM/SIGINT or a background failure. Shutdown is ordered: SSE clients get their
 final event, the background tasks are cancelled, the store is closed.
 """
@@ -28,6 +29,7 @@ from dashcli.sources.base import SecretLookup
 from dashcli.store.base import Store, StoreError
 
 if TYPE_CHECKING:
+    from dashcli.alerts.alerter import Alerter
     from dashcli.fetching.scheduler import Scheduler
 
 log = logging.getLogger(__name__)
@@ -103,9 +105,31 @@ async def serve(
             renderer=frame_renderer(profile),
             preview=profile,
         )
-        await _run_app(app, options, store, scheduler, legacy_url, announce, profile)
+        alerter = _alerter(profile, options, store, secrets, scheduler)
+        await _run_app(app, options, store, scheduler, legacy_url, announce, profile, alerter)
     finally:
         await store.close()
+
+
+def _alerter(
+    profile: Profile,
+    options: ServeOptions,
+    store: Store,
+    secrets: SecretLookup,
+    scheduler: Scheduler | None,
+) -> Alerter | None:
+    """The profile's alerter for this server (None without an ``alerts:`` section)."""
+    if profile.alerts is None:
+        return None
+    import socket
+
+    from dashcli.alerts.alerter import Alerter
+
+    host = "127.0.0.1" if options.host in ("", "0.0.0.0", "::") else options.host  # noqa: S104
+    where = (f"http://{f'[{host}]' if ':' in host else host}:{options.port}/status and the log "
+             f"of dash serve on {socket.gethostname()}")
+    return Alerter(profile.alerts, store, secrets, role="serve", where=where,
+                   statuses=scheduler.status if scheduler is not None else None)
 
 
 async def _run_app(
@@ -116,6 +140,7 @@ async def _run_app(
     legacy_url: str | None,
     announce: Callable[[str], None],
     profile: Profile | None = None,
+    alerter: Alerter | None = None,
 ) -> None:
     runner = web.AppRunner(
         app, handler_cancellation=True, access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT
@@ -149,6 +174,9 @@ async def _run_app(
         if scheduler is not None:
             start("dash-scheduler", scheduler.run())
             parts.append("fetching")
+        if alerter is not None:
+            start("dash-alerts", alerter.run())
+            parts.append(f"alerts to {len(alerter.couriers)} channel(s)")
         host = f"[{options.host}]" if ":" in options.host else options.host
         if legacy_url is not None:
             from dashcli.sources.legacy import Settings

@@ -13,6 +13,8 @@ with ``since(last_seq)``, so subscribers see every update exactly once and in or
 Display controls (``POST /control/...`` on any ``dash serve`` replica) are published on
 ``dash:control`` as ``{"action": ..., "origin": ...}``; the same listener hears them and hands
 those of other processes (``origin`` is a random id per store) to the control callbacks.
+:meth:`RedisStore.hold_lease` lets one process of many take a role (sending alerts) by a key
+with an expiry that its holder renews.
 """
 
 from __future__ import annotations
@@ -72,6 +74,17 @@ local current = tonumber(redis.call('GET', KEYS[1]) or '0')
 local floor = tonumber(ARGV[1])
 if current < floor then redis.call('SET', KEYS[1], floor) return floor end
 return current
+"""
+
+# KEYS: the lease. ARGV: the owner, its lifetime in ms. 1 when the owner holds the lease now
+# (taken while free, or renewed), else 0: one process among those sharing the Redis holds it.
+_LEASE_SCRIPT = """
+local holder = redis.call('GET', KEYS[1])
+if holder == false or holder == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 1
+end
+return 0
 """
 
 
@@ -156,6 +169,14 @@ class RedisStore:
             return bool(await self._call(lambda c: c.ping()))
         except StoreError:
             return False
+
+    async def hold_lease(self, name: str, owner: str, seconds: float) -> bool:
+        """Take or renew the lease ``dash:lease:{name}`` for ``owner`` (e.g. which replica
+        sends alerts); False while another owner holds it. StoreError when Redis is unreachable.
+        """
+        held = await self._call(lambda c: c.eval(
+            _LEASE_SCRIPT, 1, f"dash:lease:{name}", owner, str(max(1, int(seconds * 1000)))))
+        return bool(held)
 
     async def publish_control(self, action: str) -> None:
         """Publish a display control for the other processes sharing this Redis."""
