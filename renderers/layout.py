@@ -3,8 +3,9 @@
 While :func:`recording` is active (the engine turns it on for :func:`render_traced`), every
 ``draw_text``/``draw_runs`` call appends a :class:`TextRun`: the string, the box it was laid out
 in and its ink box (the lit pixels, clipped to its ``clip`` box). :func:`layout_problems` then
-says, in one line each, which runs overlap or touch (two runs closer than one dark pixel read as
-one word, e.g. ``104°106°``) and which leave the frame. Outside a recording drawing costs one
+says, in one line each, which runs overlap or touch and which leave the frame: side by side, runs
+need two dark columns between them (one is the gap between letters, so ``104°106°`` would read
+as one word), one above the other one dark row. Outside a recording drawing costs one
 context-variable lookup.
 """
 
@@ -57,8 +58,9 @@ def paused() -> Iterator[None]:
 
 
 def _separated(a: Box, b: Box) -> bool:
-    """True when at least one dark column or row lies between the two boxes."""
-    return a[2] < b[0] or b[2] < a[0] or a[3] < b[1] or b[3] < a[1]
+    """True when two dark columns (one is the space between letters of a word) or one dark
+    row lie between the two boxes."""
+    return a[2] + 1 < b[0] or b[2] + 1 < a[0] or a[3] < b[1] or b[3] < a[1]
 
 
 def layout_problems(runs: list[TextRun], size: tuple[int, int]) -> list[str]:

@@ -8,6 +8,7 @@ neighbour; ``clip`` cuts drawing to a box. Drawing is one paste of the font's ca
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Literal
 
@@ -38,6 +39,17 @@ def fit(font: Font, text: str, width: int) -> str:
         if font.width(candidate) <= width:
             return candidate
     return mark if font.width(mark) <= width else ""
+
+
+def fit_all(options: Sequence[tuple[Font, Sequence[str]]],
+            width: int) -> tuple[Font, Sequence[str]]:
+    """The first ``(font, texts)`` option whose every text is at most ``width`` pixels wide, so
+    a row of columns keeps one look (``"104°"`` in the body font, else ``"104"``, else the small
+    font); the last option when none fits."""
+    for font, texts in options:
+        if all(font.width(text) <= width for text in texts):
+            return font, texts
+    return options[-1]
 
 
 @lru_cache(maxsize=1024)

@@ -214,7 +214,7 @@ def extreme_cases() -> list[Case]:
     cases = []
     for name, temperatures in (("3-digit", [104.0, 106.0, 108.0, 110.0]),
                                ("negative", [-15.0, -17.0, -28.0, -40.0]),
-                               ("3-digit-negative", [-104.0, -106.0, 108.0, -110.0])):
+                               ("mixed", [120.0, -40.0, 104.0, -28.0])):
         weather = entry("weather", _extreme_weather(temperatures), now)
         air = _demo("air")
         air.update(aqi=500, category="Hazardous")

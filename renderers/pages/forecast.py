@@ -15,9 +15,9 @@ from dashcli.core.values import DailyWeather, WeatherValues
 from dashcli.renderers import colors
 from dashcli.renderers.canvas import Canvas
 from dashcli.renderers.fonts import Font
-from dashcli.renderers.format import degrees, number, percent
+from dashcli.renderers.format import degrees, number, percent, whole
 from dashcli.renderers.sprites import weather_icon
-from dashcli.renderers.text import draw_text
+from dashcli.renderers.text import draw_text, fit_all
 
 # 128×64
 COLUMNS = 7
@@ -83,10 +83,16 @@ def draw(canvas: Canvas) -> None:
     days = upcoming(canvas, weather["daily"])
     fonts = canvas.fonts
     if not days:
-        draw_text(canvas.image, fonts.body, "no forecast", (canvas.width // 2,
-                  canvas.height // 2 - 4), colors.SECONDARY, align="center")
+        font, _ = fit_all([(fonts.body, ["no forecast"]), (fonts.small, ["no forecast"])],
+                          canvas.width - 2)
+        draw_text(canvas.image, font, "no forecast", (canvas.width // 2, canvas.height // 2 - 4),
+                  colors.SECONDARY, align="center")
         return
     if canvas.compact:
+        high_texts = [degrees(day["high"], "") for day in days[:COMPACT_COLUMNS]]
+        # one dark column between neighbours: all highs in the small font when one is too wide
+        high_font, _ = fit_all([(fonts.body, high_texts), (fonts.small, high_texts)],
+                               COMPACT_COLUMN_WIDTH - 1)
         for index, day in enumerate(days[:COMPACT_COLUMNS]):
             centre = index * COMPACT_COLUMN_WIDTH + COMPACT_COLUMN_WIDTH // 2
             label, color = _label(canvas, day)
@@ -94,7 +100,7 @@ def draw(canvas: Canvas) -> None:
                       align="center")
             _icon(canvas, day, centre, COMPACT_ICON_Y)
             high = number(day["high"])
-            draw_text(canvas.image, fonts.body, degrees(high, ""), (centre, COMPACT_HIGH_Y),
+            draw_text(canvas.image, high_font, degrees(high, ""), (centre, COMPACT_HIGH_Y),
                       colors.temperature_color(high, units), align="center")
             draw_text(canvas.image, fonts.small, degrees(day["low"], ""), (centre, COMPACT_LOW_Y),
                       colors.SECONDARY, align="center")
@@ -108,6 +114,13 @@ def draw(canvas: Canvas) -> None:
     def scale(value: float) -> int:
         return round(BAR_TOP + (top - value) / spread * (BAR_BOTTOM - BAR_TOP))
 
+    chances = [day["precipitation_probability"] for day in shown]
+    wet = [chance for chance in chances if chance is not None and number(chance) >= 10]
+    # "100%" is as wide as a column: every chance without the sign when one would touch
+    _, rain_texts = fit_all([(fonts.small, [percent(chance) for chance in wet]),
+                             (fonts.small, [str(whole(chance)) for chance in wet])],
+                            COLUMN_WIDTH - 1)
+    rain_by_day = iter(rain_texts)
     for index, day in enumerate(shown):
         centre = index * COLUMN_WIDTH + COLUMN_WIDTH // 2 + 2
         label, color = _label(canvas, day)
@@ -122,7 +135,7 @@ def draw(canvas: Canvas) -> None:
         canvas.image.paste(RANGE_COLOR, (left, scale(high), left + BAR_WIDTH, scale(low) + 1))
         draw_text(canvas.image, _number_font(canvas, degrees(low, "")), degrees(low, ""),
                   (centre, LOW_Y), colors.SECONDARY, align="center")
-        chance = day["precipitation_probability"]
+        chance = chances[index]
         if chance is not None and number(chance) >= 10:
-            draw_text(canvas.image, fonts.small, percent(chance), (centre, RAIN_Y), colors.RAIN,
-                      align="center")
+            draw_text(canvas.image, fonts.small, next(rain_by_day), (centre, RAIN_Y),
+                      colors.RAIN, align="center")

@@ -16,9 +16,10 @@ from PIL import ImageDraw
 from dashcli.core.values import HourlyWeather, WeatherValues
 from dashcli.renderers import colors
 from dashcli.renderers.canvas import Canvas
+from dashcli.renderers.fonts import Font
 from dashcli.renderers.format import degrees, number, percent, whole
 from dashcli.renderers.sprites import weather_icon
-from dashcli.renderers.text import draw_text
+from dashcli.renderers.text import draw_text, fit_all
 
 STEP = 2  # hours between columns
 # 128×64
@@ -57,23 +58,50 @@ def has_content(canvas: Canvas) -> bool:
 
 
 def _column(canvas: Canvas, hour: HourlyWeather, centre: int, rows: tuple[int, int, int, int],
-            units: str, compact: bool) -> None:
+            compact: bool, temperature: tuple[Font, str, colors.Color],
+            rain: tuple[Font, str] | None) -> None:
     time_y, icon_y, temp_y, rain_y = rows
-    fonts = canvas.fonts
     local = canvas.local(str(hour["time"]))
     label = canvas.time(local, "hour-short" if compact else "hour")
-    draw_text(canvas.image, fonts.small, label, (centre, time_y), colors.SECONDARY, align="center")
+    draw_text(canvas.image, canvas.fonts.small, label, (centre, time_y), colors.SECONDARY,
+              align="center")
     icon = weather_icon(str(hour["condition"]), bool(hour["is_day"]), "small")
     icon.draw(canvas.image, (centre - icon.width // 2, icon_y))
-    temperature = number(hour["temperature"])
-    # 64×32 columns are too narrow for the degree sign between numbers
-    text = degrees(temperature, "" if compact else "°")
-    draw_text(canvas.image, fonts.body, text, (centre + (0 if compact else 1), temp_y),
-              colors.temperature_color(temperature, units), align="center")
-    chance = hour["precipitation_probability"]
-    if chance is not None and number(chance) >= 10:
-        text = str(whole(chance)) if compact else percent(chance)  # blue reads as "chance of rain"
-        draw_text(canvas.image, fonts.small, text, (centre, rain_y), colors.RAIN, align="center")
+    font, text, color = temperature
+    # the degree sign hangs right: the number itself is centred
+    shift = 1 if text.endswith("°") else 0
+    draw_text(canvas.image, font, text, (centre + shift, temp_y), color, align="center")
+    if rain is not None:  # blue reads as "chance of rain"
+        draw_text(canvas.image, rain[0], rain[1], (centre, rain_y), colors.RAIN, align="center")
+
+
+def _columns(canvas: Canvas, hours: list[HourlyWeather], units: str, width: int,
+             rows: tuple[int, int, int, int], left: int) -> None:
+    """One column per hour, ``width`` pixels each; every temperature (and every rain chance)
+    is written alike, the first form that leaves a dark column between neighbours: ``"68°"``,
+    ``"104"``, then the small font."""
+    fonts, compact = canvas.fonts, canvas.compact
+    values = [number(hour["temperature"]) for hour in hours]
+    temps = [degrees(value, "") for value in values]
+    with_sign = [degrees(value, "°") for value in values]
+    options = [(fonts.body, temps), (fonts.small, temps)]
+    if not compact:  # 64×32 columns are too narrow for the degree sign between numbers
+        options.insert(0, (fonts.body, with_sign))
+    temp_font, temp_texts = fit_all(options, width - 1)
+    chances = [hour["precipitation_probability"] for hour in hours]
+    wet = [chance for chance in chances if chance is not None and number(chance) >= 10]
+    rain_options = [(fonts.small, [percent(chance) for chance in wet]),
+                    (fonts.small, [str(whole(chance)) for chance in wet])]
+    rain_font, rain_texts = fit_all(rain_options[1:] if compact else rain_options, width - 1)
+    rain_by_hour = iter(rain_texts)
+    for index, hour in enumerate(hours):
+        centre = left + index * width + width // 2
+        color = colors.temperature_color(values[index], units)
+        chance = chances[index]
+        rain = None
+        if chance is not None and number(chance) >= 10:
+            rain = (rain_font, next(rain_by_hour))
+        _column(canvas, hour, centre, rows, compact, (temp_font, temp_texts[index], color), rain)
 
 
 def _chart(canvas: Canvas, hours: list[HourlyWeather], width: int) -> None:
@@ -107,17 +135,15 @@ def draw(canvas: Canvas) -> None:
     units = str(weather["units"]["temperature"])
     hours = upcoming(canvas, weather["hourly"])
     if not hours:
-        draw_text(canvas.image, canvas.fonts.body, "no hourly data", (canvas.width // 2,
-                  canvas.height // 2 - 4), colors.SECONDARY, align="center")
+        fonts, text = canvas.fonts, "no hourly data"
+        font, _ = fit_all([(fonts.body, [text]), (fonts.small, [text])], canvas.width - 2)
+        draw_text(canvas.image, font, text, (canvas.width // 2, canvas.height // 2 - 4),
+                  colors.SECONDARY, align="center")
         return
     if canvas.compact:
         rows = (COMPACT_TIME_Y, COMPACT_ICON_Y, COMPACT_TEMP_Y, COMPACT_RAIN_Y)
-        for index, hour in enumerate(hours[::STEP][:COMPACT_COLUMNS]):
-            centre = index * COMPACT_COLUMN_WIDTH + COMPACT_COLUMN_WIDTH // 2
-            _column(canvas, hour, centre, rows, units, compact=True)
+        _columns(canvas, hours[::STEP][:COMPACT_COLUMNS], units, COMPACT_COLUMN_WIDTH, rows, 0)
         return
     shown = hours[::STEP][:COLUMNS]
-    for index, hour in enumerate(shown):
-        centre = index * COLUMN_WIDTH + COLUMN_WIDTH // 2 + 1
-        _column(canvas, hour, centre, (TIME_Y, ICON_Y, TEMP_Y, RAIN_Y), units, compact=False)
+    _columns(canvas, shown, units, COLUMN_WIDTH, (TIME_Y, ICON_Y, TEMP_Y, RAIN_Y), 1)
     _chart(canvas, hours[: len(shown) * STEP], canvas.width)

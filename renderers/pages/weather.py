@@ -15,7 +15,7 @@ from dashcli.renderers import colors
 from dashcli.renderers.canvas import Canvas
 from dashcli.renderers.format import MISSING, compass, degrees, percent, whole
 from dashcli.renderers.sprites import enlarged, weather_icon
-from dashcli.renderers.text import draw_runs, draw_text
+from dashcli.renderers.text import draw_runs, draw_text, fit_all
 
 # 128×64
 ICON_XY = (1, 1)
@@ -84,19 +84,27 @@ def draw(canvas: Canvas) -> None:
     fonts = canvas.fonts
     if canvas.compact:
         icon.draw(canvas.image, COMPACT_ICON_XY)
-        draw_text(canvas.image, fonts.large, temperature, COMPACT_TEMP_XY, temp_color)
+        room = canvas.width - COMPACT_TEMP_XY[0]
         if air is not None:
             number, _, color = _aqi(air)
-            draw_text(canvas.image, fonts.small, "AQI", (COMPACT_AQI_RIGHT, 5), colors.SECONDARY,
-                      align="right")
-            draw_text(canvas.image, fonts.body, number, (COMPACT_AQI_RIGHT, 11), color,
-                      align="right")
+            aqi_label = draw_text(canvas.image, fonts.small, "AQI", (COMPACT_AQI_RIGHT, 5),
+                                  colors.SECONDARY, align="right")
+            aqi_value = draw_text(canvas.image, fonts.body, number, (COMPACT_AQI_RIGHT, 11),
+                                  color, align="right")
+            room = min(aqi_label[0], aqi_value[0]) - COMPACT_TEMP_XY[0] - 1
+        # "104°" in large digits reaches the AQI: without the sign, else in the body font
+        bare = degrees(current["temperature"], "")
+        font, (shown,) = fit_all([(fonts.large, [temperature]), (fonts.large, [bare]),
+                                  (fonts.body, [temperature])], room - 1)
+        draw_text(canvas.image, font, shown, COMPACT_TEMP_XY, temp_color)
         draw_text(canvas.image, fonts.small, str(current["description"]),
                   (1, COMPACT_DESCRIPTION_Y), colors.WHITE, max_width=canvas.width - 2)
-        draw_text(canvas.image, fonts.small, f"FEELS {degrees(current['feels_like'])}",
-                  (1, COMPACT_DETAIL_Y), colors.SECONDARY)
-        draw_text(canvas.image, fonts.small, _wind(weather, False),
-                  (canvas.width - 1, COMPACT_DETAIL_Y), colors.SECONDARY, align="right")
+        wind = draw_text(canvas.image, fonts.small, _wind(weather, False),
+                         (canvas.width - 1, COMPACT_DETAIL_Y), colors.SECONDARY, align="right")
+        feels = degrees(current["feels_like"])
+        _, (detail,) = fit_all([(fonts.small, [f"FEELS {feels}"]), (fonts.small, [feels])],
+                               wind[0] - 3)
+        draw_text(canvas.image, fonts.small, detail, (1, COMPACT_DETAIL_Y), colors.SECONDARY)
         return
     enlarged(icon, ICON_SCALE).draw(canvas.image, ICON_XY)
     unit = units["temperature"].removeprefix("°")
