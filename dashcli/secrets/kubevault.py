@@ -38,7 +38,7 @@ def _hvac() -> Any:
         import hvac
     except ImportError:
         raise SecretsError(
-            "kubevault", "needs hvac: pip install 'dashcli[kubernetes]'"
+            "kubevault", "needs hvac: pip install 'dashcli[vault]'"
         ) from None
     return hvac
 
