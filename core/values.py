@@ -162,6 +162,14 @@ class Game(TypedDict):
     situation: NotRequired[BaseballSituation | FootballSituation | PeriodSituation | None]
 
 
+class FootballWeek(TypedDict):
+    """The week a football board covers (the legacy NFL type lists a whole week's games)."""
+
+    season_type: str | None  # "Regular Season"
+    name: str | None  # "Week 4"
+    dates: str | None  # "Sep 24-30"
+
+
 class ScoreboardValues(TypedDict):
     """``mlb``, ``nfl``, ``nba``, ``nhl``, ``soccer``: every game of the day, favourites first."""
 
@@ -169,6 +177,7 @@ class ScoreboardValues(TypedDict):
     sport: str  # "baseball", "football", "hockey", "basketball", "soccer"
     date: str
     games: list[Game]
+    week: NotRequired[FootballWeek]  # a week's board (the legacy NFL type): every game of it
 
 
 class CalendarEvent(TypedDict):
@@ -250,3 +259,33 @@ class StatusValues(TypedDict):
     at start and after every fetch (:mod:`dashcli.fetching.health`)."""
 
     sources: list[SourceStatus]
+
+
+class Service(TypedDict):
+    """A service of the replaced system (its ``<Type>-Server`` start-up record)."""
+
+    name: str  # the legacy type name: "Weather", "AQI"
+    type: str  # our data type it publishes: "weather", "air"
+    started: str
+    message: str | None  # "OWMServer started."
+
+
+class ServicesValues(TypedDict):
+    """``services``: which legacy services run and since when (``dash serve --legacy``)."""
+
+    services: list[Service]
+
+
+class TrackValues(TypedDict):
+    """``track``: a GPS tracker's latest point (Garmin inReach MapShare feed, or the legacy
+    Track type)."""
+
+    time: str
+    name: str | None
+    latitude: float
+    longitude: float
+    elevation: float | None  # metres
+    speed_knots: float | None
+    course: float | None  # degrees, where it is heading
+    course_text: str | None  # "ESE"
+    fix: bool  # a valid GPS fix

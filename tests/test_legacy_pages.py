@@ -22,7 +22,7 @@ pytest_plugins = ["tests.snapshots"]
 EDT = timezone(timedelta(hours=-4))
 NOW = datetime(2026, 9, 27, 13, 30, 20, tzinfo=EDT)
 PAGES = ["weather", "hourly", "forecast", "moon", "calendar", "events", "github", "mlb", "nfl",
-         "status"]
+         "status", "nflweek", "services", "track"]
 
 
 FAVORITES = {"mlb": frozenset({"BOS"}), "nfl": frozenset({"NE"})}
