@@ -2,44 +2,60 @@
 
 Command modules import only typer and the standard library at module level; everything heavy
 (pydantic, httpx, Pillow, aiohttp, Textual) is imported inside the command that runs, so
-``dash --help`` starts about as fast as typer itself. :func:`main` turns every
+``dash --help`` starts about as fast as typer itself. When the command line names a command, only
+that command's module is imported and registered (typer inspects every registered function's
+signature before it parses anything). Command modules do not use ``from __future__ import
+annotations``: typer would have to compile every string annotation back. :func:`main` turns every
 :class:`~dashcli.core.errors.DashError` into one line on stderr and its exit code; ``--debug`` shows
 the traceback instead.
 """
 
-from __future__ import annotations
-
+import importlib
 import sys
 from typing import Annotated
 
 import typer
 
-from dashcli.commands import (
-    alerts,
-    fetch,
-    matrix,
-    profiles,
-    publish,
-    render,
-    secrets,
-    serve,
-    service,
-    tui,
-)
 from dashcli.core.errors import DashError
 from dashcli.core.version import __version__
 
-app = typer.Typer(
-    name="dash",
-    help=(
-        "Home LED-matrix dashboards: fetch weather, sports, calendars and more, keep the latest "
-        "state, serve it over SSE and draw 128x64 frames.\n\n"
-        "dashcli and python -m dashcli are the same command (Debian's /bin/dash is a shell)."
-    ),
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
+# Command name -> module in dashcli.commands, in the order ``dash --help`` lists them.
+COMMANDS = {
+    "fetch": "fetch",
+    "publish": "publish",
+    "serve": "serve",
+    "render": "render",
+    "tui": "tui",
+    "matrix": "matrix",
+    "secrets": "secrets",
+    "profiles": "profiles",
+    "service": "service",
+    "healthcheck": "service",
+    "alerts": "alerts",
+}
+
+HELP = (
+    "Home LED-matrix dashboards: fetch weather, sports, calendars and more, keep the latest "
+    "state, serve it over SSE and draw 128x64 frames.\n\n"
+    "dashcli and python -m dashcli are the same command (Debian's /bin/dash is a shell)."
 )
+
+
+def build_app(argv: list[str]) -> typer.Typer:
+    """The ``dash`` app with the command named in ``argv`` registered, or every command."""
+    app = typer.Typer(
+        name="dash",
+        help=HELP,
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+    )
+    app.callback()(root)
+    named = next((arg for arg in argv if not arg.startswith("-")), None)
+    modules = [COMMANDS[named]] if named in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
+    for module in modules:
+        importlib.import_module(f"dashcli.commands.{module}").register(app)
+    return app
 
 
 def _version(value: bool) -> None:
@@ -48,7 +64,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def root(
     version: Annotated[
         bool,
@@ -71,23 +86,11 @@ def root(
     redact_http_logs()  # request URLs can carry API keys in their query strings
 
 
-fetch.register(app)
-publish.register(app)
-serve.register(app)
-render.register(app)
-tui.register(app)
-matrix.register(app)
-secrets.register(app)
-profiles.register(app)
-service.register(app)
-alerts.register(app)
-
-
 def main() -> None:
     """Entry point of the ``dash``/``dashcli`` scripts and ``python -m dashcli``."""
     debug = "--debug" in sys.argv[1:]
     try:
-        result = app(standalone_mode=False)
+        result = build_app(sys.argv[1:])(standalone_mode=False)
     except DashError as exc:
         if debug:
             raise

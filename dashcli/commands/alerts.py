@@ -1,7 +1,5 @@
 """``dash alerts test``: send a test message through every alert channel of the profile."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,7 +1,5 @@
 """``dash fetch SOURCE``: fetch one source now and show, print or publish what it produced."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 import typer

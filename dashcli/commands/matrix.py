@@ -6,8 +6,6 @@ options come from the profile's ``display.panel``, overridden by the ``--led-*``
 is cleared when the command ends (SIGTERM, Ctrl-C or an error).
 """
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -133,7 +131,7 @@ def matrix(
         display.clear()
 
 
-def run_panel(profile: Profile, source: Source, display: PanelDisplay) -> None:
+def run_panel(profile: "Profile", source: "Source", display: "PanelDisplay") -> None:
     """Run the display loop on the panel until SIGTERM or Ctrl-C (then return normally)."""
     import asyncio
     import signal

@@ -1,7 +1,5 @@
 """``dash profiles``: list the profiles a name can select, show one resolved, validate a file."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated, Any
 

@@ -1,7 +1,5 @@
 """``dash publish TYPE``: put custom data from a file or stdin into the store (reaches serve)."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 import typer

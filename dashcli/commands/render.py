@@ -7,8 +7,6 @@ profile's
 (sample values shipped with the package) or else from the profile's store.
 """
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -115,7 +113,7 @@ def render(
 
     fonts = profile_fonts(loaded)
 
-    def draw(name: str) -> Image.Image:
+    def draw(name: str) -> "Image.Image":
         from dashcli.renderers import render as render_page
 
         return render_page(name, state, moment, size=frame_size,
@@ -159,7 +157,7 @@ def _size(text: str) -> tuple[int, int]:
     return pair
 
 
-def _now(at: str | None, timezone: str, demo: bool) -> datetime:
+def _now(at: str | None, timezone: str, demo: bool) -> "datetime":
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
@@ -180,7 +178,9 @@ def _now(at: str | None, timezone: str, demo: bool) -> datetime:
     return utcnow()
 
 
-def _state(profile: Profile, data: str | None, demo: bool, store: str | None) -> dict[str, Update]:
+def _state(
+    profile: "Profile", data: str | None, demo: bool, store: str | None
+) -> "dict[str, Update]":
     if demo:
         from dashcli.renderers.demo import demo_state
 
@@ -204,7 +204,7 @@ def _state(profile: Profile, data: str | None, demo: bool, store: str | None) ->
     return asyncio.run(snapshot())
 
 
-def _check_types(page: str, state: dict[str, Update]) -> None:
+def _check_types(page: str, state: "dict[str, Update]") -> None:
     """A page given data without the types it draws is a usage error, not a "no data" frame."""
     from dashcli.core.errors import UsageError
     from dashcli.renderers import page_spec

@@ -7,8 +7,6 @@ side of the ``kubevault`` provider: they talk to Vault Transit (Kubernetes auth 
 secret value.
 """
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -85,7 +83,7 @@ def check(
         raise DashError(f"missing required secret{plural} {names} from secrets provider {provider}")
 
 
-def _table(rows: list[Row], *, unchecked: bool) -> None:
+def _table(rows: list["Row"], *, unchecked: bool) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -303,7 +301,7 @@ def rewrap(
 
 def _kubevault_settings(
     profile: str | None, overrides: list[str] | None
-) -> KubeVaultSecrets | None:
+) -> "KubeVaultSecrets | None":
     from dashcli.profiles import load_profile
     from dashcli.profiles.schema import KubeVaultSecrets
 
@@ -312,14 +310,14 @@ def _kubevault_settings(
 
 
 def _vault(
-    settings: KubeVaultSecrets | None,
+    settings: "KubeVaultSecrets | None",
     url: str | None,
     role: str | None,
     jwt_path: str | None,
     auth_mount: str | None,
     transit_mount: str | None,
     ca_cert: str | None,
-) -> Vault:
+) -> "Vault":
     """A Vault client from the options, else the profile; $VAULT_TOKEN replaces the login."""
     import os
 
@@ -345,7 +343,7 @@ def _vault(
     )
 
 
-def _secret_ref(target: str, key: str) -> SecretRef:
+def _secret_ref(target: str, key: str) -> "SecretRef":
     import re
 
     from dashcli.core.errors import UsageError
@@ -360,7 +358,7 @@ def _secret_ref(target: str, key: str) -> SecretRef:
     return SecretRef(namespace, name, key)
 
 
-def _write(ref: SecretRef, ciphertext: str, kubeconfig: str | None) -> str:
+def _write(ref: "SecretRef", ciphertext: str, kubeconfig: str | None) -> str:
     from dashcli.secrets.kubernetes import KubeClient, credentials
 
     kube = KubeClient(credentials(kubeconfig, "kubevault"), "kubevault")

@@ -1,7 +1,5 @@
 """``dash serve``: fetch on schedule, keep the state, serve it over HTTP and Server-Sent Events."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -6,8 +6,6 @@ chosen profile, writes them, and prints (or, with ``--enable``, runs) the system
 library, so the image ships no curl.
 """
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -130,7 +128,7 @@ def install(
         typer.echo(f"  loginctl enable-linger {_current_user()}   # start at boot, not at login")
 
 
-def _profile(profile: str | None) -> tuple[str, Profile]:
+def _profile(profile: str | None) -> tuple[str, "Profile"]:
     """The ``--profile`` argument for the units and the loaded profile (validated now, not at boot).
 
     A bundled profile keeps its name (it survives upgrades); any other becomes an absolute path,

@@ -5,8 +5,6 @@ page list, the current page's values and a status bar; space pauses, n/p (or the
 through the pages, s saves the frame as PNG, q quits.
 """
 
-from __future__ import annotations
-
 import typer
 
 from dashcli.commands.options import (
