@@ -11,6 +11,7 @@ the traceback instead.
 """
 
 import importlib
+import os
 import sys
 from typing import Annotated
 
@@ -89,6 +90,9 @@ def root(
 def main() -> None:
     """Entry point of the ``dash``/``dashcli`` scripts and ``python -m dashcli``."""
     debug = "--debug" in sys.argv[1:]
+    # pydantic looks for plugins in every installed package's entry points on its first model;
+    # dash uses none, and the scan is slow on an SD card. An explicit setting is kept.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         result = build_app(sys.argv[1:])(standalone_mode=False)
     except DashError as exc:

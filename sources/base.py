@@ -10,32 +10,16 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
 
 from dashcli.core.envelope import Update
 from dashcli.profiles.schema import Profile, SourceSettings
+from dashcli.secrets.base import NoSecrets, SecretLookup
 from dashcli.sources.errors import MissingSecretError
 from dashcli.sources.http import RetryPolicy
-
-
-class SecretLookup(Protocol):
-    """Read access to secrets by key (see ``dashcli.secrets``); never logs values."""
-
-    name: str
-
-    def get(self, key: str) -> str | None: ...
-
-
-class NoSecrets:
-    """The lookup used when a profile configures no secrets provider."""
-
-    name = "none configured"
-
-    def get(self, key: str) -> str | None:
-        return None
 
 
 @dataclass(frozen=True)

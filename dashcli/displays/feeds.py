@@ -10,13 +10,16 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from dashcli.core.envelope import CONTROL_ACTIONS, EnvelopeError, Update
 from dashcli.displays.model import DisplayModel
-from dashcli.displays.sse import Event, SSEClient
 from dashcli.logs import RateLimitedLog
 from dashcli.store.base import Store
+
+if TYPE_CHECKING:
+    from dashcli.displays.sse import Event
 
 log = logging.getLogger(__name__)
 # The SSE event of the web preview's loop inside ``dash serve`` (dashcli/displays/web).
@@ -42,6 +45,8 @@ class ServerFeed:
     async def run(self, model: DisplayModel) -> None:
         def status(connected: bool, detail: str) -> None:
             model.set_connection(connected, detail)
+
+        from dashcli.displays.sse import SSEClient  # httpx: only displays following a server
 
         client = SSEClient(self.url, token=self.token, on_status=status)
         async for event in client.events():

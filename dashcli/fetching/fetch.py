@@ -16,8 +16,9 @@ from pydantic import ValidationError
 from dashcli.core.envelope import Update, utcnow
 from dashcli.core.errors import ProfileError
 from dashcli.profiles.schema import Profile, Sources, SourceSettings
+from dashcli.secrets.base import NoSecrets, SecretLookup
 from dashcli.sources import UpstreamError, run_provider, source_info
-from dashcli.sources.base import FetchContext, NoSecrets, SecretLookup
+from dashcli.sources.base import FetchContext
 from dashcli.sources.http import RetryPolicy, make_client
 
 

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from dashcli.secrets.base import Secrets, SecretsError
+from dashcli.secrets.base import NoSecrets, SecretLookup, Secrets, SecretsError
 
 if TYPE_CHECKING:
     from dashcli.profiles.schema import Profile
-    from dashcli.sources.base import SecretLookup
 
 
 def provider_lookup(profile: Profile) -> Secrets | None:
@@ -47,8 +46,6 @@ def provider_lookup(profile: Profile) -> Secrets | None:
 
 def open_secrets(profile: Profile) -> SecretLookup:
     """The profile's secrets, read now; a provider failure is one SecretsError line (exit 1)."""
-    from dashcli.sources.base import NoSecrets
-
     lookup = provider_lookup(profile)
     if lookup is None:
         return NoSecrets()

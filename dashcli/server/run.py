@@ -25,12 +25,12 @@ from dashcli.core.errors import DashError, UsageError
 from dashcli.core.redact import redact_url
 from dashcli.profiles.schema import Profile
 from dashcli.server.app import create_app
-from dashcli.sources.base import SecretLookup
 from dashcli.store.base import Store, StoreError
 
 if TYPE_CHECKING:
     from dashcli.alerts.alerter import Alerter
     from dashcli.fetching.scheduler import Scheduler
+    from dashcli.secrets.base import SecretLookup
 
 log = logging.getLogger(__name__)
 
