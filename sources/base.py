@@ -17,9 +17,9 @@ import httpx
 
 from dashcli.core.envelope import Update
 from dashcli.profiles.schema import Profile, SourceSettings
-from dashcli.secrets.base import NoSecrets, SecretLookup
 from dashcli.sources.errors import MissingSecretError
 from dashcli.sources.http import RetryPolicy
+from dashcli.sources.lookup import NoSecrets, SecretLookup
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,10 @@ from pydantic import ValidationError
 from dashcli.core.envelope import Update, utcnow
 from dashcli.core.errors import ProfileError
 from dashcli.profiles.schema import Profile, Sources, SourceSettings
-from dashcli.secrets.base import NoSecrets, SecretLookup
 from dashcli.sources import UpstreamError, run_provider, source_info
 from dashcli.sources.base import FetchContext
 from dashcli.sources.http import RetryPolicy, make_client
+from dashcli.sources.lookup import NoSecrets, SecretLookup
 
 
 def source_settings(profile: Profile, name: str) -> SourceSettings:

@@ -31,9 +31,9 @@ from dashcli.core.errors import DashError
 from dashcli.fetching.fetch import fetch_deadline, fetch_update, source_settings
 from dashcli.fetching.health import SourceStatus, short_problem, status_values
 from dashcli.profiles.schema import Profile
-from dashcli.secrets.base import SecretLookup
 from dashcli.sources import MissingSecretError, UpstreamError, source_info
 from dashcli.sources.http import RetryPolicy, make_client
+from dashcli.sources.lookup import SecretLookup
 from dashcli.store.base import Store, StoreError
 
 log = logging.getLogger(__name__)

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from dashcli.secrets.base import NoSecrets, SecretLookup, Secrets, SecretsError
+from dashcli.secrets.base import Secrets, SecretsError
+from dashcli.sources.lookup import NoSecrets, SecretLookup
 
 if TYPE_CHECKING:
     from dashcli.profiles.schema import Profile

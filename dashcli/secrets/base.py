@@ -16,26 +16,9 @@ import json
 from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Any, Self
 
 from dashcli.core.errors import DashError
-
-
-class SecretLookup(Protocol):
-    """Read access to secrets by key; never logs values."""
-
-    name: str
-
-    def get(self, key: str) -> str | None: ...
-
-
-class NoSecrets:
-    """The lookup used when a profile configures no secrets provider."""
-
-    name = "none configured"
-
-    def get(self, key: str) -> str | None:
-        return None
 
 
 class SecretsError(DashError):

@@ -30,7 +30,7 @@ from dashcli.store.base import Store, StoreError
 if TYPE_CHECKING:
     from dashcli.alerts.alerter import Alerter
     from dashcli.fetching.scheduler import Scheduler
-    from dashcli.secrets.base import SecretLookup
+    from dashcli.sources.lookup import SecretLookup
 
 log = logging.getLogger(__name__)
 
