@@ -19,7 +19,8 @@ from dashcli.core.envelope import Update
 from dashcli.profiles.schema import Profile, SourceSettings
 from dashcli.sources.errors import MissingSecretError
 from dashcli.sources.http import RetryPolicy
-from dashcli.sources.lookup import NoSecrets, SecretLookup
+from dashcli.sources.lookup import NoSecrets as NoSecrets  # re-exported: older import sites
+from dashcli.sources.lookup import SecretLookup as SecretLookup
 
 
 @dataclass(frozen=True)

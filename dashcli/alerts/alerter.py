@@ -29,7 +29,7 @@ from dashcli.alerts.rules import Notice, SourceHealth, Tracker, problems
 from dashcli.core.backoff import Backoff
 from dashcli.core.envelope import utcnow
 from dashcli.profiles.schema import Alerts
-from dashcli.sources.base import SecretLookup
+from dashcli.sources.lookup import SecretLookup
 from dashcli.store.base import Store, StoreError
 
 log = logging.getLogger(__name__)

@@ -20,7 +20,7 @@ import httpx
 from dashcli.alerts.message import Message
 from dashcli.core.errors import DashError
 from dashcli.profiles.schema import EmailChannel, WebhookChannel
-from dashcli.sources.base import SecretLookup
+from dashcli.sources.lookup import SecretLookup
 
 REASON_LIMIT = 160
 

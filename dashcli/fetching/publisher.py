@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from aiohttp import web
 
     from dashcli.alerts.alerter import Alerter
-    from dashcli.sources.base import SecretLookup
+    from dashcli.sources.lookup import SecretLookup
 
 UNHEALTHY_PERIODS = 3
 HEALTH_HOST = "127.0.0.1"
