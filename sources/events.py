@@ -6,6 +6,9 @@ the profile's inline ``items``, each entry ``{name, date, kind}`` with ``date`` 
 safe loader only; an entry that is not valid gives one line naming ``file:line``, the entry and
 what is wrong.
 
+The old matrix system's ``events.json`` (a JSON list of ``{event, name, month, day, year}``,
+``event`` being the kind) is read as it is: set ``path`` to it.
+
 ``values`` (:class:`dashcli.core.values.EventsValues`): ``upcoming``, the next ``count``
 occasions from
 today in the profile's timezone, soonest first, each with the ``date`` of its next occurrence,
@@ -151,7 +154,18 @@ def _impossible_date(path: Path, root: yaml.Node | None) -> DataError:
 
 
 def _anniversary(item: Any, where: str) -> Anniversary:
-    """Validate one entry (a mapping from YAML, or a profile's EventItem)."""
+    """Validate one entry (a mapping from YAML, or a profile's EventItem); an entry of the old
+    system's ``events.json`` (``{event, name, month, day, year}``) is accepted too."""
+    if isinstance(item, dict) and "month" in item and "day" in item and "date" not in item:
+        from dashcli.sources.legacy import anniversary_from_legacy
+        from dashcli.sources.validate import Node
+
+        try:
+            return anniversary_from_legacy(Node(item, "entry"))
+        except DataError as exc:
+            name = item.get("name")
+            label = f"entry {name!r}" if isinstance(name, str) and name else f"entry {_show(item)}"
+            raise DataError(where, f"{label}: {exc}") from None
     entry = item if isinstance(item, EventItem) else _event_item(item, where)
     label = f"entry {entry.name!r}"
     text = entry.date.strip()

@@ -18,11 +18,14 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dashcli.sources.conditions import from_owm
 from dashcli.sources.errors import DataError
 from dashcli.sources.validate import Node
+
+if TYPE_CHECKING:
+    from dashcli.sources.events import Anniversary
 
 # Legacy type name -> our data type.
 LEGACY_TYPES = {
@@ -330,7 +333,7 @@ def _calendar(node: Node, updated: datetime, settings: Settings) -> dict[str, An
 # Events --------------------------------------------------------------------------------------
 
 
-def anniversary_from_legacy(entry: Node) -> Any:
+def anniversary_from_legacy(entry: Node) -> Anniversary:
     """An :class:`~dashcli.sources.events.Anniversary` from an old ``events.json`` entry
     ``{event, name, month, day, year}`` (``event`` is the kind: Birthday, Anniversary, ...)."""
     from dashcli.sources.events import Anniversary

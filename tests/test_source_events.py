@@ -11,7 +11,13 @@ from hypothesis import strategies as st
 
 from dashcli.sources.errors import DataError, SourceError
 from dashcli.sources.events import Anniversary, ordinal, upcoming
-from tests.conftest import NOW, fetch_values, fixture_path, loop_ticks_while_fifo_waits
+from tests.conftest import (
+    NOW,
+    fetch_values,
+    fixture_path,
+    loop_ticks_while_fifo_waits,
+    shared_fixture,
+)
 
 FAMILY = "events/family.yaml"
 
@@ -247,3 +253,33 @@ async def test_the_file_is_read_off_the_event_loop(tmp_path):
     path = tmp_path / "slow.yaml"
     fetch = events(path=str(path))
     assert await loop_ticks_while_fifo_waits(path, fixture_path(FAMILY).read_bytes(), fetch) >= 10
+
+
+async def test_the_old_systems_events_json_is_read_as_it_is():
+    path = fixture_path("events/legacy-events.json")  # the matrix-events ConfigMap's layout
+    update = (await events(path=str(path), count=10)).update
+    assert update.values["upcoming"] == [
+        {"name": "Grandma Rose", "kind": "birthday", "date": "2026-02-09", "days_until": 3,
+         "years": 80, "ordinal": "80th"},
+        {"name": "Leo", "kind": "birthday", "date": "2026-02-28", "days_until": 22,
+         "years": 14, "ordinal": "14th"},
+        {"name": "Zoé", "kind": "birthday", "date": "2026-03-14", "days_until": 36,
+         "years": 14, "ordinal": "14th"},
+        {"name": "Mom & Dad", "kind": "anniversary", "date": "2026-06-21", "days_until": 135,
+         "years": 40, "ordinal": "40th"},
+    ]
+
+
+async def test_the_recorded_events_json_of_the_old_system():
+    path = shared_fixture("legacy/gen-b/inputs/events.json")
+    update = (await events(path=str(path), count=10)).update
+    assert [occasion["name"] for occasion in update.values["upcoming"]] == [
+        "Zoé", "Pat & Sam", "Uncle Ray", "Grandma"]
+
+
+async def test_an_impossible_old_entry_names_the_line(tmp_path):
+    path = tmp_path / "events.json"
+    path.write_text('[\n{"event": "Birthday", "name": "Ana", "month": 2, "day": 30}]\n')
+    with pytest.raises(DataError) as caught:
+        await events(path=str(path))
+    assert str(caught.value) == f"events: {path}:2: entry 'Ana': entry: impossible date 2/30"
