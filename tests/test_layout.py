@@ -11,7 +11,7 @@ from dashcli.renderers import PAGES, render, render_traced
 from dashcli.renderers.fonts import builtin_fonts
 from dashcli.renderers.layout import TextRun, layout_problems, recording
 from dashcli.renderers.text import draw_runs, draw_text
-from tests.conftest import SHARED_FIXTURES
+from tests.conftest import SHARED_FIXTURES, require_shared
 from tests.layouts import Case, extreme_cases, pages_for, recorded_cases
 
 # Pages with a known layout defect on some input: (page, case-name substring) → why. Strict:
@@ -54,8 +54,7 @@ def test_no_text_overlaps_or_leaves_the_frame(page: str, case: Case) -> None:
 
 def test_the_recordings_are_all_drawn() -> None:
     """Each folder of real recordings contributes cases (a renamed folder would skip silently)."""
-    if not SHARED_FIXTURES.is_dir():
-        pytest.skip(f"shared recordings not present: {SHARED_FIXTURES}")
+    require_shared()
     names = " ".join(case.name for case in recorded_cases())
     for folder in ("open-meteo-forecast", "owm-onecall", "open-meteo-air-quality",
                    "owm-air-pollution", "metno-sunrise", "espn-mlb-scoreboard", "mlb-schedule",
