@@ -3,8 +3,11 @@
 It follows the real API's paths and JSON: ``GET /api/v1/namespaces/{ns}/secrets/{name}`` returns a
 Secret object (kind, apiVersion, metadata, base64 ``data``, type), ``configmaps/{name}`` a
 ConfigMap, errors are ``Status`` objects (401, 403 Forbidden, 404 NotFound) worded as the API
-server words them; ``PATCH`` (merge patch) and ``POST`` write Secrets. It checks the bearer token
-and can serve TLS. :class:`JsonServer` is the threaded server both fakes (Vault too) are built on.
+server words them; ``PATCH`` (merge patch) and ``POST`` write Secrets. ``POST
+/apis/authentication.k8s.io/v1/tokenreviews`` answers a TokenReview for the service-account
+tokens registered with :meth:`FakeKubernetes.add_service_account` (what Vault's and OpenBao's
+Kubernetes auth ask). It checks the bearer token and can serve TLS. :class:`JsonServer` is the
+threaded server both fakes (Vault too) are built on.
 """
 
 from __future__ import annotations
@@ -97,6 +100,26 @@ def status(code: int, reason: str, message: str, details: dict[str, Any] | None 
 _KINDS = {"secrets": "Secret", "configmaps": "ConfigMap"}
 
 
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def service_account_jwt(namespace: str, name: str, uid: str) -> str:
+    """A token shaped like a legacy service-account token: RS256 header, the claims Kubernetes
+    writes, a signature nobody checks (TokenReview, not the signature, vouches for it)."""
+    claims = {
+        "iss": "kubernetes/serviceaccount",
+        "kubernetes.io/serviceaccount/namespace": namespace,
+        "kubernetes.io/serviceaccount/secret.name": f"{name}-token",
+        "kubernetes.io/serviceaccount/service-account.name": name,
+        "kubernetes.io/serviceaccount/service-account.uid": uid,
+        "sub": f"system:serviceaccount:{namespace}:{name}",
+    }
+    header = {"alg": "RS256", "kid": "tests", "typ": "JWT"}
+    return ".".join([_b64url(json.dumps(header).encode()), _b64url(json.dumps(claims).encode()),
+                     _b64url(uuid.uuid4().bytes * 8)])
+
+
 @dataclass
 class FakeKubernetes(JsonServer):
     """Objects by (plural, namespace, name); ``token`` is the bearer token it accepts (None: the
@@ -107,6 +130,16 @@ class FakeKubernetes(JsonServer):
     objects: dict[tuple[str, str, str], dict[str, Any]] = field(default_factory=dict)
     forbidden: set[tuple[str, str, str]] = field(default_factory=set)
     resource_version: int = 1000
+    # service-account token -> (namespace, name, uid), answered by TokenReview
+    service_accounts: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+
+    def add_service_account(self, namespace: str, name: str) -> str:
+        """A service-account token (a JWT with the claims Kubernetes puts in one) that
+        TokenReview authenticates as ``system:serviceaccount:{namespace}:{name}``."""
+        uid = str(uuid.uuid4())
+        token = service_account_jwt(namespace, name, uid)
+        self.service_accounts[token] = (namespace, name, uid)
+        return token
 
     def _meta(self, namespace: str, name: str) -> dict[str, Any]:
         self.resource_version += 1
@@ -166,9 +199,30 @@ class FakeKubernetes(JsonServer):
         path.write_text(json.dumps(config))
         return path
 
+    def _token_review(self, body: Any) -> tuple[int, Any]:
+        token = ((body or {}).get("spec") or {}).get("token", "")
+        found = self.service_accounts.get(token)
+        review: dict[str, Any] = {"authenticated": False,
+                                  "error": "[invalid bearer token, square/go-jose: error in "
+                                           "cryptographic primitive]"}
+        if found is not None:
+            namespace, name, uid = found
+            review = {"authenticated": True, "user": {
+                "username": f"system:serviceaccount:{namespace}:{name}", "uid": uid,
+                "groups": ["system:serviceaccounts", f"system:serviceaccounts:{namespace}",
+                           "system:authenticated"]},
+                "audiences": (body.get("spec") or {}).get("audiences") or []}
+        return 201, {"kind": "TokenReview", "apiVersion": "authentication.k8s.io/v1",
+                     "metadata": {"creationTimestamp": None}, "spec": body.get("spec"),
+                     "status": review}
+
     def handle(self, request: Request) -> tuple[int, Any]:
         if self.token and request.headers.get("Authorization") != f"Bearer {self.token}":
             return 401, status(401, "Unauthorized", "Unauthorized")
+        if request.method == "POST" and request.path == (
+            "/apis/authentication.k8s.io/v1/tokenreviews"
+        ):
+            return self._token_review(request.body)
         parts = request.path.strip("/").split("/")
         # api / v1 / namespaces / {ns} / {plural} [/ {name}]
         if len(parts) < 5 or parts[:3] != ["api", "v1", "namespaces"] or parts[4] not in _KINDS:

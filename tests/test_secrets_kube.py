@@ -1,8 +1,11 @@
-"""The kubernetes and kubevault providers, ``dash secrets encrypt``/``rewrap``, and leak checks.
+"""The kubernetes provider, the kubevault and ``dash secrets`` cases a real Vault cannot play,
+and leak checks.
 
-Kubernetes and Vault cannot run here, so they are local HTTP(S) servers on 127.0.0.1 following
-the real APIs' paths and JSON (tests/fake_kubernetes.py, tests/fake_vault.py); everything on
-dashcli's side (httpx, hvac, requests, TLS verification) is real.
+Kubernetes cannot run here: it is a local HTTP(S) server on 127.0.0.1 following the real API's
+paths and JSON (tests/fake_kubernetes.py). The kubevault provider runs against a real OpenBao in
+tests/test_secrets_openbao.py; the fake Vault (tests/fake_vault.py) stays for a Vault that
+misbehaves (a rewrap answering another plaintext's ciphertext) and the leak sweep below.
+Everything on dashcli's side (httpx, hvac, requests, TLS verification) is real.
 """
 
 from __future__ import annotations
@@ -20,16 +23,15 @@ from typing import Any
 import pytest
 import yaml
 
-from dashcli.core.redact import mask
 from dashcli.profiles.schema import Profile
 from dashcli.secrets import SecretsError, open_secrets
 from dashcli.secrets import kubernetes as kube_module
-from dashcli.secrets.kubevault import Vault, plaintext_of
+from dashcli.secrets.kubevault import plaintext_of
 from tests.conftest import fixture_path
 from tests.fake_kubernetes import FakeKubernetes
 from tests.fake_vault import FakeVault
 from tests.replay import ReplayServer, Reply
-from tests.test_secrets import BOSTON, dash_process, run_dash
+from tests.test_secrets import BOSTON, run_dash
 
 JWT = "eyJhbGciOiJSUzI1NiJ9.service-account-jwt-for-tests.c2lnbmF0dXJl"
 SECRETS = {"owm_api_key": "kv-0wm-9a8b7c6d5e4f3a2b1c0d", "server_token": "kv-srv-7f6e5d4c3b2a"}
@@ -227,131 +229,6 @@ def _other_ca(folder: Path) -> str:
 # --- kubevault ------------------------------------------------------------------------------
 
 
-def test_kubevault_decrypts_and_revokes(
-    tmp_path: Path, kube: FakeKubernetes, vault: FakeVault, jwt_file: Path
-) -> None:
-    store_ciphertext(kube, vault, SECRETS)
-    lookup = open_secrets(kv_profile(kube.kubeconfig(tmp_path), vault, jwt_file,
-                                     map={"owm": "owm_api_key"}))
-    assert lookup.get("owm") == SECRETS["owm_api_key"]
-    assert lookup.get("server_token") == SECRETS["server_token"]
-    login = vault.calls("POST", "/v1/auth/kubernetes/login")
-    assert [r.body for r in login] == [{"role": "dash", "jwt": JWT}]
-    assert len(vault.calls("POST", "/v1/transit/decrypt/dash")) == 1
-    assert vault.revoked == []
-    close = lookup.close  # type: ignore[attr-defined]
-    close()
-    close()
-    assert len(vault.revoked) == 1
-    assert vault.tokens == set()
-
-
-def test_kubevault_expired_token_logs_in_again(
-    tmp_path: Path, kube: FakeKubernetes, vault: FakeVault, jwt_file: Path
-) -> None:
-    store_ciphertext(kube, vault, SECRETS)
-    lookup = open_secrets(kv_profile(kube.kubeconfig(tmp_path), vault, jwt_file))
-    store_ciphertext(kube, vault, {"owm_api_key": "rotated-owm-key-1234"})
-    vault.expire_tokens()
-    lookup.refresh()  # type: ignore[attr-defined]
-    assert lookup.get("owm_api_key") == "rotated-owm-key-1234"
-    assert vault.logins == 2
-    decrypts = vault.calls("POST", "/v1/transit/decrypt/dash")
-    assert len(decrypts) == 3  # first read, the 403 with the expired token, the retry
-
-
-def test_kubevault_short_lease_logs_in_before_calling(
-    tmp_path: Path, kube: FakeKubernetes, vault: FakeVault, jwt_file: Path
-) -> None:
-    vault.lease_duration = 1  # shorter than the margin: every call logs in first
-    store_ciphertext(kube, vault, SECRETS)
-    lookup = open_secrets(kv_profile(kube.kubeconfig(tmp_path), vault, jwt_file))
-    lookup.refresh()  # type: ignore[attr-defined]
-    assert vault.logins == 2
-    assert len(vault.calls("POST", "/v1/transit/decrypt/dash")) == 2
-
-
-@pytest.mark.parametrize(
-    ("setup", "message"),
-    [
-        ("sealed", "Vault at {vault} is sealed (503)"),
-        ("bad-jwt", "login to Vault auth/kubernetes with role 'dash': permission denied by Vault "
-                    "(403)"),
-        ("bad-role", "login to Vault auth/kubernetes with role 'nobody': Vault answered 400: "
-                     'invalid role name "nobody"'),
-        ("missing-key", "Secret dash/dash-secrets has no key 'secrets' (keys: other)"),
-        ("malformed", "Secret dash/dash-secrets key 'secrets': malformed ciphertext "
-                      "(expected vault:vN:...)"),
-        ("tampered", "decrypt with transit key 'dash': Vault answered 400: "
-                     "cipher: message authentication failed"),
-        ("forbidden", 'Secret dash/dash-secrets: 403 Forbidden from Kubernetes: secrets '
-                      '"dash-secrets" is forbidden: User "system:serviceaccount:dash:dash" cannot '
-                      'get resource "secrets" in API group "" in the namespace "dash"'),
-        ("no-vault", "cannot reach Vault at {vault} (ConnectionError)"),
-        ("not-json", "the decrypted Secret dash/dash-secrets key 'secrets': neither a JSON "
-                     "object nor base64 of one"),
-    ],
-)
-def test_kubevault_failures_are_one_line(
-    tmp_path: Path, kube: FakeKubernetes, vault: FakeVault, jwt_file: Path, setup: str,
-    message: str,
-) -> None:
-    ciphertext = store_ciphertext(kube, vault, SECRETS)
-    extra: dict[str, Any] = {}
-    if setup == "sealed":
-        vault.sealed = True
-    elif setup == "bad-jwt":
-        jwt_file.write_text("another.jwt.value")
-    elif setup == "bad-role":
-        extra["role"] = "nobody"
-    elif setup == "missing-key":
-        kube.add_secret("dash", "dash-secrets", {"other": ciphertext})
-    elif setup == "malformed":
-        kube.add_secret("dash", "dash-secrets", {"secrets": "plain text, not vault ciphertext"})
-    elif setup == "tampered":
-        body = bytearray(base64.b64decode(ciphertext.split(":", 2)[2]))
-        body[14] ^= 1
-        tampered = "vault:v1:" + base64.b64encode(bytes(body)).decode()
-        kube.add_secret("dash", "dash-secrets", {"secrets": tampered})
-    elif setup == "forbidden":
-        kube.forbidden.add(("secrets", "dash", "dash-secrets"))
-    elif setup == "no-vault":
-        vault.stop()
-    elif setup == "not-json":
-        kube.add_secret("dash", "dash-secrets", {"secrets": vault.encrypt("dash", b"%%%%")})
-    profile = kv_profile(kube.kubeconfig(tmp_path), vault, jwt_file, **extra)
-    with pytest.raises(SecretsError) as caught:
-        open_secrets(profile)
-    assert str(caught.value) == "secrets (kubevault): " + message.format(vault=vault.url)
-    assert caught.value.exit_code == 1
-    if setup in ("tampered", "not-json"):
-        assert len(vault.revoked) == 1  # a failed open still revokes its token
-
-
-def test_vault_ca_certificate(
-    tmp_path: Path, kube: FakeKubernetes, jwt_file: Path, tls: tuple[ssl.SSLContext, Path]
-) -> None:
-    vault = FakeVault(tls=tls[0])
-    vault.add_role("dash", JWT)
-    vault.add_key("dash")
-    vault.start()
-    try:
-        store_ciphertext(kube, vault, SECRETS)
-        config = kube.kubeconfig(tmp_path)
-        lookup = open_secrets(kv_profile(config, vault, jwt_file, ca_cert=str(tls[1])))
-        assert lookup.get("owm_api_key") == SECRETS["owm_api_key"]
-        with pytest.raises(SecretsError) as caught:
-            open_secrets(kv_profile(config, vault, jwt_file))
-        assert str(caught.value) == (
-            f"secrets (kubevault): cannot reach Vault at {vault.url} (TLS verification failed; "
-            "set the Vault CA certificate)"
-        )
-        with pytest.raises(SecretsError, match=r"Vault CA certificate /nonexistent.pem: file not"):
-            open_secrets(kv_profile(config, vault, jwt_file, ca_cert="/nonexistent.pem"))
-    finally:
-        vault.stop()
-
-
 # --- dash secrets encrypt / rewrap, and the kubevault path end to end -----------------------
 
 
@@ -365,62 +242,6 @@ def _kv_profile_file(tmp_path: Path, kube: FakeKubernetes, vault: FakeVault, jwt
         "server": {"token_secret": "server_token"},
     }))
     return path
-
-
-def test_kubevault_end_to_end_encrypt_check_fetch_rewrap(
-    tmp_path: Path, kube: FakeKubernetes, vault: FakeVault, jwt_file: Path,
-    upstream: ReplayServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-) -> None:
-    pytest.importorskip("dashcli.sources.openweathermap")
-    monkeypatch.delenv("VAULT_TOKEN", raising=False)
-    upstream.route("/data/3.0/onecall",
-                   Reply(fixture_path("openweathermap/onecall-boston-imperial.json")))
-    profile = _kv_profile_file(tmp_path, kube, vault, jwt_file, upstream.url)
-    plain = tmp_path / "plain.yaml"
-    plain.write_text(yaml.safe_dump(SECRETS))
-
-    # The Secret does not exist yet: encrypt creates it (defaults from the profile).
-    code, out, err = run_dash(monkeypatch, capsys, "secrets", "encrypt", "--profile", str(profile),
-                              "--file", str(plain), "--write-secret", "dash/dash-secrets")
-    assert (code, err) == (0, "")
-    assert out == (
-        "Secret dash/dash-secrets key 'secrets': created (2 secrets, transit key 'dash' v1)\n"
-    )
-    stored = kube.secret_value("dash", "dash-secrets", "secrets").decode()
-    assert stored.startswith("vault:v1:")
-    assert kube.calls("POST", "/api/v1/namespaces/dash/secrets")
-
-    code, out, err = run_dash(monkeypatch, capsys, "secrets", "check", "--profile", str(profile))
-    assert (code, err) == (0, "")
-    assert mask(SECRETS["owm_api_key"]) in out
-    assert "kubevault dash/dash-secrets[secrets]" in out
-
-    # A separate process, as a user runs it: its Vault token is revoked when it exits.
-    logins, revoked = vault.logins, len(vault.revoked)
-    fetched = dash_process("fetch", "weather", "--profile", str(profile), "--json")
-    assert (fetched.returncode, fetched.stderr) == (0, "")
-    assert upstream.hits("/data/3.0/onecall")[-1].query["appid"] == [SECRETS["owm_api_key"]]
-    assert (vault.logins, len(vault.revoked)) == (logins + 1, revoked + 1)
-
-    # Key rotation, then rewrap in place: the Secret moves to v2 and still decrypts.
-    vault.rotate("dash")
-    code, out, err = run_dash(monkeypatch, capsys, "secrets", "rewrap", "--profile", str(profile))
-    assert (code, err) == (0, "")
-    assert out == (
-        "Secret dash/dash-secrets key 'secrets': rewrapped v1 -> v2 (round trip verified)\n"
-    )
-    assert kube.secret_value("dash", "dash-secrets", "secrets").startswith(b"vault:v2:")
-    # encrypt: PATCH 404 then POST; rewrap: one PATCH
-    assert len(kube.calls("PATCH", "/api/v1/namespaces/dash/secrets/dash-secrets")) == 2
-    code, out, _ = run_dash(monkeypatch, capsys, "secrets", "rewrap", "--profile", str(profile))
-    assert code == 0
-    assert out == ("Secret dash/dash-secrets key 'secrets': already at the newest key version "
-                   "v2; nothing changed\n")
-    code, out, _ = run_dash(monkeypatch, capsys, "secrets", "check", "--profile", str(profile))
-    assert code == 0
-    # Every token the commands logged in for was revoked on exit.
-    assert vault.tokens == set()
-    assert len(vault.revoked) == vault.logins
 
 
 def test_rewrap_refuses_a_bad_round_trip(
@@ -438,36 +259,6 @@ def test_rewrap_refuses_a_bad_round_trip(
                    "secrets; nothing was replaced\n")
     assert kube.secret_value("dash", "dash-secrets", "secrets").decode() == before
     assert kube.calls("PATCH", "/api/v1/namespaces/dash/secrets/dash-secrets") == []
-
-
-def test_encrypt_and_rewrap_stdin_with_vault_token(
-    tmp_path: Path, vault: FakeVault, monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    token = vault.add_token()
-    monkeypatch.setenv("VAULT_TOKEN", token)
-    monkeypatch.setattr("sys.stdin", _Stdin('{"owm_api_key": "stdin-owm-key-0001"}'))
-    code, out, err = run_dash(monkeypatch, capsys, "secrets", "encrypt", "-",
-                              "--transit-key", "dash", "--vault-url", vault.url)
-    assert code == 0, err
-    assert err == "encrypted 1 secrets with transit key 'dash' v1\n"
-    ciphertext = base64.b64decode(out.strip()).decode()
-    vault_client = Vault(vault.url, token=token)
-    assert json.loads(vault_client.decrypt("dash", ciphertext)) == {
-        "owm_api_key": "stdin-owm-key-0001"}
-    assert vault.logins == 0
-
-    vault.rotate("dash")
-    monkeypatch.setattr("sys.stdin", _Stdin(out))
-    code, out2, err = run_dash(monkeypatch, capsys, "secrets", "rewrap", "-",
-                               "--transit-key", "dash", "--vault-url", vault.url)
-    assert code == 0, err
-    assert err == "rewrapped v1 -> v2 (round trip verified)\n"
-    rewrapped = base64.b64decode(out2.strip()).decode()
-    assert rewrapped.startswith("vault:v2:")
-    assert vault_client.decrypt("dash", rewrapped) == vault_client.decrypt("dash", ciphertext)
-    assert vault.revoked == []  # an operator's token is never revoked
-    assert token in vault.tokens
 
 
 @pytest.mark.parametrize(
