@@ -13,7 +13,14 @@ page.
 from __future__ import annotations
 
 from dashcli.renderers.canvas import LARGE, LAYOUTS, SMALL, Canvas
-from dashcli.renderers.engine import FrameCache, cache_key, has_content, render, render_traced
+from dashcli.renderers.engine import (
+    FrameCache,
+    cache_key,
+    changes_at,
+    has_content,
+    render,
+    render_traced,
+)
 from dashcli.renderers.fonts import FontSet, builtin_fonts, load_fonts
 from dashcli.renderers.registry import PAGES, PageSpec, page_spec
 
@@ -28,6 +35,7 @@ __all__ = [
     "PageSpec",
     "builtin_fonts",
     "cache_key",
+    "changes_at",
     "has_content",
     "load_fonts",
     "page_spec",

@@ -10,6 +10,7 @@ its first fetch or fails), the page draws that reason instead (:mod:`dashcli.ren
 
 from __future__ import annotations
 
+import math
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Mapping
@@ -22,7 +23,7 @@ from PIL import Image
 from dashcli.core.envelope import Update
 from dashcli.core.errors import UsageError
 from dashcli.core.values import CLOCK_FORMATS, ClockFormat
-from dashcli.renderers import colors
+from dashcli.renderers import colors, marquee
 from dashcli.renderers.canvas import Canvas, draw_no_data, draw_stale_marker, draw_unreadable
 from dashcli.renderers.fonts import FontSet, builtin_fonts
 from dashcli.renderers.health import draw_unavailable, failing, health_key, unavailable
@@ -31,6 +32,8 @@ from dashcli.renderers.registry import PageSpec, page_spec
 
 # What a page raises on values of the wrong shape (missing keys, wrong types, bad times).
 DATA_ERRORS = (KeyError, IndexError, TypeError, ValueError, AttributeError)
+# The Image.info key of when a frame with a moving marquee stops being current.
+CHANGES_AT = "dashcli.changes_at"
 
 
 @cache
@@ -78,6 +81,19 @@ def render(
     spec = page_spec(page)
     layout = spec.layout_for(size)
     canvas = _canvas(spec, state, now, layout, timezone, fonts, clock)
+    with marquee.running(now.timestamp()) as motion:
+        _draw(spec, canvas, state, now)
+    image = canvas.image
+    if layout != size:
+        image = Image.new("RGB", size)
+        image.paste(canvas.image, ((size[0] - layout[0]) // 2, (size[1] - layout[1]) // 2))
+    if motion.next_change != math.inf:
+        image.info[CHANGES_AT] = now.timestamp() + motion.next_change
+    return image
+
+
+def _draw(spec: PageSpec, canvas: Canvas, state: Mapping[str, Update], now: datetime) -> None:
+    """The page, or the frame saying why it cannot be drawn, and the marker of its data."""
     missing = [kind for kind in spec.types if kind not in state]
     problems = unavailable(state, spec.types, now)
     if problems:
@@ -92,17 +108,19 @@ def render(
         except DATA_ERRORS as exc:
             if runs is not None:
                 del runs[drawn:]  # the abandoned frame's text is not on the image
-            canvas.image = Image.new("RGB", layout)
+            canvas.image = Image.new("RGB", canvas.image.size)
             draw_unreadable(canvas, spec.title, _problem(exc))
         if failing(state, spec.uses):
             draw_stale_marker(canvas.image, colors.ERROR)
         elif any(state[kind].is_stale(now) for kind in spec.uses if kind in state):
             draw_stale_marker(canvas.image)
-    if layout == size:
-        return canvas.image
-    centred = Image.new("RGB", size)
-    centred.paste(canvas.image, ((size[0] - layout[0]) // 2, (size[1] - layout[1]) // 2))
-    return centred
+
+
+def changes_at(image: Image.Image) -> float | None:
+    """When (Unix seconds) a rendered frame stops being current because a marquee on it
+    moves; None when nothing on it moves (it changes only with the data or the minute)."""
+    value = image.info.get(CHANGES_AT)
+    return float(value) if value is not None else None
 
 
 def render_traced(
@@ -170,10 +188,17 @@ def cache_key(
             id(fonts) if fonts is not None else None, clock)
 
 
+def _current(image: Image.Image, drawn_at: float, moment: float) -> bool:
+    """True when the frame drawn at ``drawn_at`` is still the one to show at ``moment``."""
+    changes = changes_at(image)
+    return changes is None or drawn_at <= moment < changes
+
+
 class FrameCache:
     """Frames by :func:`cache_key`, least recently used evicted: displays call :meth:`render`
-    every tick and only changed inputs (new data, a new minute) are drawn again. The returned
-    images are shared: treat them as read-only."""
+    every tick and only changed inputs (new data, a new minute) are drawn again, or a frame
+    whose marquee has moved on (:func:`changes_at`). The returned images are shared: treat them
+    as read-only."""
 
     def __init__(self, maxsize: int = 64) -> None:
         self.maxsize = maxsize
@@ -182,7 +207,8 @@ class FrameCache:
         # Servers render in worker threads: the lock guards the dictionary, not the drawing.
         self._lock = threading.Lock()
         # The key holds ids; the entry keeps the updates and fonts alive so ids are not reused.
-        self._frames: OrderedDict[tuple[Hashable, ...], tuple[Image.Image, object]] = OrderedDict()
+        self._frames: OrderedDict[tuple[Hashable, ...],
+                                  tuple[Image.Image, object, float]] = OrderedDict()
 
     def render(
         self,
@@ -197,16 +223,17 @@ class FrameCache:
     ) -> Image.Image:
         """The frame :func:`render` would draw, from the cache when its inputs are unchanged."""
         key = cache_key(page, state, now, size, timezone, fonts, clock)
+        moment = now.timestamp()
         with self._lock:
             found = self._frames.get(key)
-            if found is not None:
+            if found is not None and _current(found[0], found[2], moment):
                 self.hits += 1
                 self._frames.move_to_end(key)
                 return found[0]
             self.misses += 1
         image = render(page, state, now, size=size, timezone=timezone, fonts=fonts, clock=clock)
         with self._lock:
-            self._frames[key] = (image, (dict(state), fonts))
+            self._frames[key] = (image, (dict(state), fonts), moment)
             while len(self._frames) > self.maxsize:
                 self._frames.popitem(last=False)
         return image

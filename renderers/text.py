@@ -2,8 +2,10 @@
 
 Pages place text by an anchor: ``align="left"`` puts the text's left edge at ``x``, ``"center"``
 centres it on ``x`` and ``"right"`` ends it just before ``x`` (so ``x = width`` right-aligns to
-the panel edge). ``max_width`` shortens the text with an ellipsis so it never runs into its
-neighbour; ``clip`` cuts drawing to a box. Drawing is one paste of the font's cached mask.
+the panel edge). ``max_width`` keeps the text from running into its neighbour: during a render
+a longer text scrolls as a marquee (:mod:`dashcli.renderers.marquee`, shortened with an ellipsis
+while it rests), elsewhere it is shortened; ``clip`` cuts drawing to a box. Drawing is one paste
+of the font's cached mask.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Literal
 
 from PIL import Image
 
+from dashcli.renderers import marquee
 from dashcli.renderers.colors import Color
 from dashcli.renderers.fonts import ELLIPSIS, Font
 from dashcli.renderers.layout import Box as Box
@@ -102,11 +105,16 @@ def draw_text(
 ) -> Box:
     """Draw ``text`` in ``color`` anchored at ``xy``; returns the box it covers.
 
-    ``max_width`` shortens the text with an ellipsis first; ``clip`` limits drawing to a box
-    (pixels outside the image are always clipped).
+    A text wider than ``max_width`` scrolls within that width during a render (a marquee), else
+    is shortened with an ellipsis; ``clip`` limits drawing to a box (pixels outside the image
+    are always clipped).
     """
     if max_width is not None:
-        text = fit(font, text, max(max_width, 0))
+        width = max(max_width, 0)
+        clock = marquee.motion()
+        if clock is not None and width > 0 and font.width(text) > width:
+            return _scroll(image, font, text, xy, color, align, width, clip, clock)
+        text = fit(font, text, width)
     if not text:
         return (xy[0], xy[1], xy[0], xy[1])
     box = text_box(font, text, xy, align)
@@ -123,6 +131,23 @@ def draw_text(
         image.paste(color, (left, top, right, bottom), mask)
         return box
     image.paste(color, box, mask)
+    return box
+
+
+def _scroll(image: Image.Image, font: Font, text: str, xy: tuple[int, int], color: Color,
+            align: Align, width: int, clip: Box | None, clock: marquee.Motion) -> Box:
+    """``text`` as a marquee in the ``width`` pixels anchored at ``xy``: shortened while it
+    rests, else moved left by the marquee's offset at the clock's time and clipped to its box."""
+    shift, wait = marquee.offset(clock.time, font.width(text) - width)
+    clock.note(wait)
+    if shift is None:
+        return draw_text(image, font, fit(font, text, width), xy, color, align=align, clip=clip)
+    x, y = xy
+    left = x - (width // 2 if align == "center" else width if align == "right" else 0)
+    box = (left, y, left + width, y + font.height)
+    window = box if clip is None else (max(box[0], clip[0]), max(box[1], clip[1]),
+                                       min(box[2], clip[2]), min(box[3], clip[3]))
+    draw_text(image, font, text, (left - shift, y), color, clip=window)
     return box
 
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from aiohttp import web
+from PIL import Image
 
 from dashcli.core.backoff import Backoff
 from dashcli.core.envelope import Update
@@ -183,7 +184,7 @@ class CountingRenderer:
     """Stands in for the frame cache: same object for the same (page, seqs, minute)."""
 
     def __init__(self) -> None:
-        self.cache: dict[tuple[object, ...], object] = {}
+        self.cache: dict[tuple[object, ...], Image.Image] = {}
         self.renders = 0
 
     def __call__(self, page, state, now):
@@ -191,7 +192,7 @@ class CountingRenderer:
                                                                                       microsecond=0))
         if key not in self.cache:
             self.renders += 1
-            self.cache[key] = object()
+            self.cache[key] = Image.new("RGB", (1, 1))
         return self.cache[key]
 
 

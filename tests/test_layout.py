@@ -4,12 +4,15 @@ other nor leave the frame. Also the run-tracking API itself."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from PIL import Image
 
 from dashcli.renderers import PAGES, render, render_traced
 from dashcli.renderers.fonts import builtin_fonts
 from dashcli.renderers.layout import TextRun, layout_problems, recording
+from dashcli.renderers.marquee import START_PAUSE
 from dashcli.renderers.text import draw_runs, draw_text
 from tests.conftest import SHARED_FIXTURES, require_shared
 from tests.layouts import Case, extreme_cases, pages_for, recorded_cases
@@ -41,14 +44,20 @@ PARAMS = [
 ]
 
 
+# The case's moment (long text still, shortened) and one with every marquee mid-scroll.
+MOMENTS = (timedelta(0), timedelta(seconds=START_PAUSE + 0.5))
+
+
 @pytest.mark.parametrize(("page", "case"), PARAMS)
 def test_no_text_overlaps_or_leaves_the_frame(page: str, case: Case) -> None:
     problems = []
     for size in PAGES[page].sizes:
-        image, runs = render_traced(page, case.state, case.now, size=size,
-                                    timezone=case.timezone)
-        assert image.size == size
-        problems += [f"{size[0]}x{size[1]}: {line}" for line in layout_problems(runs, size)]
+        for moment in MOMENTS:
+            image, runs = render_traced(page, case.state, case.now + moment, size=size,
+                                        timezone=case.timezone)
+            assert image.size == size
+            problems += [f"{size[0]}x{size[1]} +{moment.total_seconds()}s: {line}"
+                         for line in layout_problems(runs, size)]
     assert not problems, "\n".join(problems)
 
 

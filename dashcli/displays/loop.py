@@ -2,8 +2,9 @@
 
 :meth:`DisplayLoop.step` is one decision at one instant (controls applied, page chosen, frame
 rendered through the frame cache, shown if it differs from the last one); :meth:`run` repeats it,
-waking on new data, on the next page switch, or at the next minute (clocks and staleness markers
-change then). Rendering goes through a caller-supplied function so each display can share one
+waking on new data, on the next page switch, at the next minute (clocks and staleness markers
+change then), or, only while a marquee on the frame moves, at its next step. Rendering goes
+through a caller-supplied function so each display can share one
 frame cache; ``now`` comes from an injectable clock so tests need no sleeping.
 """
 
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING
 from dashcli.core.envelope import Update, utcnow
 from dashcli.displays.cycle import PageCycle
 from dashcli.displays.model import DisplayModel
+from dashcli.renderers.engine import changes_at
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -77,11 +79,15 @@ class DisplayLoop:
         return self.frame
 
     def seconds_to_wake(self, now: datetime) -> float:
-        """Until the next page switch or minute boundary, at most MAX_WAIT."""
+        """Until the next page switch, minute boundary or marquee step of the shown frame, at
+        most MAX_WAIT (a frame where nothing moves costs nothing in between)."""
         until_minute = 60.0 - (now.second + now.microsecond / 1e6)
         left = self.cycle.seconds_left(now)
         candidates = [MAX_WAIT, until_minute] + ([left] if left is not None else [])
-        return max(0.01, min(candidates))
+        moves = changes_at(self.frame.image) if self.frame is not None else None
+        if moves is not None:
+            candidates.append(moves - now.timestamp())
+        return max(0.005, min(candidates))
 
     async def run(self) -> None:
         """Show frames until cancelled."""
