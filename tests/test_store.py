@@ -283,6 +283,79 @@ async def test_embedded_put_from_another_process_reaches_a_subscriber(tmp_path: 
     await store.close()
 
 
+async def test_embedded_wake_up_reaches_another_connection_without_polling(
+    tmp_path: Path,
+) -> None:
+    """Two stores on one file stand for two processes; the reader polls once a minute, so only
+    the wake-up datagram can deliver within the deadline."""
+    from dashcli.store.sqlite import SqliteStore
+    from dashcli.store.wakeup import wake_dir
+
+    path = tmp_path / "state.db"
+    reader, writer = SqliteStore(path, poll_interval=60), SqliteStore(path, poll_interval=60)
+    await reader.open()
+    await writer.open()
+    try:
+        subscription = reader.subscribe()
+        first = asyncio.create_task(take(subscription, 1, timeout=5))
+        async with asyncio.timeout(5):
+            while not list(wake_dir(path).glob("*.sock")):  # the poller binds on its first run
+                await asyncio.sleep(0.005)
+        await writer.put(update("notes", n=0))
+        received = await first
+        for n in (1, 2):
+            await writer.put(update("notes", n=n))
+            received += await take(subscription, 1, timeout=1.0)  # the poll is 60 s away
+        assert [item.values["n"] for item in received] == [0, 1, 2]
+        await subscription.aclose()
+    finally:
+        await writer.close()
+        await reader.close()
+    assert list(wake_dir(path).glob("*.sock")) == []  # the socket leaves with the subscriber
+
+
+async def test_embedded_wake_up_removes_a_dead_process_socket(tmp_path: Path) -> None:
+    import socket
+
+    from dashcli.store.wakeup import wake_dir
+
+    path = tmp_path / "state.db"
+    directory = wake_dir(path)
+    directory.mkdir(parents=True)
+    stale = directory / "999999-dead.sock"
+    dead = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    dead.bind(str(stale))
+    dead.close()  # the file stays, nobody receives: a process that was killed
+    store = open_store(f"sqlite:///{path}")
+    await store.open()
+    try:
+        assert (await store.put(update("notes"))).seq == 1
+    finally:
+        await store.close()
+    assert not stale.exists()
+
+
+async def test_embedded_falls_back_to_polling_without_a_wake_up_socket(tmp_path: Path) -> None:
+    from dashcli.store.sqlite import SqliteStore
+    from dashcli.store.wakeup import wake_dir
+
+    path = tmp_path / "state.db"
+    wake_dir(path).write_text("not a directory")  # no socket can be made there
+    reader, writer = SqliteStore(path), SqliteStore(path)
+    await reader.open()
+    await writer.open()
+    try:
+        subscription = reader.subscribe()
+        receiver = asyncio.create_task(take(subscription, 1, timeout=5))
+        await asyncio.sleep(0.05)
+        await writer.put(update("notes", n=1))
+        assert (await receiver)[0].values == {"n": 1}
+        await subscription.aclose()
+    finally:
+        await writer.close()
+        await reader.close()
+
+
 async def test_redis_garbage_on_the_channel_is_skipped(
     redis_server: RedisServer, caplog: pytest.LogCaptureFixture
 ) -> None:
