@@ -134,6 +134,13 @@ class GithubSettings(SourceSettings):
     workflow: str | None = Field(default=None, description="Workflow file name or id.")
 
 
+class TrackSettings(SourceSettings):
+    provider: Literal["inreach"] = "inreach"
+    user: str = Field(
+        pattern=r"^[\w.-]+$", description="The MapShare name (share.garmin.com/NAME)."
+    )
+
+
 class ClockSettings(SourceSettings):
     provider: Literal["local"] = "local"
 
@@ -153,6 +160,7 @@ class Sources(StrictModel):
     calendar: CalendarSettings | None = None
     events: EventsSettings | None = None
     github: GithubSettings | None = None
+    track: TrackSettings | None = None
 
     def enabled(self) -> dict[str, SourceSettings]:
         """The configured and enabled sources, by data type, in declaration order."""

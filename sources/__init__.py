@@ -91,6 +91,10 @@ SOURCES: dict[str, SourceInfo] = {
             ProviderInfo("local", "dashcli.sources.events:fetch"),), every=3600),
         SourceInfo("github", "a repository's latest commit and workflow run", (
             ProviderInfo("github", "dashcli.sources.github:fetch", (_GITHUB_TOKEN,)),), every=300),
+        SourceInfo("track", "a GPS tracker's latest position (Garmin inReach MapShare)", (
+            ProviderInfo("inreach", "dashcli.sources.inreach:fetch",
+                         (SecretSpec("inreach_password", False, "MapShare password"),)),),
+                   every=600),
     )
 }
 
