@@ -5,7 +5,9 @@ plain or base64) or from a ConfigMap (``data``, plus base64 ``binaryData``). The
 REST API directly with httpx (``GET /api/v1/namespaces/{ns}/secrets/{name}``): no Kubernetes
 library is needed. Credentials come from the profile's kubeconfig, else the pod's service account
 (``KUBERNETES_SERVICE_HOST``/``PORT`` and the token and CA under :data:`SERVICE_ACCOUNT_DIR`), else
-``$KUBECONFIG`` or ``~/.kube/config``. Failures are one line naming the object and the status.
+``$KUBECONFIG`` or ``~/.kube/config``; a kubeconfig user may be a token, a client certificate or an
+exec credential plugin (:mod:`dashcli.secrets.kube_exec`), run again at every read so a short-lived
+credential is always fresh. Failures are one line naming the object and the status.
 """
 
 from __future__ import annotations
@@ -116,13 +118,19 @@ def from_kubeconfig(path: Path, provider: str) -> KubeCredentials:
     server = str(cluster.get("server") or "").rstrip("/")
     if not server.startswith(("https://", "http://")):
         raise SecretsError(provider, f"kubeconfig {path}: cluster has no https:// server")
-    if user.get("exec") or user.get("auth-provider"):
+    if user.get("auth-provider") and not user.get("exec"):
         raise SecretsError(
             provider,
-            f"kubeconfig {path}: user {context.get('user')!r} needs an exec/auth-provider plugin, "
-            "which dashcli does not run; use a token or a client certificate",
+            f"kubeconfig {path}: user {context.get('user')!r} uses an auth-provider plugin, which "
+            "kubectl no longer runs either; use its exec plugin (gke-gcloud-auth-plugin, "
+            "kubelogin, aws eks get-token), a token or a client certificate",
         )
     base = path.parent
+    plugin = None
+    if isinstance(user.get("exec"), dict):
+        from dashcli.secrets.kube_exec import run_exec_plugin
+
+        plugin = run_exec_plugin(user["exec"], cluster, base, f"kubeconfig {path}", provider)
     verify: ssl.SSLContext | bool = True
     if server.startswith("https://"):
         if cluster.get("insecure-skip-tls-verify"):
@@ -132,8 +140,12 @@ def from_kubeconfig(path: Path, provider: str) -> KubeCredentials:
             verify = _ca_context(provider, f"kubeconfig {path} certificate-authority", cadata=ca)
             cert = _pem(user, "client-certificate", base, provider, f"kubeconfig {path}")
             key = _pem(user, "client-key", base, provider, f"kubeconfig {path}")
+            if plugin is not None and plugin.client_certificate and plugin.client_key:
+                cert, key = plugin.client_certificate, plugin.client_key
             if cert and key:
                 _load_client_cert(verify, cert, key, provider, path)
+    if plugin is not None and plugin.token:
+        return KubeCredentials(server, verify, plugin.token, f"kubeconfig {path} (exec plugin)")
     token = user.get("token")
     if not token and user.get("tokenFile"):
         token_file = Path(str(user["tokenFile"])).expanduser()
