@@ -13,7 +13,7 @@ from datetime import date
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from dashcli.core.values import ClockFormat
 
@@ -237,8 +237,24 @@ SecretsConfig = Annotated[
 
 
 class CycleEntry(StrictModel):
+    """One page of the cycle; ``{page: app, type: T}`` is the app page drawing published T."""
+
     page: str = Field(min_length=1)
     seconds: float = Field(gt=0, le=3600)
+    type: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$",
+                             description="With page: app, the data type the app page draws.")
+
+    @model_validator(mode="after")
+    def _app_type(self) -> CycleEntry:
+        if (self.page == "app") != (self.type is not None):
+            raise ValueError("type: give it with page: app (and only then), e.g. "
+                             "{page: app, type: scores, seconds: 10}")
+        return self
+
+    @property
+    def name(self) -> str:
+        """The page's name for the renderer: ``app:scores`` for an app page."""
+        return f"app:{self.type}" if self.page == "app" else self.page
 
 
 class Panel(StrictModel):

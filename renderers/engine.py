@@ -173,8 +173,8 @@ def cache_key(
     clock: ClockFormat = "24h",
 ) -> tuple[Hashable, ...]:
     """What a frame depends on: the page, each used entry's seq (or identity) and staleness,
-    the health of its sources, the displayed minute, the size, the timezone, the fonts and the
-    clock format."""
+    the health of its sources, the displayed minute (or the page's shorter refresh period), the
+    size, the timezone, the fonts and the clock format."""
     spec = page_spec(page)
     kinds = sorted(state) if spec.all_types else [k for k in spec.uses if k in state]
     entries = tuple(
@@ -182,7 +182,9 @@ def cache_key(
         for kind in kinds
         for update in (state[kind],)
     )
-    minute = int(now.timestamp() // 60)
+    refresh = spec.refresh
+    period = (refresh(page, state) if refresh is not None else None) or 60
+    minute = int(now.timestamp() // period)
     health = () if spec.all_types else health_key(state, spec.uses)
     return (page, entries, health, minute, size, timezone,
             id(fonts) if fonts is not None else None, clock)

@@ -3,21 +3,27 @@
 One line per page. ``types`` must all be in the state or the page shows "no data yet";
 ``optional`` types are drawn when present (and count for staleness); ``all_types`` pages (status)
 depend on every entry of the state. A page module exposes ``draw(canvas)`` and may expose
-``has_content(canvas) -> bool``; it is imported on first use.
+``has_content(canvas) -> bool`` and ``refresh_seconds(page, state)`` (how often its frame
+changes by itself, for animations); it is imported on first use. ``app:TYPE`` names the app page
+of a published TYPE (:mod:`dashcli.renderers.pages.app`), made on demand.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from types import ModuleType
 
+from dashcli.core.envelope import Update
 from dashcli.core.errors import UsageError
 from dashcli.renderers.canvas import LARGE, LAYOUTS, SMALL, Canvas
 
 DrawFunction = Callable[[Canvas], None]
 ContentFunction = Callable[[Canvas], bool]
+RefreshFunction = Callable[[str, Mapping[str, Update]], float | None]
 
 
 @dataclass(frozen=True)
@@ -48,6 +54,12 @@ class PageSpec:
     @property
     def content(self) -> ContentFunction | None:
         function: ContentFunction | None = getattr(self.load(), "has_content", None)
+        return function
+
+    @property
+    def refresh(self) -> RefreshFunction | None:
+        """How often the page's frame changes by itself (None: with the minute)."""
+        function: RefreshFunction | None = getattr(self.load(), "refresh_seconds", None)
         return function
 
     @property
@@ -89,13 +101,26 @@ PAGES: dict[str, PageSpec] = {
 }
 
 
+# An app page's name: ``app:`` and the data type it draws (the types dash publish accepts).
+APP_PAGE = re.compile(r"^app:([A-Za-z0-9][A-Za-z0-9_.-]{0,63})$")
+
+
+@cache
+def _app_spec(name: str, kind: str) -> PageSpec:
+    return PageSpec(name, "dashcli.renderers.pages.app", kind, (kind,))
+
+
 def page_spec(name: str) -> PageSpec:
-    """The registry entry of ``name``; an unknown page is a UsageError listing the known ones."""
-    try:
-        return PAGES[name]
-    except KeyError:
-        known = ", ".join(sorted(PAGES))
-        raise UsageError(f"unknown page {name!r} (known: {known})") from None
+    """The registry entry of ``name`` (``app:TYPE`` is the app page of TYPE); an unknown page is
+    a UsageError listing the known ones."""
+    found = PAGES.get(name)
+    if found is not None:
+        return found
+    app = APP_PAGE.match(name)
+    if app is not None:
+        return _app_spec(name, app.group(1))
+    known = ", ".join([*sorted(PAGES), "app:TYPE"])
+    raise UsageError(f"unknown page {name!r} (known: {known})")
 
 
 __all__ = ["LARGE", "PAGES", "SMALL", "PageSpec", "page_spec"]

@@ -28,6 +28,11 @@ def publish(
     source: Annotated[
         str, typer.Option("--source", help="The source name recorded in the envelope.")
     ] = "publish",
+    app: Annotated[
+        bool, typer.Option("--app", help="Check the values as an app page (see README: "
+                           "Pages from data); automatic for a type the profile's cycle "
+                           "shows with page: app.")
+    ] = False,
     store: StoreOption = None,
     profile: ProfileOption = None,
     overrides: SetOption = None,
@@ -41,12 +46,15 @@ def publish(
         echo '{"text": "dinner at 7"}' | dash publish notes -
 
         dash publish weather --file weather.json --valid 600 --store redis://127.0.0.1:6379/0
+
+        echo '{"title": "Scores", "lines": ["HOME 3 - 2 AWAY"]}' | dash publish scores - --app
     """
     import asyncio
     from datetime import timedelta
 
     from dashcli.core.envelope import EnvelopeError, Update, check_type, utcnow
     from dashcli.core.errors import UsageError
+    from dashcli.publishing import app_types, prepare, read_values
 
     if stdin is not None and stdin != "-":
         raise UsageError(f"unexpected argument {stdin!r}: use --file PATH or '-' for stdin")
@@ -57,11 +65,14 @@ def publish(
     except EnvelopeError as exc:
         raise UsageError(str(exc)) from None
     where = "stdin" if (file or stdin) == "-" else str(file)
-    values, source = _read_values(_read_text(file or "-"), where, kind, source)
-    if store is None:
+    values, source = read_values(_read_text(file or "-"), where, kind, source)
+    if store is None or profile is not None:
         from dashcli.profiles import load_profile
 
-        store = load_profile(profile, overrides).store
+        loaded = load_profile(profile, overrides)
+        store = store or loaded.store
+        app = app or kind in app_types(loaded)
+    values = asyncio.run(prepare(values, app=app, where=where))
     now = utcnow().replace(microsecond=0)
     update = Update(kind, now, now + timedelta(seconds=valid), values, source)
     stored = asyncio.run(_put(store, update))
@@ -87,25 +98,6 @@ def _read_text(path: str) -> bytes:
         raise UsageError(f"--file {path}: file not found") from None
     except OSError as exc:
         raise UsageError(f"--file {path}: cannot read: {exc.strerror}") from None
-
-
-def _read_values(text: bytes, where: str, kind: str, source: str) -> tuple[dict[str, Any], str]:
-    """The values object (from a bare object or an envelope) and the source to record."""
-    from dashcli.core import jsonlimits
-    from dashcli.core.errors import UsageError
-
-    # Size, depth and strictness (NaN, lone surrogates) once here, before anything is stored.
-    data = jsonlimits.loads(text, where)
-    if not isinstance(data, dict):
-        raise UsageError(f"{where}: expected a JSON object, got {type(data).__name__}")
-    if "type" in data and "values" in data:
-        if data["type"] != kind:
-            raise UsageError(f"{where}: envelope type {data['type']!r} is not {kind!r}")
-        if not isinstance(data["values"], dict):
-            raise UsageError(f"{where}: envelope values is not a JSON object")
-        recorded = data.get("source")
-        return data["values"], recorded if isinstance(recorded, str) and recorded else source
-    return data, source
 
 
 async def _put(url: str, update: Any) -> Any:

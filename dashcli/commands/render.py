@@ -127,7 +127,7 @@ def render(
             _check_types(page, state)
         _write(out or f"{page}.png", png_bytes(draw(page), scale, look))
         return
-    pages = [entry.page for entry in loaded.display.cycle]
+    pages = [entry.name for entry in loaded.display.cycle]
     for name in pages:
         page_spec(name)
     if all_pages:
@@ -141,7 +141,7 @@ def render(
         for name in dict.fromkeys(pages):
             _write(str(directory / f"{name}.png"), png_bytes(draw(name), scale, look))
         return
-    frames = [(draw(entry.page), entry.seconds) for entry in loaded.display.cycle]
+    frames = [(draw(entry.name), entry.seconds) for entry in loaded.display.cycle]
     _write(out or "cycle.gif", gif_bytes(frames, scale, look))
 
 
@@ -191,6 +191,7 @@ def _state(
         return read_state(data)
     import asyncio
 
+    from dashcli.core.envelope import Update  # the annotation below is evaluated at run time
     from dashcli.store import open_store
 
     async def snapshot() -> dict[str, Update]:

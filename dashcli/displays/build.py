@@ -110,7 +110,7 @@ def cycle_pages(profile: Profile) -> list[CyclePage]:
     """The profile's cycle; an unknown page is a UsageError naming the known ones."""
     from dashcli.renderers import page_spec
 
-    pages = [CyclePage(entry.page, entry.seconds) for entry in profile.display.cycle]
+    pages = [CyclePage(entry.name, entry.seconds) for entry in profile.display.cycle]
     for entry in pages:
         page_spec(entry.page)
     return pages

@@ -365,13 +365,16 @@ async def _control(request: web.Request) -> web.Response:
 
 async def _frame(request: web.Request) -> web.Response:
     """The PNG of a page drawn from the current state (``?scale=N`` enlarges it, 1 to 8)."""
-    from dashcli.renderers import PAGES, render
+    from dashcli.core.errors import UsageError
+    from dashcli.renderers import page_spec, render
     from dashcli.renderers.output import png_bytes
 
     context = request.app[CONTEXT]
     page = request.match_info["page"]
-    if page not in PAGES:
-        return _error(404, f"unknown page {page!r} (known: {', '.join(sorted(PAGES))})")
+    try:
+        page_spec(page)
+    except UsageError as exc:
+        return _error(404, str(exc))
     try:
         scale = int(request.query.get("scale", "1"))
     except ValueError:
