@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
 import shutil
 import socket
 import ssl
@@ -462,7 +463,8 @@ def profile_file(tmp_path: Path, alerts: dict[str, Any], **sources: Any) -> Path
 
 def run_dash(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "dashcli", *args], capture_output=True,
-                          text=True, timeout=timeout, check=False)
+                          text=True, timeout=timeout, check=False,
+                          env={**os.environ, "COLUMNS": "200"})
 
 
 async def test_dash_alerts_test_sends_through_every_channel(tmp_path: Path) -> None:
@@ -574,3 +576,44 @@ async def test_the_readme_example_alerts_when_a_source_stalls_and_when_it_recove
                     upstream.shutdown()
                     upstream.server_close()
     assert "Traceback" not in err
+
+
+async def test_a_standalone_fetcher_alerts_about_its_source(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    async with receiver() as hook:
+        profile = profile_file(
+            tmp_path, {"name": "fetchers", "check_every": 0.3, "rules": {"failures": 1},
+                       "channels": [{"type": "webhook", "url": hook.url, "format": "ntfy"}]},
+            air={"base_url": f"http://127.0.0.1:{closed}"})
+        fetcher = subprocess.Popen(
+            [sys.executable, "-m", "dashcli", "fetch", "air", "--every", "auto", "--profile",
+             str(profile), "--store", f"sqlite:///{tmp_path}/state.db"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            async with asyncio.timeout(20):
+                while not hook.bodies:
+                    await asyncio.sleep(0.1)
+        finally:
+            fetcher.terminate()
+            _out, err = fetcher.communicate(timeout=20)
+    headers, body = hook.bodies[0]
+    assert headers["Title"] == "[fetchers] PROBLEM: air: failed 1 time in a row"
+    assert "Where to look: the log of `dash fetch air --every` on " in body.decode()
+    assert "Traceback" not in err
+
+
+def test_secrets_check_lists_the_alert_channels_secrets(tmp_path: Path) -> None:
+    profile = profile_file(tmp_path, {"channels": [
+        {"type": "email", "host": "smtp.example.com", "username": "dash",
+         "password_secret": "smtp_password", "sender": "dash@home.example",
+         "to": ["me@home.example"]},
+        {"type": "webhook", "url": "https://ntfy.example/x", "token_secret": "ntfy_token"}]})
+    done = run_dash("secrets", "check", "--profile", str(profile))
+    assert "smtp_password" in done.stdout
+    assert "alerts channel 1 (email)" in done.stdout
+    assert "ntfy_token" in done.stdout
+    assert "alerts channel 2 (webhook)" in done.stdout
+    assert PASSWORD not in done.stdout + done.stderr
+    assert done.returncode == 1  # ntfy_token is missing from the secrets file

@@ -92,7 +92,8 @@ def source_problem(
         return None
     reasons = []
     if failing:
-        reasons.append(f"failed {status.consecutive_failures} times in a row")
+        count = status.consecutive_failures
+        reasons.append(f"failed {count} time{'s' if count != 1 else ''} in a row")
     if stale and status.last_success is None:
         reasons.append(f"no good data since the start, {duration(quiet)} ago")
     elif stale:
