@@ -289,3 +289,12 @@ class TrackValues(TypedDict):
     course: float | None  # degrees, where it is heading
     course_text: str | None  # "ESE"
     fix: bool  # a valid GPS fix
+
+
+class WifiValues(TypedDict):
+    """``wifi``: a network to join and its QR code (``WIFI:`` payload)."""
+
+    ssid: str
+    security: str  # WPA | WEP | nopass
+    hidden: bool
+    modules: list[str]  # the QR symbol's rows, "1" dark, "0" light, no quiet zone

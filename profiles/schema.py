@@ -141,6 +141,14 @@ class TrackSettings(SourceSettings):
     )
 
 
+class WifiSettings(SourceSettings):
+    provider: Literal["local"] = "local"
+    security: Literal["WPA", "WEP", "nopass"] = Field(
+        default="WPA", description="WPA (also WPA2/WPA3), WEP, or nopass for an open network."
+    )
+    hidden: bool = Field(default=False, description="The network does not broadcast its SSID.")
+
+
 class ClockSettings(SourceSettings):
     provider: Literal["local"] = "local"
 
@@ -161,6 +169,7 @@ class Sources(StrictModel):
     events: EventsSettings | None = None
     github: GithubSettings | None = None
     track: TrackSettings | None = None
+    wifi: WifiSettings | None = None
 
     def enabled(self) -> dict[str, SourceSettings]:
         """The configured and enabled sources, by data type, in declaration order."""

@@ -91,6 +91,7 @@ PAGES: dict[str, PageSpec] = {
         PageSpec("services", "dashcli.renderers.pages.services", "Uptime", ("services",),
                  ("status",)),
         PageSpec("track", "dashcli.renderers.pages.track", "GPS track", ("track",)),
+        PageSpec("wifi", "dashcli.renderers.pages.wifi", "WiFi", ("wifi",)),
         PageSpec("nba", "dashcli.renderers.pages.scoreboard", "NBA", ("nba",)),
         PageSpec("nhl", "dashcli.renderers.pages.scoreboard", "NHL", ("nhl",)),
         PageSpec("soccer", "dashcli.renderers.pages.scoreboard", "Soccer", ("soccer",)),

@@ -95,6 +95,11 @@ SOURCES: dict[str, SourceInfo] = {
             ProviderInfo("inreach", "dashcli.sources.inreach:fetch",
                          (SecretSpec("inreach_password", False, "MapShare password"),)),),
                    every=600),
+        SourceInfo("wifi", "a WiFi network's name and a QR code to join it", (
+            ProviderInfo("local", "dashcli.sources.wifi:fetch", (
+                SecretSpec("wifi_ssid", True, "the network's name"),
+                SecretSpec("wifi_password", False, "the network's password (not for nopass)"),
+            )),), every=86400),
     )
 }
 
