@@ -145,6 +145,14 @@ class OpenBao:
     def seal(self) -> None:
         self.api("PUT", "sys/seal")
 
+    def unseal(self) -> None:
+        """Unseal with the key the dev server printed at start."""
+        for line in (self.folder / "bao.log").read_text().splitlines():
+            if line.startswith("Unseal Key: "):
+                self.api("PUT", "sys/unseal", {"key": line.split(": ", 1)[1].strip()})
+                return
+        raise AssertionError("the dev server printed no unseal key")
+
     def stop(self) -> None:
         if self._client is not None:
             self._client.close()

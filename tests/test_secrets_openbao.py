@@ -5,13 +5,15 @@ auth set up as deploy/kubernetes/README.md says; its TokenReview calls go to the
 local Kubernetes API (tests/fake_kubernetes.py, over TLS), which also holds the Secret. Encrypt,
 decrypt, key rotation, rewrap, login, token expiry and revocation are OpenBao's own. The fake
 Vault (tests/fake_vault.py) stays only where a real server cannot go: a Vault that answers a
-rewrap with the wrong ciphertext (tests/test_secrets_kube.py).
+rewrap with the wrong ciphertext (tests/test_secrets_kube.py). The last test sweeps every
+secrets path, success and failure, for leaked values.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import logging
 import ssl
 import time
 from collections.abc import Iterator
@@ -310,3 +312,102 @@ def test_encrypt_and_rewrap_stdin_with_an_operator_token(
     time.sleep(0.1)
     assert bao.api("POST", "auth/token/lookup", {"token": token})["data"]["policies"] == [
         "default", "operator"]
+
+
+# --- no value anywhere ----------------------------------------------------------------------
+
+
+def test_no_secret_value_in_any_output(
+    tmp_path: Path, kube: FakeKubernetes, bao: OpenBao, jwt_file: Path,
+    upstream: ReplayServer, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture,
+    tls: tuple[ssl.SSLContext, Path],  # noqa: F811
+) -> None:
+    """Every secret path, success and failure, with everything captured and searched."""
+    caplog.set_level(logging.DEBUG)
+    monkeypatch.delenv("VAULT_TOKEN", raising=False)
+    values = {
+        "owm_api_key": "LEAK-owm-5f4e3d2c1b0a",
+        "server_token": "LEAK-srv-a1b2c3d4e5f6",
+        "github_token": "LEAK-ghp-0f1e2d3c4b5a",
+    }
+    jwt = jwt_file.read_text().strip()
+    secret_texts = [*values.values(), jwt, str(kube.token)]
+    seen: list[str] = []
+
+    def attempt(action: Any) -> None:
+        try:
+            result = action()
+        except Exception as exc:
+            seen.extend([str(exc), repr(exc), repr(exc.args)])
+        else:
+            seen.append(repr(result))
+
+    upstream.route("/data/3.0/onecall",
+                   Reply(fixture_path("openweathermap/onecall-boston-imperial.json")))
+    # file: good, bad YAML containing the value, bad JSON, nested value
+    good = tmp_path / "s.yaml"
+    good.write_text(yaml.safe_dump(values))
+    file_cfg = {"source": "file", "path": str(good)}
+    attempt(lambda: open_secrets(Profile.model_validate({"location": BOSTON, "secrets": file_cfg})))
+    for name, text in [("b.yaml", f"owm_api_key: [{values['owm_api_key']}\n"),
+                       ("b.json", f'{{"owm_api_key": {values["owm_api_key"]}}}'),
+                       ("n.yaml", f"owm_api_key: {{x: {values['owm_api_key']}}}\n")]:
+        (tmp_path / name).write_text(text)
+        cfg = {"source": "file", "path": str(tmp_path / name)}
+        attempt(lambda cfg=cfg: open_secrets(
+            Profile.model_validate({"location": BOSTON, "secrets": cfg})))
+    # env: good and a broken .env line holding the value
+    env_file = tmp_path / ".env"
+    env_file.write_text(f"OWM={values['owm_api_key']}\n")
+    env_cfg = {"source": "env", "env_file": str(env_file), "map": {"owm_api_key": "OWM"}}
+    attempt(lambda: open_secrets(Profile.model_validate({"location": BOSTON, "secrets": env_cfg})))
+    (tmp_path / "bad.env").write_text(f"not a line {values['owm_api_key']}\n")
+    bad_env = {"source": "env", "env_file": str(tmp_path / "bad.env"), "map": {"a": "A"}}
+    attempt(lambda: open_secrets(Profile.model_validate({"location": BOSTON, "secrets": bad_env})))
+    # kubernetes and kubevault: success, 401, 403, tampered, sealed
+    kube.add_secret("dash", "plain", values)
+    config = kube.kubeconfig(tmp_path, ca_pem=tls[1].read_text())
+    k8s = {"source": "kubernetes", "namespace": "dash", "name": "plain", "kubeconfig": str(config)}
+    attempt(lambda: open_secrets(Profile.model_validate({"location": BOSTON, "secrets": k8s})))
+    store_ciphertext(kube, bao, values)
+    kv = kv_profile(tmp_path, kube, tls[1], bao, jwt_file)
+    attempt(lambda: open_secrets(kv))
+    kube.forbidden.add(("secrets", "dash", "plain"))
+    attempt(lambda: open_secrets(Profile.model_validate({"location": BOSTON, "secrets": k8s})))
+    bao.revoke_login_tokens()
+    jwt_file.write_text("wrong-jwt")
+    attempt(lambda: open_secrets(kv))
+    jwt_file.write_text(jwt)
+    bao.seal()
+    attempt(lambda: open_secrets(kv))
+    bao.unseal()
+    # the commands: check (found, missing), fetch (with the key, then without), encrypt, rewrap
+    profile = tmp_path / "cluster.yaml"
+    profile.write_text(yaml.safe_dump({
+        "location": BOSTON, "units": "imperial",
+        "secrets": kv_settings(tmp_path, kube, tls[1], bao, jwt_file),
+        "sources": {"weather": {"provider": "openweathermap", "base_url": upstream.url}},
+        "server": {"token_secret": "server_token"},
+    }))
+    outputs: list[str] = []
+    for args in (["secrets", "check", "--profile", str(profile)],
+                 ["--debug", "fetch", "weather", "--profile", str(profile), "--json"],
+                 ["secrets", "rewrap", "--profile", str(profile)]):
+        outputs.extend(run_dash(monkeypatch, capsys, *args)[1:])
+    (tmp_path / "plain.yaml").write_text(yaml.safe_dump(values))
+    outputs.extend(run_dash(monkeypatch, capsys, "secrets", "encrypt", "--profile", str(profile),
+                            "--file", str(tmp_path / "plain.yaml"))[1:])
+    store_ciphertext(kube, bao, {"github_token": values["github_token"]})
+    outputs.extend(run_dash(monkeypatch, capsys, "secrets", "check", "--profile", str(profile))[1:])
+    outputs.extend(run_dash(monkeypatch, capsys, "fetch", "weather", "--profile", str(profile))[1:])
+    assert any("found" in text for text in outputs)
+    assert any("missing secret 'owm_api_key'" in text for text in outputs)
+
+    logs = [record.getMessage() for record in caplog.records]
+    logs += [repr(record.args) for record in caplog.records]
+    everything = "\n".join([*seen, *outputs, *logs])
+    assert "secrets (file)" in everything  # the captured failures are really there
+    assert "secrets (kubevault): Vault at" in everything
+    for text in secret_texts:
+        assert text not in everything, f"a secret value leaked: {text[:8]}…"
