@@ -252,6 +252,10 @@ class CycleEntry(StrictModel):
     seconds: float = Field(gt=0, le=3600)
     type: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$",
                              description="With page: app, the data type the app page draws.")
+    takeover: bool = Field(
+        default=False,
+        description="While a favourite team's game is live, this page takes over the cycle.",
+    )
 
     @model_validator(mode="after")
     def _app_type(self) -> CycleEntry:

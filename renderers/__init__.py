@@ -18,8 +18,10 @@ from dashcli.renderers.engine import (
     cache_key,
     changes_at,
     has_content,
+    page_parts,
     render,
     render_traced,
+    takes_over,
 )
 from dashcli.renderers.fonts import FontSet, builtin_fonts, load_fonts
 from dashcli.renderers.registry import PAGES, PageSpec, page_spec
@@ -38,7 +40,9 @@ __all__ = [
     "changes_at",
     "has_content",
     "load_fonts",
+    "page_parts",
     "page_spec",
     "render",
     "render_traced",
+    "takes_over",
 ]

@@ -50,6 +50,7 @@ class Canvas:
     fonts: FontSet
     state: Mapping[str, Update]
     clock: ClockFormat = "24h"
+    part: int = 0  # which of the page's frames (pages taking several frames in the cycle)
 
     @property
     def width(self) -> int:

@@ -9,6 +9,7 @@ when absent or malformed, and :func:`readable` lifts colours too dark to see on 
 from __future__ import annotations
 
 Color = tuple[int, int, int]
+GREY_SPREAD = 24  # channels closer than this: no hue worth keeping
 
 BLACK: Color = (0, 0, 0)
 WHITE: Color = (235, 235, 235)
@@ -79,6 +80,32 @@ def readable(color: Color, minimum: int = 110) -> Color:
     factor = minimum / peak
     r, g, b = color
     return (min(255, round(r * factor)), min(255, round(g * factor)), min(255, round(b * factor)))
+
+
+def greyish(color: Color) -> bool:
+    """True for black, greys and white: colours with (almost) no hue to tell a team by."""
+    return max(color) - min(color) < GREY_SPREAD
+
+
+def lifted(color: Color, minimum: int = 110) -> Color:
+    """``color`` made bright enough for an LED panel with its hue kept: scaled up until its
+    brightest channel reaches ``minimum`` (like :func:`readable`), then, when it is still too
+    dim to the eye (navy, purple: a panel draws them as a murky grey-violet), mixed with white
+    until its luma reaches ``minimum`` / 2. Mixing with white changes neither the hue nor the
+    order of the channels."""
+    r, g, b = readable(color, minimum)
+    target = minimum / 2
+    luma = _luma((r, g, b))
+    if luma >= target:
+        return (r, g, b)
+    mix = (target - luma) / (255 - luma)
+    return (round(r + (255 - r) * mix), round(g + (255 - g) * mix), round(b + (255 - b) * mix))
+
+
+def _luma(color: Color) -> float:
+    """Rec. 709 luma: how bright a colour looks (green counts most, blue least)."""
+    r, g, b = color
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
 def scale(color: Color, factor: float) -> Color:

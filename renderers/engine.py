@@ -46,14 +46,15 @@ def zone(name: str) -> tzinfo:
 
 
 def _canvas(spec: PageSpec, state: Mapping[str, Update], now: datetime, layout: tuple[int, int],
-           timezone: str, fonts: FontSet | None, clock: ClockFormat) -> Canvas:
+           timezone: str, fonts: FontSet | None, clock: ClockFormat, part: int = 0) -> Canvas:
     if now.tzinfo is None:
         raise ValueError("render: now must be timezone-aware")
     if clock not in CLOCK_FORMATS:
         raise UsageError(f"unknown clock format {clock!r} (known: {', '.join(CLOCK_FORMATS)})")
     tz = zone(timezone)
     image = Image.new("RGB", layout)
-    return Canvas(spec.name, image, now.astimezone(tz), tz, fonts or builtin_fonts(), state, clock)
+    return Canvas(spec.name, image, now.astimezone(tz), tz, fonts or builtin_fonts(), state, clock,
+                  part)
 
 
 def _problem(exc: Exception) -> str:
@@ -71,16 +72,19 @@ def render(
     timezone: str = "UTC",
     fonts: FontSet | None = None,
     clock: ClockFormat = "24h",
+    part: int = 0,
 ) -> Image.Image:
     """Draw ``page`` from ``state`` at ``now``: an RGB image of exactly ``size``.
 
     Pages draw a 128×64 or 64×32 layout (the largest that fits); any other size gets that layout
     centred on black. Times of day are written in ``clock`` (``"12h"`` or ``"24h"``, see
-    ``Profile.clock_format``). An unknown page or clock format is a UsageError.
+    ``Profile.clock_format``). ``part`` is which of the page's frames to draw (see
+    :func:`page_parts`; beyond the last, the page wraps around). An unknown page or clock
+    format is a UsageError.
     """
     spec = page_spec(page)
     layout = spec.layout_for(size)
-    canvas = _canvas(spec, state, now, layout, timezone, fonts, clock)
+    canvas = _canvas(spec, state, now, layout, timezone, fonts, clock, part)
     with marquee.running(now.timestamp()) as motion:
         _draw(spec, canvas, state, now)
     image = canvas.image
@@ -132,11 +136,13 @@ def render_traced(
     timezone: str = "UTC",
     fonts: FontSet | None = None,
     clock: ClockFormat = "24h",
+    part: int = 0,
 ) -> tuple[Image.Image, list[TextRun]]:
     """:func:`render`, plus where each text run was drawn (in the page's layout coordinates),
     for :func:`dashcli.renderers.layout.layout_problems`."""
     with recording() as runs:
-        image = render(page, state, now, size=size, timezone=timezone, fonts=fonts, clock=clock)
+        image = render(page, state, now, size=size, timezone=timezone, fonts=fonts, clock=clock,
+                       part=part)
     return image, runs
 
 
@@ -163,6 +169,39 @@ def has_content(
         return True
 
 
+def page_parts(
+    page: str, state: Mapping[str, Update], now: datetime, *,
+    size: tuple[int, int] = (128, 64), timezone: str = "UTC",
+) -> int:
+    """How many frames ``page`` takes in the cycle at ``size`` (1 for most pages; a scoreboard
+    pages through all of the day's games). Each is shown for its share of the page's time."""
+    spec = page_spec(page)
+    function = spec.parts
+    if function is None or any(kind not in state for kind in spec.types) \
+            or unavailable(state, spec.types, now):
+        return 1
+    canvas = _canvas(spec, state, now, spec.layout_for(size), timezone, None, "24h")
+    try:
+        return max(1, int(function(canvas)))
+    except DATA_ERRORS:
+        return 1
+
+
+def takes_over(page: str, state: Mapping[str, Update], now: datetime, *,
+               timezone: str = "UTC") -> bool:
+    """True when ``page`` claims the cycle now (a favourite team's game is live), for cycle
+    entries with ``takeover: true``."""
+    spec = page_spec(page)
+    function = spec.takeover
+    if function is None or any(kind not in state for kind in spec.types):
+        return False
+    canvas = _canvas(spec, state, now, spec.sizes[0], timezone, None, "24h")
+    try:
+        return bool(function(canvas))
+    except DATA_ERRORS:
+        return False
+
+
 def cache_key(
     page: str,
     state: Mapping[str, Update],
@@ -171,6 +210,7 @@ def cache_key(
     timezone: str,
     fonts: FontSet | None,
     clock: ClockFormat = "24h",
+    part: int = 0,
 ) -> tuple[Hashable, ...]:
     """What a frame depends on: the page, each used entry's seq (or identity) and staleness,
     the health of its sources, the displayed minute (or the page's shorter refresh period), the
@@ -186,7 +226,7 @@ def cache_key(
     period = (refresh(page, state) if refresh is not None else None) or 60
     minute = int(now.timestamp() // period)
     health = () if spec.all_types else health_key(state, spec.uses)
-    return (page, entries, health, minute, size, timezone,
+    return (page, part, entries, health, minute, size, timezone,
             id(fonts) if fonts is not None else None, clock)
 
 
@@ -222,9 +262,10 @@ class FrameCache:
         timezone: str = "UTC",
         fonts: FontSet | None = None,
         clock: ClockFormat = "24h",
+        part: int = 0,
     ) -> Image.Image:
         """The frame :func:`render` would draw, from the cache when its inputs are unchanged."""
-        key = cache_key(page, state, now, size, timezone, fonts, clock)
+        key = cache_key(page, state, now, size, timezone, fonts, clock, part)
         moment = now.timestamp()
         with self._lock:
             found = self._frames.get(key)
@@ -233,7 +274,8 @@ class FrameCache:
                 self._frames.move_to_end(key)
                 return found[0]
             self.misses += 1
-        image = render(page, state, now, size=size, timezone=timezone, fonts=fonts, clock=clock)
+        image = render(page, state, now, size=size, timezone=timezone, fonts=fonts, clock=clock,
+                       part=part)
         with self._lock:
             self._frames[key] = (image, (dict(state), fonts), moment)
             while len(self._frames) > self.maxsize:

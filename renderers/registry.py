@@ -3,9 +3,12 @@
 One line per page. ``types`` must all be in the state or the page shows "no data yet";
 ``optional`` types are drawn when present (and count for staleness); ``all_types`` pages (status)
 depend on every entry of the state. A page module exposes ``draw(canvas)`` and may expose
-``has_content(canvas) -> bool`` and ``refresh_seconds(page, state)`` (how often its frame
-changes by itself, for animations); it is imported on first use. ``app:TYPE`` names the app page
-of a published TYPE (:mod:`dashcli.renderers.pages.app`), made on demand.
+``has_content(canvas) -> bool``, ``refresh_seconds(page, state)`` (how often its frame
+changes by itself, for animations), ``parts(canvas) -> int`` (how many frames the page takes in
+the cycle, e.g. a scoreboard paging through its games; ``canvas.part`` says which one to draw)
+and ``takeover(canvas) -> bool`` (the page claims the cycle, e.g. a favourite's live game); it
+is imported on first use. ``app:TYPE`` names the app page of a published TYPE
+(:mod:`dashcli.renderers.pages.app`), made on demand.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from dashcli.renderers.canvas import LARGE, LAYOUTS, SMALL, Canvas
 DrawFunction = Callable[[Canvas], None]
 ContentFunction = Callable[[Canvas], bool]
 RefreshFunction = Callable[[str, Mapping[str, Update]], float | None]
+PartsFunction = Callable[[Canvas], int]
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,16 @@ class PageSpec:
     def refresh(self) -> RefreshFunction | None:
         """How often the page's frame changes by itself (None: with the minute)."""
         function: RefreshFunction | None = getattr(self.load(), "refresh_seconds", None)
+        return function
+
+    @property
+    def parts(self) -> PartsFunction | None:
+        function: PartsFunction | None = getattr(self.load(), "parts", None)
+        return function
+
+    @property
+    def takeover(self) -> ContentFunction | None:
+        function: ContentFunction | None = getattr(self.load(), "takeover", None)
         return function
 
     @property

@@ -19,8 +19,9 @@ first, then by start time. Per game, from the event and its first competition:
   scheduled game ``description`` ("Scheduled", as ESPN's short text is a date in US Eastern
   time) and for a delayed one ``detail`` ("Rain Delay, Top 3rd").
 - teams (``homeAway``): abbreviation, ``displayName``, ``color``/``alternateColor`` as
-  ``#rrggbb``, the ``total`` record's summary, and the score once the game started (ESPN sends
-  "0" before the start and for postponed games; those become None).
+  ``#rrggbb`` (MLB clubs: their brand colours from :mod:`dashcli.sources.teams`, as ESPN's
+  are often near-black), the ``total`` record's summary, and the score once the game started
+  (ESPN sends "0" before the start and for postponed games; those become None).
 - ``situation`` for a game in play (``in`` or a delay after the start), built from ``status``
   and, when present, the competition's ``situation`` block (any part of it may be missing):
   baseball — inning (``period``), half from the status text (Top/Bot/Mid/End), balls, strikes,
@@ -57,7 +58,7 @@ from dashcli.sources import scoreboard
 from dashcli.sources.base import FetchContext, Fetched
 from dashcli.sources.errors import DataError, SourceError
 from dashcli.sources.http import get
-from dashcli.sources.teams import MLB_ALIASES
+from dashcli.sources.teams import MLB_ALIASES, mlb_team
 from dashcli.sources.validate import Node, parse_json
 
 PROVIDER = "espn"
@@ -108,6 +109,9 @@ def parse_scoreboard(
     aliases = MLB_ALIASES if sport == "baseball" else {}
     wanted = scoreboard.favourites(teams, aliases)
     games = [_game(event, sport, tz, wanted, aliases) for event in root["events"]]
+    if league == "mlb":
+        for game in games:
+            _brand_colours(game)
     return {"league": league, "sport": sport, "date": day.isoformat(),
             "games": scoreboard.order_games(games)}
 
@@ -171,6 +175,16 @@ def _sides(competition: Node) -> dict[str, Node]:
     if "home" not in sides or "away" not in sides:
         raise DataError(f"{competition.path}.competitors", "expected a home and an away team")
     return sides
+
+
+def _brand_colours(game: Game) -> None:
+    """MLB clubs get their published brand colours: ESPN's are often near-black (Baltimore's
+    ``#201b1b``), which no LED panel can show as the club's colour."""
+    for side in ("away", "home"):
+        team = game[side]
+        club = mlb_team(team["abbreviation"])
+        if club is not None:
+            team["color"], team["alt_color"] = club.color, club.alt_color
 
 
 def _team(competitor: Node, keep_score: bool) -> Team:

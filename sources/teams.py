@@ -54,3 +54,9 @@ MLB_TEAMS: dict[int, MlbTeam] = {
 
 # ESPN (and older) abbreviations -> the Stats API's, for matching favourites across providers.
 MLB_ALIASES: dict[str, str] = {"ARI": "AZ", "CHW": "CWS", "OAK": "ATH", "WAS": "WSH"}
+MLB_BY_ABBREVIATION: dict[str, MlbTeam] = {team.abbreviation: team for team in MLB_TEAMS.values()}
+
+
+def mlb_team(abbreviation: str) -> MlbTeam | None:
+    """The club an MLB abbreviation names, in the Stats API's spelling or ESPN's."""
+    return MLB_BY_ABBREVIATION.get(MLB_ALIASES.get(abbreviation, abbreviation))

@@ -187,7 +187,7 @@ class CountingRenderer:
         self.cache: dict[tuple[object, ...], Image.Image] = {}
         self.renders = 0
 
-    def __call__(self, page, state, now):
+    def __call__(self, page, state, now, *, part=0):
         key = (page, tuple(sorted((k, u.seq) for k, u in state.items())), now.replace(second=0,
                                                                                       microsecond=0))
         if key not in self.cache:

@@ -28,7 +28,7 @@ from dashcli.displays.model import DisplayModel
 from dashcli.displays.panel import MISSING_RGBMATRIX, PanelDisplay, load_backend, panel_options
 from dashcli.profiles import load_profile
 from dashcli.profiles.schema import Panel, Profile
-from dashcli.renderers import render
+from dashcli.renderers import page_parts, render
 from dashcli.renderers.colors import WHITE
 from dashcli.renderers.demo import demo_state
 from tests.test_cli import assert_one_line_error, dash
@@ -199,21 +199,25 @@ async def test_frames_are_the_renderers_and_the_cycle_follows_the_durations(rgbm
     loop = build_loop(profile, model, display.show, clock=clock)
     await StaticFeed(state.values()).run(model)
 
-    def expected(page: str) -> bytes:
-        return render(page, state, clock.now, size=(128, 64), timezone=TIMEZONE).tobytes()
+    def expected(page: str, part: int) -> bytes:
+        return render(page, state, clock.now, size=(128, 64), timezone=TIMEZONE,
+                      part=part).tobytes()
 
-    timeline = [(0, "clock"), (9.9, None), (10, "weather"), (24.9, None), (25, "mlb"),
-                (44.9, None), (45, "clock")]
-    for seconds, page in timeline:
+    # The demo's MLB day takes two frames (featured game, then cards): 10 s each of its 20.
+    assert page_parts("mlb", state, T0, size=(128, 64), timezone=TIMEZONE) == 2
+    timeline = [(0, "clock", 0), (9.9, None, 0), (10, "weather", 0), (24.9, None, 0),
+                (25, "mlb", 0), (34.9, None, 0), (35, "mlb", 1), (44.9, None, 0),
+                (45, "clock", 0)]
+    for seconds, page, part in timeline:
         clock.now = T0 + timedelta(seconds=seconds)
         frame = await loop.step()
         if page is None:
             assert frame is None
             continue
         assert frame is not None
-        assert frame.page == page
-        assert matrix.displayed.pixels.tobytes() == expected(page)
-    assert len(matrix.shown) == 4
+        assert (frame.page, frame.part) == (page, part)
+        assert matrix.displayed.pixels.tobytes() == expected(page, part)
+    assert len(matrix.shown) == 5
     # Double buffering: the next frame is drawn on the canvas SwapOnVSync handed back.
     assert display.canvas is not matrix.displayed
 

@@ -294,18 +294,23 @@ async def test_frames_are_drawn_by_the_given_renderer() -> None:
     """dash serve passes the displays' renderer, so /frames shows what the panel shows."""
     from PIL import Image
 
-    calls: list[tuple[str, list[str]]] = []
+    calls: list[tuple[str, list[str], int]] = []
 
-    def renderer(page, state, now):
-        calls.append((page, sorted(state)))
+    def renderer(page, state, now, *, part=0):
+        calls.append((page, sorted(state), part))
         return Image.new("RGB", (128, 64), (255, 0, 0))
 
     store = MemoryStore()
     await store.put(update("clock", time="12:00"))
     async with serving(store, renderer=renderer) as base:
         reply = await get(f"{base}/frames/clock.png")
+        second = await get(f"{base}/frames/clock.png?part=2")
+        refused = await get(f"{base}/frames/clock.png?part=-1")
     assert reply.status_code == 200
-    assert calls == [("clock", ["clock"])]
+    assert second.status_code == 200
+    assert refused.status_code == 400
+    assert "part" in refused.json()["error"]
+    assert calls == [("clock", ["clock"], 0), ("clock", ["clock"], 2)]
     assert Image.open(io.BytesIO(reply.content)).getpixel((5, 5)) == (255, 0, 0)
 
 

@@ -227,7 +227,8 @@ async def test_missing_optional_blocks(upstream):
         "inning": 5, "half": "top", "balls": None, "strikes": None, "outs": None,
         "bases": {"first": False, "second": False, "third": False}, "last_play": None,
     }
-    assert game["home"] == {"abbreviation": "TOR", "name": "Blue Jays", "color": None,
+    # MLB clubs' colours come from the brand colours table whatever ESPN sends (or omits).
+    assert game["home"] == {"abbreviation": "TOR", "name": "Blue Jays", "color": "#134a8e",
                             "alt_color": "#1d2d5c", "record": None, "score": 2}
 
 

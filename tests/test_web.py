@@ -118,8 +118,8 @@ async def test_routes_serve_the_page_the_frame_and_follow_controls(server):
         assert json.loads(event.data)["page"] == "weather"
         async with session.get(f"{base}/frames/current.json", headers=auth) as response:
             info = await response.json()
-        assert info == {"page": "weather", "paused": False, "at": info["at"],
-                        "pages": ["moon", "weather"]}
+        assert info == {"page": "weather", "paused": False, "at": info["at"], "part": 0,
+                        "parts": 1, "pages": ["moon", "weather"]}
 
 
 # -- the page in headless Chromium -------------------------------------------------------------

@@ -110,7 +110,8 @@ def cycle_pages(profile: Profile) -> list[CyclePage]:
     """The profile's cycle; an unknown page is a UsageError naming the known ones."""
     from dashcli.renderers import page_spec
 
-    pages = [CyclePage(entry.name, entry.seconds) for entry in profile.display.cycle]
+    pages = [CyclePage(entry.name, entry.seconds, entry.takeover)
+             for entry in profile.display.cycle]
     for entry in pages:
         page_spec(entry.page)
     return pages
@@ -127,9 +128,9 @@ def frame_renderer(profile: Profile, cache: FrameCache | None = None) -> RenderF
     fonts = profile_fonts(profile)
     clock = profile.clock_format
 
-    def draw(page: str, state: Mapping[str, Update], now: datetime) -> Image:
+    def draw(page: str, state: Mapping[str, Update], now: datetime, *, part: int = 0) -> Image:
         return frames.render(page, state, now, size=size, timezone=timezone, fonts=fonts,
-                             clock=clock)
+                             clock=clock, part=part)
 
     return draw
 
@@ -144,17 +145,26 @@ def build_loop(
     skip_empty: bool | None = None,
 ) -> DisplayLoop:
     """The display loop of ``profile``: its cycle (``skip_empty`` from the profile unless
-    given), ``has_content`` read from the model's state at the loop's clock, cached rendering."""
-    from dashcli.renderers import has_content
+    given), ``has_content``, the pages' frame counts and takeovers read from the model's state
+    at the loop's clock, cached rendering."""
+    from dashcli.renderers import has_content, page_parts, takes_over
 
     timezone = profile.location.timezone
+    size = profile.display.width_height
     explained = not profile.display.skip_unavailable
 
     def content(page: str) -> bool:
         return has_content(page, model.state, clock(), timezone=timezone,
                            unavailable_shown=explained)
 
+    def parts(page: str) -> int:
+        return page_parts(page, model.state, clock(), size=size, timezone=timezone)
+
+    def claims(page: str) -> bool:
+        return takes_over(page, model.state, clock(), timezone=timezone)
+
     skip = profile.display.skip_empty if skip_empty is None else skip_empty
-    cycle = PageCycle(cycle_pages(profile), skip_empty=skip, has_content=content)
+    cycle = PageCycle(cycle_pages(profile), skip_empty=skip, has_content=content, parts=parts,
+                      takes_over=claims)
     return DisplayLoop(model, cycle, frame_renderer(profile, cache), show, clock=clock,
                        first_data_grace=FIRST_DATA_GRACE)

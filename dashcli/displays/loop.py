@@ -16,7 +16,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from dashcli.core.envelope import Update, utcnow
 from dashcli.displays.cycle import PageCycle
@@ -26,18 +26,26 @@ from dashcli.renderers.engine import changes_at
 if TYPE_CHECKING:
     from PIL.Image import Image
 
-RenderFunction = Callable[[str, Mapping[str, Update], datetime], "Image"]
 MAX_WAIT = 1.0
+
+
+class RenderFunction(Protocol):
+    """Draws ``part`` of ``page`` (pages may take several frames) from ``state`` at ``now``."""
+
+    def __call__(self, page: str, state: Mapping[str, Update], now: datetime, *,
+                 part: int = 0) -> Image: ...
 
 
 @dataclass(frozen=True)
 class Frame:
-    """A frame as shown: its page, its picture, when it was drawn, whether the cycle is paused."""
+    """A frame as shown: its page, its picture, when it was drawn, whether the cycle is paused,
+    and which of the page's frames it is."""
 
     page: str
     image: Image
     at: datetime
     paused: bool
+    part: int = 0
 
 
 class DisplayLoop:
@@ -67,12 +75,13 @@ class DisplayLoop:
         while self.model.controls:
             self.cycle.control(self.model.controls.popleft(), now)
         page = self.cycle.tick(now).page
-        image = self.render(page, self.model.state, now)
+        part = self.cycle.part
+        image = self.render(page, self.model.state, now, part=part)
         last = self.frame
         if last is not None and last.page == page and last.image is image \
                 and last.paused == self.cycle.paused:
             return None
-        self.frame = Frame(page, image, now, self.cycle.paused)
+        self.frame = Frame(page, image, now, self.cycle.paused, part)
         result = self.show(self.frame)
         if inspect.isawaitable(result):
             await result

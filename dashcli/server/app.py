@@ -45,6 +45,7 @@ STORE_TIMEOUT = 3.0
 CONTROL_SHARE_TIMEOUT = 1.0
 RESUBSCRIBE_BASE_DELAY = 0.5
 RESUBSCRIBE_MAX_DELAY = 10.0
+MAX_PART = 99  # /frames/{page}.png?part=N: pages take a few frames, never this many
 T = TypeVar("T")
 
 
@@ -364,7 +365,8 @@ async def _control(request: web.Request) -> web.Response:
 
 
 async def _frame(request: web.Request) -> web.Response:
-    """The PNG of a page drawn from the current state (``?scale=N`` enlarges it, 1 to 8)."""
+    """The PNG of a page drawn from the current state (``?scale=N`` enlarges it, 1 to 8;
+    ``?part=N`` is the page's N-th frame, for pages taking several, from 0)."""
     from dashcli.core.errors import UsageError
     from dashcli.renderers import page_spec, render
     from dashcli.renderers.output import png_bytes
@@ -381,14 +383,21 @@ async def _frame(request: web.Request) -> web.Response:
         scale = 0
     if not 1 <= scale <= 8:
         return _error(400, "scale: an integer from 1 to 8")
+    try:
+        part = int(request.query.get("part", "0"))
+    except ValueError:
+        part = -1
+    if not 0 <= part <= MAX_PART:
+        return _error(400, f"part: an integer from 0 to {MAX_PART}")
     state, _ = await context.state()
     now = utcnow()
 
     def draw() -> bytes:
         if context.renderer is not None:
-            image = context.renderer(page, state, now)
+            image = context.renderer(page, state, now, part=part)
         else:
-            image = render(page, state, now, size=context.size, timezone=context.timezone)
+            image = render(page, state, now, size=context.size, timezone=context.timezone,
+                           part=part)
         return png_bytes(image, scale=scale)
 
     # Drawing takes milliseconds of CPU: off the loop, so SSE fan-out is not delayed.

@@ -1,13 +1,15 @@
-"""The MLB page: the featured game large, the day's other games in a strip below.
+"""The MLB page: the featured game large, other games in a strip below, then every other game.
 
-Reads ``mlb`` (:class:`dashcli.core.values.ScoreboardValues`); the featured game is the first
-(the
-source puts the profile's teams first). Live: team abbreviations in team colours, scores, the
-inning with a ▲/▼ arrow (``MID``/``END`` between halves), the bases diamond, balls/strikes/outs
-as dots and the last play wrapped to two lines. Before the game: records and the local
-first-pitch time; after: ``Final`` (``Final/10``) with the loser's score dimmed; postponed,
-suspended, delayed and cancelled games in amber words, never as a final. A day without games
-draws "No games today" and has no content (displays skip it).
+Reads ``mlb`` (:class:`dashcli.core.values.ScoreboardValues`); games are ordered live first,
+then upcoming, then final, favourites first within each
+(:func:`dashcli.renderers.pages.scoreboard.ordered`), and the first is featured. The games the
+strip has no room for follow on further frames of the page, as cards (three a frame), so every
+game of the day is shown within one pass of the cycle. Live: team abbreviations in team
+colours, scores, the inning with a ▲/▼ arrow (``MID``/``END`` between halves), the bases
+diamond, balls/strikes/outs as dots and the last play wrapped to two lines. Before the game:
+records and the local first-pitch time; after: ``Final`` (``Final/10``) with the loser's score
+dimmed; postponed, suspended, delayed and cancelled games in amber words, never as a final. A
+day without games draws "No games today" and has no content (displays skip it).
 """
 
 from __future__ import annotations
@@ -20,14 +22,19 @@ from dashcli.renderers.canvas import Canvas
 from dashcli.renderers.pages.scoreboard import (
     ABANDONED,
     ABANDONED_COLOR,
+    card_frames,
+    draw_cards,
     draw_compact_state,
     draw_last_play,
     draw_no_games,
+    draw_parts_bar,
     draw_start,
     draw_state_word,
     draw_strip,
     draw_team_rows,
     final_text,
+    ordered,
+    per_frame,
     reason,
     scores_known,
 )
@@ -54,7 +61,7 @@ STATE_EXTRA_Y = 27
 PLAY_TOP = 38
 PLAY_LINE = 6
 PLAY_LINES = 2
-STRIP_BOTTOM = 64
+STRIP_BOTTOM = 62  # the bottom row is the frame indicator's
 STRIP_GAP_ABOVE = 3
 # 64×32
 COMPACT_SCORE_RIGHT = 34
@@ -210,17 +217,66 @@ def _draw_compact(canvas: Canvas, game: Game) -> None:
     draw_compact_state(canvas, word, color, details[-1] if details else None)
 
 
+def _games(canvas: Canvas) -> list[Game]:
+    return ordered(cast(ScoreboardValues, canvas.values("mlb"))["games"])
+
+
 def has_content(canvas: Canvas) -> bool:
     """False on a day without games (displays skip the page)."""
-    return bool(cast(ScoreboardValues, canvas.values("mlb"))["games"])
+    return bool(_games(canvas))
+
+
+def takeover(canvas: Canvas) -> bool:
+    """True while a favourite team's game is live."""
+    return any(game["favorite"] and game["state"] == "in" for game in _games(canvas))
+
+
+def _play_lines(canvas: Canvas, game: Game) -> tuple[str, ...]:
+    """The featured game's last play, wrapped (while it is being played)."""
+    situation = _situation(game)
+    play = situation["last_play"] if situation is not None else None
+    if not play or game["state"] not in ("in", "suspended", "delayed"):
+        return ()
+    return wrap(canvas.fonts.small, str(play), canvas.width - 4, PLAY_LINES)
+
+
+def _strip_top(canvas: Canvas, game: Game) -> int:
+    lines = _play_lines(canvas, game)
+    return PLAY_TOP + (len(lines) * PLAY_LINE + STRIP_GAP_ABOVE if lines else 0)
+
+
+def _split(canvas: Canvas, games: list[Game]) -> tuple[list[Game], list[Game]]:
+    """The other games in the featured frame's strip, and those on the frames of cards."""
+    others = games[1:]
+    if canvas.compact:
+        return [], others
+    fit = draw_strip(canvas, others, "baseball", _strip_top(canvas, games[0]) + 1, STRIP_BOTTOM,
+                     left=2, draw=False)
+    return others[:fit], others[fit:]
+
+
+def parts(canvas: Canvas) -> int:
+    """The featured frame, then frames of cards for the games its strip has no room for."""
+    games = _games(canvas)
+    if not games:
+        return 1
+    return 1 + card_frames(canvas, len(_split(canvas, games)[1]))
 
 
 def draw(canvas: Canvas) -> None:
-    """Draw the featured game (the first), then its last play and the other games."""
-    values = cast(ScoreboardValues, canvas.values("mlb"))
-    games = values["games"]
+    """Frame 0: the featured game, its last play and the other games in a strip; then the
+    remaining games as cards."""
+    games = _games(canvas)
     if not games:
         draw_no_games(canvas, TITLE)
+        return
+    strip, cards = _split(canvas, games)
+    count = 1 + card_frames(canvas, len(cards))
+    part = canvas.part % count
+    draw_parts_bar(canvas, part, count)
+    if part:
+        start = (part - 1) * per_frame(canvas)
+        draw_cards(canvas, cards[start:start + per_frame(canvas)], "baseball")
         return
     game = games[0]
     if canvas.compact:
@@ -229,14 +285,10 @@ def draw(canvas: Canvas) -> None:
     _draw_featured(canvas, game)
     small = canvas.fonts.small
     y = PLAY_TOP
-    situation = _situation(game)
-    play = situation["last_play"] if situation is not None else None
-    others = games[1:]
-    if play and game["state"] in ("in", "suspended", "delayed"):
-        for line in wrap(small, str(play), canvas.width - 4, PLAY_LINES):
-            draw_text(canvas.image, small, line, (2, y), colors.GREY)
-            y += PLAY_LINE
-        y += STRIP_GAP_ABOVE
-    if others:
+    for line in _play_lines(canvas, game):
+        draw_text(canvas.image, small, line, (2, y), colors.GREY)
+        y += PLAY_LINE
+    if strip:
+        y = _strip_top(canvas, game)
         canvas.image.paste(colors.FAINT, (0, y - 2, canvas.width, y - 1))
-        draw_strip(canvas, others, "baseball", y + 1, STRIP_BOTTOM, left=2)
+        draw_strip(canvas, strip, "baseball", y + 1, STRIP_BOTTOM, left=2)

@@ -1,10 +1,11 @@
 """The NFL page: the featured game large, down and distance, the day's other games below.
 
-Reads ``nfl`` (:class:`dashcli.core.values.ScoreboardValues`); the featured game is the first
-(the
-profile's teams come first). Live: team abbreviations in team colours, scores, a football next
-to the team with the ball, the quarter and game clock, the down and distance (on a red band in
-the red zone) and the last play. Before: records and the local kickoff time; after: ``Final``
+Reads ``nfl`` (:class:`dashcli.core.values.ScoreboardValues`); games are ordered live first, then
+upcoming, then final, favourites first within each, and the first is featured; the games the
+strip has no room for follow on further frames of the page, as cards (three a frame). Live:
+team abbreviations in team colours, scores, a football next to the team with the ball, the
+quarter and game clock, the down and distance (on a red band in the red zone) and the last
+play. Before: records and the local kickoff time; after: ``Final``
 (``Final/OT``), loser dimmed; postponed/suspended/delayed/cancelled in amber words. A day
 without games draws "No games today" and has no content.
 """
@@ -19,14 +20,19 @@ from dashcli.renderers.canvas import Canvas
 from dashcli.renderers.pages.scoreboard import (
     ABANDONED,
     ABANDONED_COLOR,
+    card_frames,
+    draw_cards,
     draw_compact_state,
     draw_last_play,
     draw_no_games,
+    draw_parts_bar,
     draw_start,
     draw_state_word,
     draw_strip,
     draw_team_rows,
     final_text,
+    ordered,
+    per_frame,
     period_label,
     reason,
 )
@@ -52,7 +58,7 @@ DOWN_Y = 37
 BAND_PAD = 1
 PLAY_Y = 46
 STRIP_TOP = 53
-STRIP_BOTTOM = 64
+STRIP_BOTTOM = 62  # the bottom row is the frame indicator's
 # 64×32
 COMPACT_SCORE_RIGHT = 34
 COMPACT_AWAY_Y = 1
@@ -166,26 +172,64 @@ def _draw_compact(canvas: Canvas, game: Game) -> None:
     draw_compact_state(canvas, word, color, detail)
 
 
+def _games(canvas: Canvas) -> list[Game]:
+    return ordered(cast(ScoreboardValues, canvas.values("nfl"))["games"])
+
+
 def has_content(canvas: Canvas) -> bool:
     """False on a day without games (displays skip the page)."""
-    return bool(cast(ScoreboardValues, canvas.values("nfl"))["games"])
+    return bool(_games(canvas))
+
+
+def takeover(canvas: Canvas) -> bool:
+    """True while a favourite team's game is live."""
+    return any(game["favorite"] and game["state"] == "in" for game in _games(canvas))
+
+
+def _strip_top(game: Game) -> int:
+    live = game["state"] == "in" and _situation(game) is not None
+    return STRIP_TOP if live else DOWN_Y + 2
+
+
+def _split(canvas: Canvas, games: list[Game]) -> tuple[list[Game], list[Game]]:
+    """The other games in the featured frame's strip, and those on the frames of cards."""
+    others = games[1:]
+    if canvas.compact:
+        return [], others
+    fit = draw_strip(canvas, others, SPORT, _strip_top(games[0]), STRIP_BOTTOM, left=2,
+                     draw=False)
+    return others[:fit], others[fit:]
+
+
+def parts(canvas: Canvas) -> int:
+    """The featured frame, then frames of cards for the games its strip has no room for."""
+    games = _games(canvas)
+    if not games:
+        return 1
+    return 1 + card_frames(canvas, len(_split(canvas, games)[1]))
 
 
 def draw(canvas: Canvas) -> None:
-    """Draw the featured game (the first), then the other games."""
-    values = cast(ScoreboardValues, canvas.values("nfl"))
-    games = values["games"]
+    """Frame 0: the featured game and the other games in a strip; then the remaining games
+    as cards."""
+    games = _games(canvas)
     if not games:
         draw_no_games(canvas, TITLE)
+        return
+    strip, cards = _split(canvas, games)
+    count = 1 + card_frames(canvas, len(cards))
+    part = canvas.part % count
+    draw_parts_bar(canvas, part, count)
+    if part:
+        start = (part - 1) * per_frame(canvas)
+        draw_cards(canvas, cards[start:start + per_frame(canvas)], SPORT)
         return
     game = games[0]
     if canvas.compact:
         _draw_compact(canvas, game)
         return
     _draw_featured(canvas, game)
-    others = games[1:]
-    if others:
-        live = game["state"] == "in" and _situation(game) is not None
-        top = STRIP_TOP if live else DOWN_Y + 2
+    if strip:
+        top = _strip_top(game)
         canvas.image.paste(colors.FAINT, (0, top - 2, canvas.width, top - 1))
-        draw_strip(canvas, others, SPORT, top, STRIP_BOTTOM, left=2)
+        draw_strip(canvas, strip, SPORT, top, STRIP_BOTTOM, left=2)

@@ -1,15 +1,22 @@
 """The generic scoreboard (pages ``nba``, ``nhl``, ``soccer``) and the sports pages' game helpers.
 
-A list of the day's games, favourites first as the source orders them: abbreviations in team
-colours (dark ones lifted for LEDs), scores, and a status column: the period and clock (the
-minute in soccer) while playing, the local start time before (12-hour: ``7:05 PM``, ``7:05P``
-on 64×32 and in strips), the upstream's final text after, and postponed/suspended/delayed/
-cancelled spelled out in amber, never as a final. The MLB and NFL pages reuse the colour, status
-and "other games" strip helpers here, so a game reads the same on every page.
+Every game of the day is reachable: the page takes as many frames in the cycle as its games
+need (:func:`parts`), live games first, then upcoming, then final, then postponed/suspended/
+cancelled, the profile's favourite teams first within each (:func:`ordered`). A game reads like
+on the MLB and NFL pages: the away team above ``@`` the home team, abbreviations in team colours
+(dark ones lifted for LEDs, keeping their hue), scores, and a status column: the period and
+clock (the minute in soccer) while playing, the local start time before (12-hour: ``7:05 PM``,
+``7:05P`` on 64×32 and in strips), the upstream's final text after, and postponed/suspended/
+delayed/cancelled spelled out in amber, never as a final. Three games a frame at 128×64, two at
+64×32; a bar along the bottom edge shows which frame of how many. The MLB and NFL pages reuse
+the ordering, the colours, the status, the game cards and the "other games" strip here, so a
+game reads the same on every page. A favourite's live game lets a ``takeover`` cycle entry
+claim the cycle (:func:`takeover`).
 """
 
 from __future__ import annotations
 
+import math
 from typing import cast
 
 from dashcli.core.values import BaseballSituation, Game, PeriodSituation, ScoreboardValues, Team
@@ -36,16 +43,7 @@ PRE_COLOR = colors.SKY
 LEAGUE_NAMES = {"eng.1": "PREMIER LEAGUE", "usa.1": "MLS", "esp.1": "LA LIGA",
                 "ger.1": "BUNDESLIGA", "ita.1": "SERIE A", "fra.1": "LIGUE 1"}
 
-# 128×64 list
-TITLE_XY = (1, 1)
-LIST_TOP = 9
-ROW_PITCH = 9
 FAVORITE_BAR_X = 0
-AWAY_X = 3
-AWAY_SCORE_RIGHT = 40
-HOME_X = 46
-HOME_SCORE_RIGHT = 83
-STATUS_RIGHT = 127  # the status column (up to "POSTPONED") from HOME_SCORE_RIGHT + 3
 # 64×32 list: two lines per game
 COMPACT_TOP = 1
 COMPACT_LINE = 7
@@ -60,11 +58,46 @@ COMPACT_DETAIL_Y = 27
 STRIP_GAP = 7
 STRIP_SPACE = 3
 STRIP_LINE = 6
+# 128×64 game cards: three games a frame, away row above "@ home" row, status on the right
+CARDS = 3
+CARD_PITCH = 21
+CARD_TOP = 1
+CARD_ROW = 9
+CARD_AT_X = 2
+CARD_TEAM_X = 9
+CARD_SCORE_RIGHT = 52
+CARD_STATUS_LEFT = 56
+CARD_RULE = 19  # the rule under a card, from its top
+COMPACT_CARDS = 2
+# The frame indicator along the bottom edge
+PARTS_BAR_Y_FROM_BOTTOM = 1
+# Live first, then upcoming, then final, then games that will not finish today.
+ORDER = {"in": 0, "delayed": 0, "pre": 1, "post": 2, "suspended": 3, "postponed": 3,
+         "cancelled": 3}
+
+
+def ordered(games: list[Game]) -> list[Game]:
+    """Live games first, then upcoming, then final, then postponed/suspended/cancelled; the
+    profile's favourite teams first within each group, then by start time."""
+    return sorted(games, key=lambda game: (ORDER.get(str(game["state"]), 4),
+                                           not game["favorite"], str(game["start"])))
+
+
+def takeover(canvas: Canvas) -> bool:
+    """True while a favourite team's game is live (a ``takeover`` cycle entry claims the
+    cycle)."""
+    games = _values(canvas)["games"]
+    return any(game["favorite"] and game["state"] == "in" for game in games)
 
 
 def team_color(team: Team) -> colors.Color:
-    """The team's colour, lifted so it reads on LEDs; white when the data has none."""
-    return colors.readable(colors.parse_color(team["color"], colors.WHITE), TEAM_MINIMUM)
+    """The team's colour lifted so it reads on LEDs with its hue kept; a black or grey primary
+    gives way to a coloured alternate (white when the data has neither)."""
+    color = colors.parse_color(team["color"], colors.WHITE)
+    alternate = colors.parse_color(team.get("alt_color"), colors.WHITE)
+    if colors.greyish(color) and not colors.greyish(alternate):
+        color = alternate
+    return colors.lifted(color, TEAM_MINIMUM)
 
 
 def score_text(team: Team) -> str:
@@ -155,7 +188,15 @@ def draw_team_row(canvas: Canvas, game: Game, team: Team, font: Font, xy: tuple[
     same font ending at ``right``, or the record in small grey when there is no score (on
     64×32 further right, where no situation is drawn then)."""
     x, y = xy
-    draw_team(canvas, font, team, (x, y))
+    if scores_known(game) and x + font.width(str(team["abbreviation"])) + 3 \
+            + font.width(score_text(team)) > right:
+        # A 4-letter abbreviation beside a 3-digit score: the abbreviation a size smaller.
+        smaller = canvas.fonts.body if font is canvas.fonts.large else canvas.fonts.small
+        room = right - font.width(score_text(team)) - 3 - x
+        draw_text(canvas.image, smaller, str(team["abbreviation"]),
+                  (x, y + font.baseline - smaller.baseline), team_color(team), max_width=room)
+    else:
+        draw_team(canvas, font, team, (x, y))
     if scores_known(game):
         draw_text(canvas.image, font, score_text(team), (right, y), score_color, align="right")
     elif team["record"]:
@@ -227,13 +268,13 @@ def score_colors(game: Game) -> tuple[colors.Color, colors.Color]:
 
 
 def draw_strip(canvas: Canvas, games: list[Game], sport: str, top: int, bottom: int,
-               left: int = 1) -> None:
+               left: int = 1, *, draw: bool = True) -> int:
     """Other games as compact items (``TB 2 TOR 5 F``) flowing over the lines between ``top``
-    and ``bottom``; games that do not fit are left out."""
+    and ``bottom``; returns how many fit (the others are left out). ``draw`` off only counts."""
     small = canvas.fonts.small
     right = canvas.width - 1
     x, y = left, top
-    for game in games:
+    for count, game in enumerate(games):
         away_color, home_color = score_colors(game)
         text, color = status(canvas, game, sport, short=True)
         runs: list[tuple[str, colors.Color]] = [
@@ -249,11 +290,98 @@ def draw_strip(canvas: Canvas, games: list[Game], sport: str, top: int, bottom: 
         if x > left and x + width > right:
             x, y = left, y + STRIP_LINE
         if y + small.height > bottom or width > right - left:
-            return
+            return count
         for part, part_color in runs:
-            box = draw_text(canvas.image, small, part, (x, y), part_color)
-            x = box[2] + STRIP_SPACE
+            if draw:
+                draw_text(canvas.image, small, part, (x, y), part_color)
+            x += small.width(part) + STRIP_SPACE
         x += STRIP_GAP - STRIP_SPACE
+    return len(games)
+
+
+def per_frame(canvas: Canvas) -> int:
+    """Games on one frame of cards at the canvas's size."""
+    return COMPACT_CARDS if canvas.compact else CARDS
+
+
+def card_frames(canvas: Canvas, count: int) -> int:
+    """Frames of cards ``count`` games take."""
+    return math.ceil(count / per_frame(canvas))
+
+
+def draw_parts_bar(canvas: Canvas, part: int, count: int) -> None:
+    """Which frame of how many, as segments along the bottom edge (nothing for one frame)."""
+    if count <= 1:
+        return
+    y = canvas.height - PARTS_BAR_Y_FROM_BOTTOM
+    width = canvas.width // count
+    for index in range(count):
+        color = colors.GREY if index == part else colors.FAINT
+        x = index * width
+        canvas.image.paste(color, (x + 1, y, x + width - 1, y + 1))
+
+
+def _card_detail(canvas: Canvas, game: Game, sport: str) -> str | None:
+    """The small line under a card's status: down and distance, outs, why not played."""
+    state = game["state"]
+    if state in ABANDONED:
+        detail = reason(str(game["detail"]), ABANDONED[state][0])
+        return detail.upper() or None
+    situation = game.get("situation")
+    if state != "in" or not isinstance(situation, dict):
+        return None
+    if sport == "football":
+        down = situation.get("down_distance")
+        return str(down) if down else None
+    outs = situation.get("outs")
+    if sport == "baseball" and isinstance(outs, int):
+        return f"{outs} OUT"
+    return None
+
+
+def draw_card(canvas: Canvas, game: Game, sport: str, y: int) -> None:
+    """One game on two rows from ``y``: ``BOS 3`` above ``@ NYY 5`` (records before the game),
+    the status right of them (period and clock, start time, Final), a detail line below it."""
+    body, small = canvas.fonts.body, canvas.fonts.small
+    if game["favorite"]:
+        canvas.image.paste(colors.AMBER, (FAVORITE_BAR_X, y, FAVORITE_BAR_X + 1, y + 2 * CARD_ROW
+                                          - 1))
+    offset = body.baseline - small.baseline
+    draw_text(canvas.image, body, "@", (CARD_AT_X, y + CARD_ROW), colors.DIM)
+    away_color, home_color = score_colors(game)
+    for team, row, color in ((game["away"], y, away_color),
+                             (game["home"], y + CARD_ROW, home_color)):
+        box = draw_team(canvas, body, team, (CARD_TEAM_X, row))
+        if scores_known(game):
+            draw_text(canvas.image, body, score_text(team), (CARD_SCORE_RIGHT, row), color,
+                      align="right")
+        elif team["record"] and small.width(str(team["record"])) <= CARD_SCORE_RIGHT - box[2] - 3:
+            # A record is shown whole or not at all ("12-1…" reads as a different record).
+            draw_text(canvas.image, small, str(team["record"]), (CARD_SCORE_RIGHT, row + offset),
+                      colors.DIM, align="right")
+    text, color = status(canvas, game, sport, short=False)
+    # The first card's status shares the top-right corner with the stale marker.
+    right = canvas.width - 1 - (MARKER_BOX_WIDTH if y < 4 else 0)
+    room = right - CARD_STATUS_LEFT
+    font = body if body.width(text.upper()) <= room else small
+    draw_text(canvas.image, font, text.upper(), (right, y + (0 if font is body else offset)),
+              color, align="right", max_width=room)
+    detail = _card_detail(canvas, game, sport)
+    if detail:
+        draw_text(canvas.image, small, detail, (canvas.width - 1, y + CARD_ROW + offset),
+                  colors.SECONDARY, align="right", max_width=canvas.width - 1 - CARD_STATUS_LEFT)
+
+
+def draw_cards(canvas: Canvas, games: list[Game], sport: str) -> None:
+    """Up to :func:`per_frame` games as cards (128×64) or two-line rows (64×32)."""
+    if canvas.compact:
+        _draw_compact(canvas, games, sport)
+        return
+    for index, game in enumerate(games[:CARDS]):
+        y = CARD_TOP + index * CARD_PITCH
+        draw_card(canvas, game, sport, y)
+        if index + 1 < min(len(games), CARDS):
+            canvas.image.paste(colors.FAINT, (0, y + CARD_RULE, canvas.width, y + CARD_RULE + 1))
 
 
 def _values(canvas: Canvas) -> ScoreboardValues:
@@ -264,6 +392,11 @@ def _values(canvas: Canvas) -> ScoreboardValues:
 def has_content(canvas: Canvas) -> bool:
     """False on a day without games (displays skip the page)."""
     return bool(_values(canvas)["games"])
+
+
+def parts(canvas: Canvas) -> int:
+    """Frames the day's games take in the cycle (at least one)."""
+    return max(1, card_frames(canvas, len(_values(canvas)["games"])))
 
 
 def draw_no_games(canvas: Canvas, title: str) -> None:
@@ -287,19 +420,14 @@ def league_title(values: ScoreboardValues) -> str:
     return LEAGUE_NAMES.get(league, league.upper())
 
 
-def _draw_row(canvas: Canvas, game: Game, sport: str, y: int) -> None:
-    body, small = canvas.fonts.body, canvas.fonts.small
-    if game["favorite"]:
-        canvas.image.paste(colors.AMBER, (FAVORITE_BAR_X, y, FAVORITE_BAR_X + 1, y + 7))
-    away_color, home_color = score_colors(game)
-    for team, x, right, color in ((game["away"], AWAY_X, AWAY_SCORE_RIGHT, away_color),
-                                  (game["home"], HOME_X, HOME_SCORE_RIGHT, home_color)):
-        draw_team(canvas, body, team, (x, y))
-        if scores_known(game):
-            draw_text(canvas.image, body, score_text(team), (right, y), color, align="right")
-    text, color = status(canvas, game, sport, short=False)
-    draw_text(canvas.image, small, text.upper(), (STATUS_RIGHT, y + 2), color, align="right",
-              max_width=STATUS_RIGHT - HOME_SCORE_RIGHT - 3)
+def score_right(font: Font, game: Game, x: int, right: int) -> int:
+    """Where a game's scores end: at ``right``, or further right when an abbreviation from
+    ``x`` would touch its score (4-letter abbreviations, 3-digit scores)."""
+    if not scores_known(game):
+        return right
+    needed = max(x + font.width(str(team["abbreviation"])) + 3 + font.width(score_text(team))
+                 for team in (game["away"], game["home"]))
+    return max(right, needed)
 
 
 def _draw_compact(canvas: Canvas, games: list[Game], sport: str) -> None:
@@ -307,45 +435,35 @@ def _draw_compact(canvas: Canvas, games: list[Game], sport: str) -> None:
     for index, game in enumerate(games[:2]):
         y = COMPACT_TOP + index * COMPACT_GAME_PITCH
         away_color, home_color = score_colors(game)
+        scores = score_right(small, game, 1, COMPACT_SCORE_RIGHT)
         for line, (team, color) in enumerate(((game["away"], away_color),
                                               (game["home"], home_color))):
             row = y + line * COMPACT_LINE
             draw_team(canvas, small, team, (1, row))
             if scores_known(game):
-                draw_text(canvas.image, small, score_text(team), (COMPACT_SCORE_RIGHT, row), color,
+                draw_text(canvas.image, small, score_text(team), (scores, row), color,
                           align="right")
         # Start times are short ("7:05P"): a 12-hour "10:05 PM" does not fit beside the marker.
         text, color = status(canvas, game, sport, short=game["state"] == "pre")
-        if small.width(text.upper()) > COMPACT_STATUS_RIGHT - COMPACT_SCORE_RIGHT - 3:
+        if small.width(text.upper()) > COMPACT_STATUS_RIGHT - scores - 3:
             text, color = status(canvas, game, sport, short=True)
         parts = text.upper().split(" ", 1) if game["state"] == "in" else [text.upper()]
         for line, part in enumerate(parts):
             right = COMPACT_STATUS_RIGHT - (MARKER_BOX_WIDTH if y + line * COMPACT_LINE < 4 else 0)
             draw_text(canvas.image, small, part, (right, y + line * COMPACT_LINE), color,
-                      align="right", max_width=right - COMPACT_SCORE_RIGHT - 3)
+                      align="right", max_width=right - scores - 3)
 
 
 def draw(canvas: Canvas) -> None:
-    """Draw the day's games: team, score, team, score, status; the first rows are favourites."""
+    """Draw this frame's share of the day's games, live first (see :func:`ordered`)."""
     values = _values(canvas)
-    games = values["games"]
+    games = ordered(values["games"])
     sport = str(values["sport"])
-    title = league_title(values)
     if not games:
-        draw_no_games(canvas, title)
+        draw_no_games(canvas, league_title(values))
         return
-    if canvas.compact:
-        _draw_compact(canvas, games, sport)
-        return
-    small = canvas.fonts.small
-    draw_text(canvas.image, small, title, TITLE_XY, colors.SECONDARY,
-              max_width=canvas.width - MARKER_BOX_WIDTH - 2)
-    rows = (canvas.height - LIST_TOP) // ROW_PITCH
-    shown = games if len(games) <= rows else games[: rows - 1]
-    for index, game in enumerate(shown):
-        _draw_row(canvas, game, sport, LIST_TOP + index * ROW_PITCH)
-    if len(shown) < len(games):
-        draw_text(canvas.image, small, f"+{len(games) - len(shown)} MORE",
-                  (canvas.width // 2, LIST_TOP + len(shown) * ROW_PITCH + 2), colors.DIM,
-                  align="center")
-
+    count = card_frames(canvas, len(games))
+    part = canvas.part % count
+    start = part * per_frame(canvas)
+    draw_cards(canvas, games[start:start + per_frame(canvas)], sport)
+    draw_parts_bar(canvas, part, count)

@@ -52,6 +52,8 @@ class Preview:
         return {
             "page": frame.page if frame else None,
             "paused": self.loop.cycle.paused,
+            "part": frame.part if frame else 0,
+            "parts": self.loop.cycle.part_count,
             "at": isoformat(frame.at) if frame else None,
             "pages": [entry.page for entry in self.loop.cycle.pages],
         }
