@@ -19,8 +19,7 @@ from tests.layouts import Case, extreme_cases, pages_for, recorded_cases
 
 # Pages with a known layout defect on some input: (page, case-name substring) → why. Strict:
 # remove the entry when the page is fixed.
-KNOWN: dict[tuple[str, str], str] = {
-}
+KNOWN: dict[tuple[str, str], str] = {}
 
 
 def _cases() -> list[Case]:
