@@ -14,14 +14,16 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from dashcli.core.envelope import Update
+from dashcli.core.envelope import EnvelopeError, Update
 from dashcli.renderers import PAGES
 from dashcli.renderers.demo import DEMO_NOW, DEMO_TIMEZONE, demo_update
 from dashcli.sources import espn, metno, mlb_statsapi, open_meteo, openweathermap
 from dashcli.sources.calendar import calendar_values
 from dashcli.sources.events import load_file, upcoming
 from dashcli.sources.github import github_values
+from dashcli.sources.legacy import Settings
 from dashcli.sources.validate import parse_json
+from dashcli.store.legacy import LegacyDecoder, decode_json
 from tests.conftest import FIXTURES, SHARED_FIXTURES
 
 Values = dict[str, Any]
@@ -155,10 +157,34 @@ def events_cases() -> Iterator[Case]:
         yield Case(f"family.yaml+{offset}d", {"events": entry("events", values, now)}, now)
 
 
+LEGACY = {"gen-b": [("update-messages.jsonl", False)],
+          "gen-c": [("update-messages.jsonl", False), ("raw-messages.jsonl", True)]}
+
+
+def legacy_cases() -> Iterator[Case]:
+    """The legacy corpus's published messages through the legacy ingest's decoder, the latest
+    of each type drawn together (messages it refuses are left out: test_legacy covers them)."""
+    for generation, files in LEGACY.items():
+        decoder = LegacyDecoder(Settings("imperial", {"mlb": frozenset({"BOS"})}))
+        state: dict[str, Update] = {}
+        for name, raw in files:
+            path = SHARED_FIXTURES / "legacy" / generation / name
+            for seq, line in enumerate(path.read_text().splitlines(), start=len(state) + 1):
+                try:
+                    update = decoder.update(decode_json(json.loads(line)["message"]), raw=raw)
+                except EnvelopeError:
+                    continue
+                if update is not None:
+                    state[update.type] = update.with_seq(seq)
+        if state:
+            now = max(update.updated for update in state.values())
+            yield Case(f"legacy-{generation}", state, now)
+
+
 def recorded_cases() -> list[Case]:
     """Every real recording (and the events fixture), parsed by its source."""
     cases = [*weather_cases(), *moon_cases(), *scoreboard_cases(), *calendar_cases(),
-             *github_cases(), *events_cases()]
+             *github_cases(), *events_cases(), *legacy_cases()]
     status = demo_update("status")
     return [*cases, *(Case(f"{case.name}+status", {**case.state, "status": status}, case.now,
                            case.timezone) for case in cases[:1])]
