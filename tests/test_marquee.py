@@ -114,8 +114,8 @@ async def test_the_display_loop_wakes_per_marquee_step_only_while_it_moves():
     now = [DEMO_NOW]
     cache = FrameCache()
 
-    def draw(page: str, state: object, moment: object) -> Image.Image:
-        return cache.render(page, model.state, now[0])
+    def draw(page: str, state: object, moment: object, *, part: int = 0) -> Image.Image:
+        return cache.render(page, model.state, now[0], part=part)
 
     loop = DisplayLoop(model, PageCycle([CyclePage("events", 60)]), draw, lambda frame: None,
                        clock=lambda: now[0])
