@@ -126,6 +126,8 @@ async def test_the_display_loop_wakes_per_marquee_step_only_while_it_moves():
     assert loop.seconds_to_wake(now[0]) <= 1 / SCROLL_SPEED + 1e-6
     now[0] += timedelta(seconds=0.01)
     assert await loop.step() is None  # same marquee position: nothing shown
+    loop.frame_interval = 0.1  # a terminal's 10 frames/s: the marquee skips positions
+    assert loop.seconds_to_wake(now[0]) == pytest.approx(0.1)
     model.state.clear()
     model.state.update(events("Leo"))
     now[0] = DEMO_NOW + timedelta(seconds=5)

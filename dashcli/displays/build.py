@@ -22,7 +22,7 @@ from dashcli.core.errors import UsageError
 from dashcli.core.redact import redact_url
 from dashcli.displays.cycle import CyclePage, PageCycle
 from dashcli.displays.feeds import ServerFeed, StaticFeed
-from dashcli.displays.loop import DisplayLoop, Frame, RenderFunction
+from dashcli.displays.loop import MARQUEE_FRAME_RATE, DisplayLoop, Frame, RenderFunction
 from dashcli.displays.model import DisplayModel
 
 if TYPE_CHECKING:
@@ -143,6 +143,7 @@ def build_loop(
     clock: NowFunction = utcnow,
     cache: FrameCache | None = None,
     skip_empty: bool | None = None,
+    frame_rate: float = MARQUEE_FRAME_RATE,
 ) -> DisplayLoop:
     """The display loop of ``profile``: its cycle (``skip_empty`` from the profile unless
     given), ``has_content``, the pages' frame counts and takeovers read from the model's state
@@ -167,4 +168,4 @@ def build_loop(
     cycle = PageCycle(cycle_pages(profile), skip_empty=skip, has_content=content, parts=parts,
                       takes_over=claims)
     return DisplayLoop(model, cycle, frame_renderer(profile, cache), show, clock=clock,
-                       first_data_grace=FIRST_DATA_GRACE)
+                       first_data_grace=FIRST_DATA_GRACE, frame_rate=frame_rate)

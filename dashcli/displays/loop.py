@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from PIL.Image import Image
 
 MAX_WAIT = 1.0
+MARQUEE_FRAME_RATE = 30.0  # the panel's; a terminal or a browser asks for fewer
 
 
 class RenderFunction(Protocol):
@@ -60,6 +61,7 @@ class DisplayLoop:
         *,
         clock: Callable[[], datetime] = utcnow,
         first_data_grace: float = 0.0,
+        frame_rate: float = MARQUEE_FRAME_RATE,
     ) -> None:
         self.model = model
         self.cycle = cycle
@@ -68,6 +70,9 @@ class DisplayLoop:
         self.clock = clock
         self.frame: Frame | None = None
         self.first_data_grace = first_data_grace
+        # While a marquee moves: at most this many frames a second (its position follows the
+        # clock, so a lower rate skips positions rather than slowing it down).
+        self.frame_interval = 1.0 / frame_rate
 
     async def step(self) -> Frame | None:
         """Apply pending controls, pick the page, and show its frame if it changed."""
@@ -95,7 +100,7 @@ class DisplayLoop:
         candidates = [MAX_WAIT, until_minute] + ([left] if left is not None else [])
         moves = changes_at(self.frame.image) if self.frame is not None else None
         if moves is not None:
-            candidates.append(moves - now.timestamp())
+            candidates.append(max(moves - now.timestamp(), self.frame_interval))
         return max(0.005, min(candidates))
 
     async def run(self) -> None:

@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     from dashcli.renderers.health import Health
 
 CONTROL_TIMEOUT = 5.0
+# A marquee at 10 frames/s: Textual redraws the whole frame widget each time (about 12 ms).
+TERMINAL_FRAME_RATE = 10.0
 FRESH, STALE, FAILING = "#50d050", "#ffb000", "#ff5050"
 FRAME_COLUMNS = 128
 PAGE_LIST_COLUMNS = 12
@@ -139,7 +141,7 @@ class DashApp(App[None]):
         self.timezone = profile.location.timezone
         self.model = DisplayModel()
         self.loop: DisplayLoop = build_loop(profile, self.model, self.show_frame,
-                                            clock=source.clock)
+                                            clock=source.clock, frame_rate=TERMINAL_FRAME_RATE)
         self.autostart = autostart
         self.frames_shown = 0
 

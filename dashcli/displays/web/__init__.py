@@ -87,7 +87,8 @@ def add_preview(app: web.Application, profile: Profile) -> None:
         payload = json.dumps(preview.info())
         context.broadcaster.send(encode_event(FRAME_EVENT, payload, kind=FRAME_EVENT))
 
-    preview = Preview(build_loop(profile, model, announce), model)
+    # a marquee at 10 frames/s: each frame is a PNG the browser fetches
+    preview = Preview(build_loop(profile, model, announce, frame_rate=10.0), model)
     app[PREVIEW] = preview
     context.control_listeners.append(model.control)
     app.router.add_get("/", _index)
