@@ -148,6 +148,9 @@ async def test_gen_b_keys_are_read_at_start_up_and_every_page_draws_them(
     assert state["nfl"]["values"]["week"] == {"season_type": "Regular Season",
                                               "name": "Week 1", "dates": "Sep 8-13"}
     assert_every_page_reads(updates(state))
+    async with httpx.AsyncClient(base_url=server.url, timeout=5) as http:
+        status = (await http.get("/status")).json()
+    assert status["services"] == services
 
 
 async def test_gen_b_messages_live_reach_dash_and_old_clients_byte_for_byte(

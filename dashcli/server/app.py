@@ -271,15 +271,18 @@ async def _status(request: web.Request) -> web.Response:
         for name, status in statuses.items()
     }
     stats = context.broadcaster.stats
-    return _json(
-        {
-            "sources": sources,
-            "store": context.store.name,
-            "clients": context.broadcaster.client_count,
-            "events_sent": stats.events_sent,
-            "dropped_clients": stats.dropped,
-        }
-    )
+    body: dict[str, object] = {
+        "sources": sources,
+        "store": context.store.name,
+        "clients": context.broadcaster.client_count,
+        "events_sent": stats.events_sent,
+        "dropped_clients": stats.dropped,
+    }
+    # The legacy services' start-up records (dash serve --legacy): which run, since when.
+    services = context.broadcaster.latest.get("services")
+    if services is not None:
+        body["services"] = services.values.get("services")
+    return _json(body)
 
 
 def _state_headers(fresh: bool) -> dict[str, str]:

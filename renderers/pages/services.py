@@ -75,6 +75,8 @@ def draw(canvas: Canvas) -> None:
                   align="right")
         top, pitch, columns = TOP, PITCH, COLUMNS
     rows = (canvas.height - top) // pitch
+    if len(services) <= rows:
+        columns = 1  # one column uses the whole width: names are not cut short
     cell = canvas.width // columns
     for index, service in enumerate(services[: rows * columns]):
         x = (index // rows) * cell
