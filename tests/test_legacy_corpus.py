@@ -318,3 +318,40 @@ async def test_web_control_both_ways(
         events = await ours.take(9, timeout=10)
     assert [event.json()["action"] for event in events] == [
         "pause", "resume", "next", "prev", "next", "pause", "pause", "resume", "prev"]
+
+
+async def test_hostile_input_on_the_legacy_surface_keeps_it_serving(
+    redis_server: RedisServer, redis: Redis, started: list[LegacyServe], tmp_path: Path
+) -> None:
+    server = LegacyServe(redis_server.url, tmp_path)
+    started.append(server)
+    gen_c = json.loads(corpus("gen-c/kv-keys.json").read_text())
+    await redis.mset({"update:AQI": gen_c["update:AQI"], "Weather": "not json",
+                      "Moon": '{"values": "\\ud800"}', "Calendar": "[" * 5000 + "]" * 5000})
+    good = next(record["message"] for record in messages("gen-b/update-messages.jsonl")
+                if json.loads(record["message"])["type"] == "Moon")
+    async with httpx.AsyncClient(timeout=10) as http, http.stream(
+            "GET", f"{server.legacy_url}/events") as old:
+        await publish_all(redis, "update", [
+            "}{", "\xff", "[" * 5000 + "]" * 5000, '{"type": "Weather", "values": NaN}',
+            '{"type": "Calendar", "updated": "10/25/2024 12:00 PM -0400", "values": ["\\ud800"]}',
+            json.dumps({"type": "AQI", "values": {"pad": "x" * (2 << 20)}}), good])
+        received = b""
+        async with asyncio.timeout(10):
+            async for chunk in old.aiter_raw():
+                received += chunk
+                if received.endswith(b"\r\n\r\n"):
+                    break
+        # Only the good message reached the old clients: garbage would break their parser.
+        assert received == f"event: update\r\ndata: {good}\r\n\r\n".encode()
+        # Gen C keys answer under the bare name; keys holding garbage are {} or a 500, no more.
+        assert (await http.get(f"{server.legacy_url}/key/AQI")).json() == json.loads(
+            gen_c["update:AQI"])
+        assert (await http.get(f"{server.legacy_url}/key/Weather")).json() == {}
+        assert (await http.get(f"{server.legacy_url}/key/Moon")).status_code == 500
+        assert (await http.get(f"{server.legacy_url}/key/Calendar")).json() == {}
+        assert (await http.get(f"{server.legacy_url}/key/{'x' * 5000}")).status_code in (
+            200, 414, 431)
+        assert (await http.get(f"{server.legacy_url}/ready")).json() == {"status": "ready"}
+    state = await wait_state(server.url, {"moon", "air"})
+    assert state["moon"]["values"]["phase"]["name"] == "Waning Gibbous"

@@ -17,8 +17,8 @@ Data values are translated by :mod:`dashcli.sources.legacy`; values it cannot re
 they came (so the page draws "unreadable data") with one rate-limited line naming the field.
 Any other defect (garbage; oversize, too deep, lone surrogates or NaN, checked by
 :mod:`dashcli.core.jsonlimits`) is one rate-limited line and the message is skipped; the ingest
-never stops. ``relay`` receives every text seen on ``update``, for the old-dialect SSE stream
-of :mod:`dashcli.server.legacy`.
+never stops. ``relay`` receives every text seen on ``update`` that is JSON within those limits
+(or a Gen A bare name), for the old-dialect SSE stream of :mod:`dashcli.server.legacy`.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ import asyncio
 import logging
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -203,6 +204,13 @@ def decode_legacy(body: bytes | str, kind: str | None = None,
         raise EnvelopeError(str(exc)) from None
 
 
+@dataclass(frozen=True)
+class _Decoded:
+    """JSON already decoded within the limits (a channel message checked before its relay)."""
+
+    value: Any
+
+
 def _text(body: bytes | str) -> str | None:
     if isinstance(body, str):
         return body
@@ -279,14 +287,24 @@ class LegacyIngest:
 
     async def _message(self, client: Redis, body: bytes | str, *, raw: bool) -> None:
         text = _text(body)
-        if not raw and self.relay is not None and text is not None:
-            self.relay(text)
+        relay = self.relay if not raw and text is not None else None
         if text is not None and BARE_NAME.match(text.strip()):
+            if relay is not None:
+                relay(text)
             # Gen A: only the type name goes over the wire; the record sits under its key.
             await self._bare_name(client, text.strip())
             return
         origin = "raw channel message" if raw else "channel message"
-        await self._ingest(body, None, origin, raw=raw)
+        try:
+            data = decode_json(body)
+        except EnvelopeError as exc:
+            # Not relayed either: old clients drop their connection on a line they cannot parse.
+            self.complaints.warning(
+                f"garbage {origin}", f"legacy ingest {self.where}: skipped {origin}: {exc}")
+            return
+        if relay is not None and text is not None:
+            relay(text)
+        await self._ingest(_Decoded(data), None, origin, raw=raw)
 
     async def _bare_name(self, client: Redis, name: str) -> None:
         async with asyncio.timeout(TIMEOUT):
@@ -299,11 +317,12 @@ class LegacyIngest:
             f"bare {name}", f"legacy ingest {self.where}: skipped the bare name {name[:40]!r}: "
                             "no key holds its record")
 
-    async def _ingest(self, body: bytes | str, kind: str | None, origin: str, *,
+    async def _ingest(self, body: bytes | str | _Decoded, kind: str | None, origin: str, *,
                       raw: bool = False, only_newer: bool = False) -> None:
         decoder = self.decoder
         try:
-            update = decoder.update(decode_json(body), kind, raw=raw)
+            data = body.value if isinstance(body, _Decoded) else decode_json(body)
+            update = decoder.update(data, kind, raw=raw)
             if update is not None:
                 update.admit()
         except DashError as exc:
