@@ -27,7 +27,7 @@ from dashcli.sources.legacy import parse_legacy_time
 from tests.conftest import RedisServer, shared_fixture
 from tests.pages import draw_strict
 from tests.sse_client import SSEClient
-from tests.test_server_cli import ServeProcess
+from tests.test_server_cli import ServeProcess, run_dash
 
 TIMEZONE = "America/New_York"
 DATA_TYPES = {"weather", "air", "moon", "calendar", "events", "github", "mlb", "nfl", "track"}
@@ -355,3 +355,14 @@ async def test_hostile_input_on_the_legacy_surface_keeps_it_serving(
         assert (await http.get(f"{server.legacy_url}/ready")).json() == {"status": "ready"}
     state = await wait_state(server.url, {"moon", "air"})
     assert state["moon"]["values"]["phase"]["name"] == "Waning Gibbous"
+
+
+def test_the_legacy_listener_is_off_unless_enabled_and_needs_legacy(tmp_path: Path) -> None:
+    result = run_dash(["serve", "--store", "memory://", "--no-fetch", "--port", "0",
+                       "--set", "server.legacy_api.enabled=true"], tmp_path)
+    assert result.returncode == 2
+    assert "server.legacy_api.enabled needs --legacy" in result.stderr
+    from dashcli.profiles.schema import Server
+
+    assert Server().legacy_api.enabled is False
+    assert Server().legacy_api.host == "127.0.0.1"

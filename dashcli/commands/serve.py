@@ -33,8 +33,10 @@ def serve(
     ] = False,
     legacy: Annotated[
         bool,
-        typer.Option("--legacy", help="Also ingest the legacy envelope from Redis channel "
-                     "'update' (profile server.legacy)."),
+        typer.Option("--legacy", help="Also read the old matrix system's Redis (its keys, "
+                     "channels 'update' and 'raw'), translating its values (profile "
+                     "server.legacy; server.legacy_api.enabled adds its old API for old "
+                     "clients)."),
     ] = False,
     legacy_redis: Annotated[
         str | None,
