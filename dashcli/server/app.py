@@ -107,6 +107,8 @@ class ServerContext:
     control_listeners: list[Callable[[str], None]] = field(default_factory=list)
     complaints: RateLimitedLog = field(default_factory=lambda: RateLimitedLog(log))
     metrics: Metrics | None = None
+    # Types the profile's cycle draws as app pages: POST /state checks them as apps.
+    app_types: frozenset[str] = frozenset()
 
     def control(self, action: str) -> int:
         """Hand ``action`` to the control listeners and this replica's SSE clients (counted)."""
@@ -162,6 +164,7 @@ def create_app(
     timezone: str = "UTC",
     renderer: RenderFunction | None = None,
     preview: Profile | None = None,
+    app_types: frozenset[str] = frozenset(),
 ) -> web.Application:
     """The ``dash serve`` application for an opened ``store``.
 
@@ -171,6 +174,7 @@ def create_app(
     a
     profile's fonts and clock format reach it as they reach the displays. ``preview`` (a
     profile) adds the live preview page at ``/`` with a display loop following its cycle.
+    ``app_types`` are the types ``POST /state/{type}`` checks as app pages.
     """
     context = ServerContext(
         store=store,
@@ -181,6 +185,7 @@ def create_app(
         size=size,
         timezone=timezone,
         renderer=renderer,
+        app_types=app_types,
     )
     context.metrics = Metrics(store, scheduler=scheduler, broadcaster=context.broadcaster)
     app = web.Application(middlewares=[_auth])
@@ -191,6 +196,9 @@ def create_app(
     app.router.add_get("/metrics", context.metrics.handle)
     app.router.add_get("/state", _state)
     app.router.add_get("/state/{type}", _state_one)
+    from dashcli.server.push import add_push_routes
+
+    add_push_routes(app)
     app.router.add_get("/events", _events)
     app.router.add_post("/control/{action}", _control)
     if preview is not None:

@@ -95,6 +95,7 @@ async def serve(
 
             scheduler = Scheduler(profile, store, secrets=secrets)
         from dashcli.displays.build import frame_renderer
+        from dashcli.publishing import app_types
 
         app = create_app(
             store,
@@ -104,6 +105,7 @@ async def serve(
             timezone=profile.location.timezone,
             renderer=frame_renderer(profile),
             preview=profile,
+            app_types=app_types(profile),
         )
         alerter = _alerter(profile, options, store, secrets, scheduler)
         await _run_app(app, options, store, scheduler, legacy_url, announce, profile, alerter)
