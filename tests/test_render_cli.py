@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from dashcli.core.envelope import Update
-from dashcli.renderers import render
+from dashcli.renderers import PAGES, render
 from dashcli.renderers.demo import DEMO_NOW, DEMO_TIMEZONE, demo_state, demo_update
 from dashcli.renderers.output import scaled
 from tests.test_cli import assert_one_line_error, dash
@@ -53,13 +53,13 @@ def test_demo_page_scaled_crisp(tmp_path, profile):
     assert same_pixels(out, scaled(expected("weather", demo_state()), 8))
 
 
-def test_all_pages_of_the_cycle(tmp_path, profile):
+def test_all_draws_every_page(tmp_path, profile):
     out_dir = tmp_path / "gallery" / "new"
     result = dash("render", "--all", "--demo", "--out-dir", str(out_dir), "--scale", "2",
                   "--style", "led", "--profile", str(profile))
     assert result.returncode == 0, result.stderr
-    assert sorted(path.name for path in out_dir.iterdir()) == [
-        "clock.png", "hourly.png", "moon.png", "weather.png"]
+    written = sorted(path.name for path in out_dir.iterdir())
+    assert written == sorted(f"{name}.png" for name in PAGES)
     for path in out_dir.iterdir():
         with Image.open(path) as image:
             assert image.size == (256, 128)
@@ -147,8 +147,6 @@ def dash_bytes(*args: str) -> bytes:
     (["--demo"], 2, "give a PAGE, --all or --cycle"),
     (["--all", "--demo", "--out", "x.png"], 2, "use --out-dir"),
     (["weather", "--demo", "--out-dir", "x"], 2, "--out-dir goes with --all"),
-    (["weather", "--demo", "--style", "neon"], 2, "--style"),
-    (["weather", "--demo", "--size", "big"], 2, "--size"),
     (["weather", "--demo", "--at", "yesterday"], 2, "--at"),
     (["weather", "--demo", "--data", "x.json"], 2, "cannot be combined"),
     (["weather", "--out", "/nonexistent/dir/w.png", "--demo"], 1, "cannot write"),
@@ -156,6 +154,15 @@ def dash_bytes(*args: str) -> bytes:
 ])
 def test_errors_are_one_line(profile, args, code, text):
     assert_one_line_error(dash("render", *args, "--profile", str(profile)), code, text)
+
+
+@pytest.mark.parametrize(("option", "value"), [("--style", "neon"), ("--size", "big"),
+                                               ("--size", "200x100"), ("--scale", "0")])
+def test_option_values_outside_their_choices_are_usage_errors(profile, option, value):
+    result = dash("render", "weather", "--demo", option, value, "--profile", str(profile))
+    assert result.returncode == 2, result.stderr
+    assert f"Invalid value for '{option}'" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_data_of_the_wrong_type(tmp_path, profile):

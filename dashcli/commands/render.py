@@ -9,7 +9,7 @@ profile's
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
@@ -30,7 +30,8 @@ def register(app: typer.Typer) -> None:
 
 def render(
     page: Annotated[
-        str | None, typer.Argument(help="Page: clock, weather, hourly, forecast, moon, mlb, ...")
+        str | None,
+        typer.Argument(metavar="PAGE", help="Page: clock, weather, hourly, forecast, moon, ..."),
     ] = None,
     data: Annotated[
         str | None,
@@ -47,7 +48,7 @@ def render(
                      help="Output file (default PAGE.png; cycle.gif with --cycle); - is stdout."),
     ] = None,
     all_pages: Annotated[
-        bool, typer.Option("--all", help="Draw every page of the profile's cycle into --out-dir.")
+        bool, typer.Option("--all", help="Draw every page dashcli has into --out-dir.")
     ] = False,
     out_dir: Annotated[
         Path | None, typer.Option("--out-dir", metavar="DIR", help="Directory for --all.")
@@ -56,10 +57,11 @@ def render(
         bool, typer.Option("--cycle", help="The profile's cycle as an animated GIF.")
     ] = False,
     scale: Annotated[
-        int, typer.Option("--scale", min=1, max=32, help="Enlarge each pixel N times.")
+        int, typer.Option("--scale", metavar="N", min=1, max=32,
+                          help="Enlarge each pixel N times (1 to 32).")
     ] = 1,
     style: Annotated[
-        str, typer.Option("--style", metavar="flat|led", help="flat pixels or round LEDs.")
+        Literal["flat", "led"], typer.Option("--style", help="flat pixels or round LEDs.")
     ] = "flat",
     at: Annotated[
         str | None,
@@ -67,8 +69,8 @@ def render(
                      help="Draw as of this time (default: now; with --demo the demo's moment)."),
     ] = None,
     size: Annotated[
-        str | None,
-        typer.Option("--size", metavar="WxH", help="Frame size (default: the profile's, 128x64)."),
+        Literal["128x64", "64x32"] | None,
+        typer.Option("--size", help="Frame size (default: the profile's display.size)."),
     ] = None,
     profile: ProfileOption = None,
     overrides: SetOption = None,
@@ -88,25 +90,22 @@ def render(
     """
     from dashcli.core.errors import UsageError
     from dashcli.profiles import load_profile
-    from dashcli.renderers import page_spec
-    from dashcli.renderers.output import STYLES, Style
+    from dashcli.renderers import PAGES, page_spec
 
     modes = sum((page is not None, all_pages, cycle))
     if modes != 1:
         raise UsageError("give a PAGE, --all or --cycle (exactly one)")
-    if style not in STYLES:
-        raise UsageError(f"--style: {style!r} is not one of {', '.join(STYLES)}")
     if data is not None and demo:
         raise UsageError("--data and --demo cannot be combined")
     if out_dir is not None and not all_pages:
         raise UsageError("--out-dir goes with --all (use --out for one page)")
     if out is not None and all_pages:
         raise UsageError("--all writes one file per page: use --out-dir DIR, not --out")
-    look: Style = style
     if page is not None:
         page_spec(page)
     loaded = load_profile(profile, overrides)
-    frame_size = _size(size) if size else loaded.display.width_height
+    width, height = (size or loaded.display.size).split("x")
+    frame_size = (int(width), int(height))
     moment = _now(at, loaded.location.timezone, demo)
     state = _state(loaded, data, demo, store)
     from dashcli.displays.build import profile_fonts
@@ -125,11 +124,10 @@ def render(
     if page is not None:
         if data is not None:
             _check_types(page, state)
-        _write(out or f"{page}.png", png_bytes(draw(page), scale, look))
+        _write(out or f"{page}.png", png_bytes(draw(page), scale, style))
         return
-    pages = [entry.name for entry in loaded.display.cycle]
-    for name in pages:
-        page_spec(name)
+    for entry in loaded.display.cycle:
+        page_spec(entry.name)
     if all_pages:
         directory = out_dir or Path(".")
         try:
@@ -138,23 +136,11 @@ def render(
             from dashcli.core.errors import DashError
 
             raise DashError(f"cannot create {directory}: {exc.strerror or exc}") from None
-        for name in dict.fromkeys(pages):
-            _write(str(directory / f"{name}.png"), png_bytes(draw(name), scale, look))
+        for name in PAGES:
+            _write(str(directory / f"{name}.png"), png_bytes(draw(name), scale, style))
         return
     frames = [(draw(entry.name), entry.seconds) for entry in loaded.display.cycle]
-    _write(out or "cycle.gif", gif_bytes(frames, scale, look))
-
-
-def _size(text: str) -> tuple[int, int]:
-    from dashcli.core.errors import UsageError
-
-    width, sep, height = text.lower().partition("x")
-    if not sep or not width.isdigit() or not height.isdigit():
-        raise UsageError(f"--size: {text!r} is not WxH, e.g. 128x64")
-    pair = (int(width), int(height))
-    if not (8 <= pair[0] <= 1024 and 8 <= pair[1] <= 1024):
-        raise UsageError(f"--size: {text!r} out of range (8 to 1024 pixels a side)")
-    return pair
+    _write(out or "cycle.gif", gif_bytes(frames, scale, style))
 
 
 def _now(at: str | None, timezone: str, demo: bool) -> "datetime":
@@ -194,7 +180,7 @@ def _state(
     from dashcli.core.envelope import Update  # the annotation below is evaluated at run time
     from dashcli.store import open_store
 
-    async def snapshot() -> dict[str, Update]:
+    async def snapshot() -> "dict[str, Update]":
         backend = open_store(store or profile.store)
         await backend.open()
         try:
