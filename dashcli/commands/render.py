@@ -180,7 +180,7 @@ def _state(
     from dashcli.core.envelope import Update  # the annotation below is evaluated at run time
     from dashcli.store import open_store
 
-    async def snapshot() -> "dict[str, Update]":
+    async def snapshot() -> dict[str, Update]:
         backend = open_store(store or profile.store)
         await backend.open()
         try:
