@@ -93,6 +93,9 @@ def _validate(path: Path, text: str, overrides: list[str]) -> Profile:
     except yaml.YAMLError as exc:
         where, problem = yaml_error(path, exc)
         raise ProfileError(f"{where}: {problem}") from None
+    except ValueError:
+        # YAML reads 1950-13-40 as a date, and constructing it raises ValueError.
+        raise ProfileError(_bad_scalar(path, root)) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -104,6 +107,26 @@ def _validate(path: Path, text: str, overrides: list[str]) -> Profile:
         return Profile.model_validate(data)
     except ValidationError as exc:
         raise ProfileError(_describe(path, root, exc, touched)) from None
+
+
+def _bad_scalar(path: Path, root: yaml.Node | None) -> str:
+    """``file:line:col: ... is not a valid date`` for the first timestamp that cannot be built."""
+    constructor = yaml.SafeLoader("")
+    pending = [root] if root is not None else []
+    while pending:
+        node = pending.pop(0)
+        if isinstance(node, yaml.MappingNode):
+            pending.extend(value for pair in node.value for value in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            pending.extend(node.value)
+        elif isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:timestamp":
+            try:
+                constructor.construct_yaml_timestamp(node)
+            except ValueError:
+                mark = node.start_mark
+                return (f"{path}:{mark.line + 1}:{mark.column + 1}: {node.value!r} is not a valid "
+                        "date (YYYY-MM-DD)")
+    return f"{path}: a value cannot be read"
 
 
 def yaml_error(path: Path, exc: yaml.YAMLError) -> tuple[str, str]:
@@ -127,7 +150,7 @@ def apply_override(data: dict[str, Any], override: str) -> tuple[str, ...]:
         raise ProfileError(f"--set {override!r}: expected dotted.path=value")
     try:
         value = yaml.safe_load(raw) if raw.strip() else ""
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError):  # ValueError: a date such as 1950-13-40
         value = raw
     node: Any = data
     for depth, part in enumerate(parts[:-1]):

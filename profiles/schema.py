@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from dashcli.core.pages import APP_PAGE, PAGE_NAMES
 from dashcli.core.values import ClockFormat
 
 
@@ -245,10 +246,14 @@ SecretsConfig = Annotated[
 ]
 
 
+# What display.cycle's page may be; also the enum editors complete from (dash profiles schema).
+_PAGE_CHOICES: tuple[str, ...] = tuple(sorted(PAGE_NAMES | {APP_PAGE}))
+
+
 class CycleEntry(StrictModel):
     """One page of the cycle; ``{page: app, type: T}`` is the app page drawing published T."""
 
-    page: str = Field(min_length=1)
+    page: str = Field(min_length=1, json_schema_extra={"enum": list(_PAGE_CHOICES)})
     seconds: float = Field(gt=0, le=3600)
     type: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$",
                              description="With page: app, the data type the app page draws.")
@@ -256,6 +261,14 @@ class CycleEntry(StrictModel):
         default=False,
         description="While a favourite team's game is live, this page takes over the cycle.",
     )
+
+    @field_validator("page")
+    @classmethod
+    def _known_page(cls, value: str) -> str:
+        if value != APP_PAGE and value not in PAGE_NAMES:
+            known = ", ".join(_PAGE_CHOICES)
+            raise ValueError(f"unknown page {value!r} (known: {known})")
+        return value
 
     @model_validator(mode="after")
     def _app_type(self) -> CycleEntry:
@@ -300,6 +313,15 @@ class Fonts(StrictModel):
     large: str | None = None
 
 
+# The panel geometry drawing display.size when a profile's panel: sets none of it: for 128x64
+# four 64x32 modules in a U chain (the bundled profiles' panel), for 64x32 one module.
+PANEL_GEOMETRY: dict[str, dict[str, Any]] = {
+    "128x64": {"rows": 32, "cols": 64, "chain_length": 4, "pixel_mapper_config": "U-mapper"},
+    "64x32": {"rows": 32, "cols": 64, "chain_length": 1},
+}
+_GEOMETRY_KEYS = frozenset({"rows", "cols", "chain_length", "parallel", "pixel_mapper_config"})
+
+
 class Display(StrictModel):
     size: Literal["128x64", "64x32"] = "128x64"
     cycle: list[CycleEntry] = Field(
@@ -318,6 +340,19 @@ class Display(StrictModel):
     clock: ClockFormat | None = Field(
         default=None, description="12h or 24h times; null: 12h with imperial units, else 24h."
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _panel_fits_size(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        panel = data.get("panel")
+        if panel is None:
+            panel = {}
+        size = data.get("size", "128x64")
+        if isinstance(panel, dict) and not _GEOMETRY_KEYS & panel.keys() and size in PANEL_GEOMETRY:
+            return {**data, "panel": {**panel, **PANEL_GEOMETRY[size]}}
+        return data
 
     @property
     def width_height(self) -> tuple[int, int]:

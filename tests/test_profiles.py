@@ -62,6 +62,11 @@ def write(tmp_path: Path, text: str) -> Path:
          ":3:23: sources.weather.base_url: base_url must start with http"),
         ("location: [\n", ":2:1: invalid YAML"),
         ("- 1\n", ":1:1: a profile must be a mapping"),
+        (GOOD + "display:\n  cycle:\n    - {page: clock, seconds: 5}\n"
+                "    - {page: socer, seconds: 5}\n",
+         ":5:14: display.cycle.1.page: unknown page 'socer' (known: app, calendar, clock,"),
+        (GOOD + "sources:\n  events:\n    dates:\n      - {date: 1950-13-40, name: x}\n",
+         ":5:16: '1950-13-40' is not a valid date (YYYY-MM-DD)"),
     ],
 )
 def test_errors_name_file_line_and_column(tmp_path, text, expected):
@@ -136,3 +141,30 @@ def test_inline_event_dates_may_be_unquoted_yaml_dates():
     profile = load_profile("default", ["sources.events.items=[{name: Pip, date: 2001-02-07}]"])
     assert profile.sources.events is not None
     assert profile.sources.events.items[0].date == "2001-02-07"
+
+
+def test_the_page_names_profiles_accept_are_the_pages_drawn():
+    from dashcli.core.pages import PAGE_NAMES
+    from dashcli.renderers.registry import PAGES
+
+    assert set(PAGES) == PAGE_NAMES
+
+
+@pytest.mark.parametrize(("display", "size"), [
+    ("", (128, 64)),
+    ("display: {size: 64x32}\n", (64, 32)),
+    ("display: {panel: {brightness: 40}}\n", (128, 64)),
+])
+def test_a_panel_without_geometry_draws_the_display_size(tmp_path, display, size):
+    """rows x cols x chain (a U-mapper folds a chain of four 64x32 modules into 128x64)."""
+    panel = load_profile(str(write(tmp_path, GOOD + display))).display.panel
+    width, height = panel.cols * panel.chain_length, panel.rows * panel.parallel
+    if panel.pixel_mapper_config == "U-mapper":
+        width, height = width // 2, height * 2
+    assert (width, height) == size
+
+
+def test_a_bad_date_in_an_override_is_a_schema_error_not_a_crash(tmp_path):
+    with pytest.raises(ProfileError) as caught:
+        load_profile(str(write(tmp_path, GOOD)), ["sources.events.dates=[{date: 1950-13-40}]"])
+    assert "--set" in str(caught.value)
