@@ -1,5 +1,5 @@
 """The calendar page: current and next event with the week below, an all-day event under way,
-only a next event (tomorrow), everything past, an empty week; stale, no data and unreadable;
+only a next event (tomorrow; two weeks away, with its date), everything past, an empty week; stale, no data and unreadable;
 128×64 and 64×32 snapshots."""
 
 from __future__ import annotations
@@ -62,10 +62,18 @@ def all_past(values: Values) -> None:
     values["current"] = values["next"] = None
 
 
+def next_in_two_weeks(values: Values) -> None:
+    """Nothing this week; the next event is two weeks away: its date, not a weekday."""
+    values["today"], values["week"], values["current"] = [], [], None
+    values["next"] = {"title": "Parent-teacher meeting", "start": "2026-10-13T16:15-04:00",
+                      "end": "2026-10-13T17:00-04:00", "all_day": False, "location": None}
+
+
 CASES: dict[str, Values] = {
     "current-and-next": demo_values(KIND),
     "all-day-current": changed(all_day_now),
     "next-tomorrow": changed(next_tomorrow),
+    "next-in-two-weeks": changed(next_in_two_weeks),
     "all-past": changed(all_past),
     "empty": {"today": [], "week": [], "current": None, "next": None},
 }

@@ -101,3 +101,21 @@ def test_small(frame_snapshot, variant):
         "unreadable": edited(state("weather"), "weather", {"units": {}}),
     }[variant]
     assert frame_snapshot == draw("weather", states, SMALL)
+
+
+def test_after_sunset_the_next_sunrise():
+    """At 21:00, today's sunset (18:31) is past: the bottom line gives tomorrow's sunrise."""
+    from datetime import timedelta
+
+    from dashcli.renderers import render_traced
+    from tests.pages import NOW
+
+    evening = NOW + timedelta(hours=7, minutes=20)  # 21:00 in Boston
+    _, runs = render_traced("weather", state("weather", "air"), evening,
+                            timezone="America/New_York", clock="24h")
+    texts = [run.text for run in runs]
+    assert "SUNRISE" in texts
+    assert "06:39" in texts
+    _, runs = render_traced("weather", state("weather", "air"), NOW,
+                            timezone="America/New_York", clock="24h")
+    assert {"SUNSET", "18:31"} <= {run.text for run in runs}

@@ -39,6 +39,7 @@ NOW_COLOR = colors.GREEN
 NEXT_COLOR = colors.AMBER
 ALL_DAY_COLOR = colors.CYAN
 ALL_DAY = "ALL DAY"
+DAYS_BY_WEEKDAY = 7  # events starting within this many days are named by their weekday
 
 
 def _key(event: CalendarEvent) -> tuple[str, str]:
@@ -46,11 +47,14 @@ def _key(event: CalendarEvent) -> tuple[str, str]:
 
 
 def _day(canvas: Canvas, start: datetime, end: datetime) -> str:
-    """``TODAY`` for an event on today (or spanning it), else the weekday."""
+    """``TODAY`` for an event on today (or spanning it), the weekday within the coming week,
+    else the date (``OCT 14``): a weekday alone would name the wrong week."""
     today = canvas.now.date()
     if start.date() == today or start <= canvas.now < end:
         return "TODAY"
-    return start.strftime("%a").upper()
+    if 0 < (start.date() - today).days < DAYS_BY_WEEKDAY:
+        return start.strftime("%a").upper()
+    return f"{start.strftime('%b').upper()} {start.day}"
 
 
 def _when(canvas: Canvas, event: CalendarEvent, style: TimeStyle) -> tuple[str, str]:
@@ -95,6 +99,8 @@ def _block(canvas: Canvas, event: CalendarEvent, label: str, color: colors.Color
         detail = time if day == "TODAY" else f"{day} {time}"
     box = draw_text(canvas.image, small, label, (x, y), color)
     right = canvas.width - (MARKER_BOX_WIDTH + 1 if y < 4 else 1)
+    if label != "NOW" and day != "TODAY" and small.width(detail) > right - box[2] - 4:
+        detail = day  # 64×32: "OCT 13" whole rather than "OCT 13 1…"
     draw_text(canvas.image, small, detail, (box[2] + 4, y),
               ALL_DAY_COLOR if detail == ALL_DAY else colors.WHITE, max_width=right - box[2] - 4)
     title, width = str(event["title"]), canvas.width - x - 1

@@ -2,8 +2,8 @@
 
 Reads ``weather`` (:class:`dashcli.core.values.WeatherValues`) and, when present, ``air``
 (:class:`dashcli.core.values.AirValues`): the AQI is drawn in its EPA category colour (lifted
-when too
-dark for LEDs). The bottom line gives today's high/low and the next sunrise or sunset.
+when too dark for LEDs). The bottom line gives today's high/low and the next sunrise or sunset
+(after sunset, the next day's sunrise).
 """
 
 from __future__ import annotations
@@ -64,9 +64,12 @@ def _wind(weather: WeatherValues, with_unit: bool) -> str:
 
 
 def _sun_event(canvas: Canvas, weather: WeatherValues) -> tuple[str, str] | None:
-    """The next of today's sunrise and sunset, as (label, HH:MM)."""
-    for label, key in (("SUNRISE", "sunrise"), ("SUNSET", "sunset")):
-        text = weather[key]  # type: ignore[literal-required]
+    """The next sunrise or sunset, as (label, HH:MM): today's, or after sunset the next day's
+    sunrise (from the daily forecast)."""
+    moments = [(label, weather[key]) for label, key in  # type: ignore[literal-required]
+               (("SUNRISE", "sunrise"), ("SUNSET", "sunset"))]
+    moments += [("SUNRISE", day["sunrise"]) for day in weather["daily"]]
+    for label, text in moments:
         if text is not None and canvas.local(str(text)) >= canvas.now:
             return label, canvas.hhmm(str(text))
     return None
