@@ -1,6 +1,6 @@
 """The calendar page: current and next event with the week below, an all-day event under way,
-only a next event (tomorrow; two weeks away, with its date), everything past, an empty week; stale, no data and unreadable;
-128×64 and 64×32 snapshots."""
+only a next event (tomorrow; two weeks away, with its date), everything past, an empty week;
+stale, no data and unreadable; 128×64 and 64×32 snapshots."""
 
 from __future__ import annotations
 
