@@ -20,7 +20,8 @@ from dashcli.core.errors import DashError
 TYPE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 # SSE event names the server and displays use for themselves ("message", "error" and "open" are
 # what EventSource dispatches on its own): a data type of one of these names would spoof them.
-RESERVED_TYPES = frozenset({"shutdown", "control", "frame", "resync", "message", "error", "open"})
+RESERVED_TYPES = frozenset({"shutdown", "control", "frame", "notify", "resync", "message", "error",
+                            "open"})
 # What a "control" event asks a display to do (POST /control/{action}, dash:control on Redis).
 CONTROL_ACTIONS = frozenset({"pause", "resume", "next", "prev"})
 # Reading an envelope back: its values passed admit() (so one level more for the envelope), and

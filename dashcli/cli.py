@@ -24,6 +24,7 @@ from dashcli.core.version import __version__
 COMMANDS = {
     "fetch": "fetch",
     "publish": "publish",
+    "notify": "notify",
     "serve": "serve",
     "render": "render",
     "tui": "tui",

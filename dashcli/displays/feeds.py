@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from dashcli.core.envelope import CONTROL_ACTIONS, EnvelopeError, Update
+from dashcli.core.errors import DashError
 from dashcli.displays.model import DisplayModel
 from dashcli.logs import RateLimitedLog
+from dashcli.renderers.notice import parse_notice
 from dashcli.store.base import Store
 
 if TYPE_CHECKING:
@@ -24,6 +26,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 # The SSE event of the web preview's loop inside ``dash serve`` (dashcli/displays/web).
 FRAME_EVENT = "frame"
+# A notification for every display (POST /notify).
+NOTICE_EVENT = "notify"
 
 
 def events_url(server: str, types: Iterable[str] | None = None) -> str:
@@ -63,6 +67,12 @@ class ServerFeed:
                 model.control(action)
             else:
                 self._bad.warning("control", f"bad control event: {event.data[:80]}")
+            return
+        if event.event == NOTICE_EVENT:
+            try:
+                model.notify(parse_notice(json.loads(event.data)))
+            except (ValueError, DashError) as exc:
+                self._bad.warning("notify", f"bad notify event: {exc}")
             return
         if event.event == "shutdown":
             model.set_connection(False, "server shutting down")

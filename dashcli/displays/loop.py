@@ -5,7 +5,8 @@ rendered through the frame cache, shown if it differs from the last one); :meth:
 waking on new data, on the next page switch, at the next minute (clocks and staleness markers
 change then), or, only while a marquee on the frame moves, at its next step. Rendering goes
 through a caller-supplied function so each display can share one
-frame cache; ``now`` comes from an injectable clock so tests need no sleeping.
+frame cache; ``now`` comes from an injectable clock so tests need no sleeping. A notification
+in the model's queue takes the display first (:mod:`dashcli.displays.notices`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from dashcli.core.envelope import Update, utcnow
 from dashcli.displays.cycle import PageCycle
 from dashcli.displays.model import DisplayModel
 from dashcli.renderers.engine import changes_at
+from dashcli.renderers.notice import NOTICE_PAGE, Notice, blank, draw_notice
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -73,15 +75,20 @@ class DisplayLoop:
         # While a marquee moves: at most this many frames a second (its position follows the
         # clock, so a lower rate skips positions rather than slowing it down).
         self.frame_interval = 1.0 / frame_rate
+        self._notice: tuple[tuple[int, bool], Image, Notice] | None = None
 
     async def step(self) -> Frame | None:
         """Apply pending controls, pick the page, and show its frame if it changed."""
         now = self.clock()
         while self.model.controls:
             self.cycle.control(self.model.controls.popleft(), now)
-        page = self.cycle.tick(now).page
-        part = self.cycle.part
-        image = self.render(page, self.model.state, now, part=part)
+        shown = self.model.notices.current(now, self.cycle)
+        if shown is not None:
+            page, part, image = NOTICE_PAGE, 0, self._notice_image(now, *shown)
+        else:
+            page = self.cycle.tick(now).page
+            part = self.cycle.part
+            image = self.render(page, self.model.state, now, part=part)
         last = self.frame
         if last is not None and last.page == page and last.image is image \
                 and last.paused == self.cycle.paused:
@@ -92,12 +99,25 @@ class DisplayLoop:
             await result
         return self.frame
 
+    def _notice_image(self, now: datetime, notice: Notice, lit: bool) -> Image:
+        """The notice's frame (black between repeats) at the display's size, drawn once."""
+        key = (id(notice), lit)
+        if self._notice is None or self._notice[0] != key:
+            size = self.render(self.cycle.current.page, self.model.state, now).size
+            image = draw_notice(notice, size) if lit else blank(size)
+            # The notice is kept with its frame so its id is not reused while cached.
+            self._notice = (key, image, notice)
+        return self._notice[1]
+
     def seconds_to_wake(self, now: datetime) -> float:
         """Until the next page switch, minute boundary or marquee step of the shown frame, at
         most MAX_WAIT (a frame where nothing moves costs nothing in between)."""
         until_minute = 60.0 - (now.second + now.microsecond / 1e6)
         left = self.cycle.seconds_left(now)
         candidates = [MAX_WAIT, until_minute] + ([left] if left is not None else [])
+        notice = self.model.notices.seconds_to_change(now)
+        if notice is not None:
+            candidates.append(notice)
         moves = changes_at(self.frame.image) if self.frame is not None else None
         if moves is not None:
             candidates.append(max(moves - now.timestamp(), self.frame_interval))

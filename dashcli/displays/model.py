@@ -11,6 +11,8 @@ import asyncio
 from collections import deque
 
 from dashcli.core.envelope import Update
+from dashcli.displays.notices import NoticeQueue
+from dashcli.renderers.notice import Notice
 
 
 class DisplayModel:
@@ -21,6 +23,7 @@ class DisplayModel:
         self.connected: bool | None = None  # None: standalone (demo or data file)
         self.connection_detail = "standalone"
         self.controls: deque[str] = deque(maxlen=32)
+        self.notices = NoticeQueue()
         self.version = 0
         self._changed = asyncio.Event()
 
@@ -42,6 +45,11 @@ class DisplayModel:
 
     def replace_all(self, updates: dict[str, Update]) -> None:
         self.state = dict(updates)
+        self._touch()
+
+    def notify(self, notice: Notice) -> None:
+        """Queue a notification (shown before the cycle continues)."""
+        self.notices.add(notice)
         self._touch()
 
     def control(self, action: str) -> None:

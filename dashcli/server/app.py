@@ -33,6 +33,7 @@ from dashcli.store.base import ControlChannel, Store, StoreError
 if TYPE_CHECKING:
     from dashcli.displays.loop import RenderFunction
     from dashcli.profiles.schema import Profile
+    from dashcli.renderers.notice import Notice
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +110,8 @@ class ServerContext:
     metrics: Metrics | None = None
     # Types the profile's cycle draws as app pages: POST /state checks them as apps.
     app_types: frozenset[str] = frozenset()
+    # Called with each notification (POST /notify): the preview's display loop shows them too.
+    notify_listeners: list[Callable[[Notice], None]] = field(default_factory=list)
 
     def control(self, action: str) -> int:
         """Hand ``action`` to the control listeners and this replica's SSE clients (counted)."""
@@ -199,6 +202,9 @@ def create_app(
     from dashcli.server.push import add_push_routes
 
     add_push_routes(app)
+    from dashcli.server.notify import add_notify_route
+
+    add_notify_route(app)
     app.router.add_get("/events", _events)
     app.router.add_post("/control/{action}", _control)
     if preview is not None:

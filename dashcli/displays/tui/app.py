@@ -205,10 +205,14 @@ class DashApp(App[None]):
 
     def _values(self) -> Text:
         from dashcli.renderers import page_spec
+        from dashcli.renderers.notice import NOTICE_PAGE
 
         frame = self.loop.frame
         if frame is None:
             return Text("waiting for data\u2026", style="dim")
+        if frame.page == NOTICE_PAGE:
+            notice = self.model.notices.active
+            return Text(f"notification: {notice.text if notice else ''}", style="bold")
         spec = page_spec(frame.page)
         kinds = sorted(self.model.state) if spec.all_types else spec.uses
         if not kinds:

@@ -91,6 +91,7 @@ def add_preview(app: web.Application, profile: Profile) -> None:
     preview = Preview(build_loop(profile, model, announce, frame_rate=10.0), model)
     app[PREVIEW] = preview
     context.control_listeners.append(model.control)
+    context.notify_listeners.append(model.notify)
     app.router.add_get("/", _index)
     app.router.add_get("/frames/current.png", _current_png)
     app.router.add_get("/frames/current.json", _current_json)
