@@ -32,7 +32,7 @@ COMMANDS = {
     "secrets": "secrets",
     "profiles": "profiles",
     "service": "service",
-    "healthcheck": "service",
+    "healthcheck": "healthcheck",
     "alerts": "alerts",
 }
 

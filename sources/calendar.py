@@ -88,10 +88,12 @@ async def fetch(ctx: FetchContext) -> Fetched:
 async def _read(ctx: FetchContext, settings: CalendarSettings) -> tuple[bytes, str]:
     """The calendar's bytes and how to name it in messages (file path, URL, or secret name)."""
     chosen = [name for name in ("url", "url_secret", "path") if getattr(settings, name)]
+    # A profile that does not say which calendar is bad input (exit 2), as for every source.
     if not chosen:
-        raise SourceError("no calendar configured: set sources.calendar.url, url_secret or path")
+        raise SourceError("no calendar configured: set sources.calendar.url, url_secret or path",
+                          exit_code=2)
     if len(chosen) > 1:
-        raise SourceError(f"set only one of sources.calendar.{' / '.join(chosen)}")
+        raise SourceError(f"set only one of sources.calendar.{' / '.join(chosen)}", exit_code=2)
     if settings.path:
         path = Path(settings.path).expanduser()
         try:

@@ -133,3 +133,12 @@ def test_profiles_list_and_validate_ok():
 @pytest.mark.parametrize("flags", [["--json", "--raw"]])
 def test_conflicting_flags(flags):
     assert_one_line_error(dash("fetch", "weather", *flags), 2, "cannot be combined")
+
+
+@pytest.mark.parametrize(("args", "text"), [
+    (["fetch", "calendar"], "calendar: no calendar configured"),
+    (["fetch", "github"], "github: not configured in the profile"),
+    (["fetch", "clock", "--publish", "--store", "foo://bar"], "store 'foo://bar': unknown kind"),
+])
+def test_a_profile_or_option_that_does_not_say_enough_exits_2(args, text):
+    assert_one_line_error(dash(*args), 2, text)

@@ -298,6 +298,17 @@ def test_healthcheck_sends_the_profile_token(health: ReplayServer, tmp_path: Pat
     assert "Authorization" not in health.hits("/readyz")[1].headers
 
 
+def test_healthcheck_sends_a_set_token_without_a_profile(health: ReplayServer,
+                                                        tmp_path: Path) -> None:
+    """--set server.token=... applies to the default profile, as in every other command."""
+    health.route("/readyz", Reply(body=b"{}"))
+    result = dash("healthcheck", "--url", f"{health.url}/readyz",
+                  "--set", "server.token=set-token-0123456789",
+                  env={"XDG_CONFIG_HOME": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    assert health.hits("/readyz")[0].headers["Authorization"] == "Bearer set-token-0123456789"
+
+
 def test_healthcheck_unreachable_is_one_line() -> None:
     import socket
 

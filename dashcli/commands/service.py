@@ -1,9 +1,7 @@
-"""``dash service install`` (systemd units for this virtualenv) and ``dash healthcheck URL``.
+"""``dash service install``: systemd units for this virtualenv.
 
 ``service install`` renders the packaged unit templates for the interpreter it runs from and the
 chosen profile, writes them, and prints (or, with ``--enable``, runs) the systemctl commands.
-``healthcheck`` is the container's and the probes' health check: it needs nothing but the standard
-library, so the image ships no curl.
 """
 
 from pathlib import Path
@@ -11,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from dashcli.commands.options import ProfileOption, SetOption
+from dashcli.commands.options import ProfileOption
 
 if TYPE_CHECKING:
     from dashcli.profiles.schema import Profile
@@ -24,9 +22,8 @@ service_app = typer.Typer(
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``dash service`` and ``dash healthcheck`` to ``app``."""
+    """Add ``dash service`` to ``app``."""
     app.add_typer(service_app, name="service")
-    app.command("healthcheck")(healthcheck)
 
 
 @service_app.command("install")
@@ -207,69 +204,3 @@ def _run(commands: list[list[str]]) -> None:
             raise DashError(f"{command[0]} not found: is this a systemd machine?") from None
         if completed.returncode != 0:
             raise DashError(f"{' '.join(command)} failed (exit {completed.returncode})")
-
-
-def healthcheck(
-    url: Annotated[
-        str,
-        typer.Option(
-            "--url",
-            envvar="DASH_HEALTHCHECK_URL",
-            help="The address to ask; any 2xx answer is healthy.",
-        ),
-    ] = "http://127.0.0.1:8080/healthz",
-    timeout: Annotated[
-        float, typer.Option("--timeout", min=0.1, help="Seconds before giving up.")
-    ] = 5.0,
-    profile: Annotated[
-        str | None,
-        typer.Option(
-            "--profile",
-            "-p",
-            envvar="DASH_PROFILE",
-            help="Send this profile's server token (server.token or token_secret): every "
-            "endpoint but /healthz, /readyz included, needs it when one is configured.",
-        ),
-    ] = None,
-    overrides: SetOption = None,
-) -> None:
-    """Exit 0 if URL answers 2xx, else print one line and exit 1 (container health checks).
-
-    Examples:
-
-        dash healthcheck
-
-        dash healthcheck --url http://127.0.0.1:8081/healthz
-
-        dash healthcheck --url http://127.0.0.1:8080/readyz --profile /etc/dash/profile.yaml
-    """
-    import urllib.error
-    import urllib.request
-    from urllib.parse import urlsplit
-
-    from dashcli.core.errors import DashError, UsageError
-    from dashcli.core.redact import redact_url
-
-    shown = redact_url(url)
-    if urlsplit(url).scheme not in ("http", "https"):
-        raise UsageError(f"healthcheck: {shown}: not an http:// or https:// URL")
-    request = urllib.request.Request(url)  # noqa: S310 - the scheme is checked above
-    if profile is not None:
-        from dashcli.profiles import load_profile
-        from dashcli.secrets import server_token
-
-        token = server_token(load_profile(profile, overrides))
-        if token:
-            request.add_header("Authorization", f"Bearer {token}")
-    try:
-        # The scheme is checked above: no file:// or other handlers are reachable.
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            status = int(response.status)
-    except urllib.error.HTTPError as exc:
-        status = exc.code
-    except (urllib.error.URLError, OSError) as exc:
-        reason = getattr(exc, "reason", None) or exc
-        raise DashError(f"healthcheck: {shown} unreachable: {reason}") from None
-    if not 200 <= status < 300:
-        raise DashError(f"healthcheck: {shown} answered {status}")
-    typer.echo(f"healthcheck: {shown} answered {status}")

@@ -11,7 +11,8 @@ from dashcli.store.base import MemoryStore, Store, StoreError
 
 
 def open_store(url: str) -> Store:
-    """The backend for ``url``; an unsupported URL is a StoreError naming it (password masked)."""
+    """The backend for ``url``; an unsupported URL is a StoreError naming it (password masked,
+    exit 2)."""
     if url.startswith("memory://"):
         return MemoryStore()
     if url == "embedded" or url.startswith("sqlite://"):
@@ -25,7 +26,8 @@ def open_store(url: str) -> Store:
         return RedisStore(url)
     raise StoreError(
         f"store {redact_url(url)!r}: unknown kind "
-        "(use embedded, sqlite:///path, redis://host:port/db, rediss:// or memory://)"
+        "(use embedded, sqlite:///path, redis://host:port/db, rediss:// or memory://)",
+        exit_code=2,  # bad input, not a store that failed
     )
 
 
