@@ -168,3 +168,39 @@ def test_a_bad_date_in_an_override_is_a_schema_error_not_a_crash(tmp_path):
     with pytest.raises(ProfileError) as caught:
         load_profile(str(write(tmp_path, GOOD)), ["sources.events.dates=[{date: 1950-13-40}]"])
     assert "--set" in str(caught.value)
+
+
+def test_the_schema_and_the_settings_reference_are_up_to_date():
+    """Regenerate after changing profiles/schema.py: dash profiles schema >
+    profiles/profile.schema.json and dash profiles schema --markdown > docs/settings.md."""
+    from dashcli.profiles.reference import reference, schema_text
+
+    root = Path(__file__).resolve().parents[1]
+    assert (BUNDLED_DIR / "profile.schema.json").read_text() == schema_text()
+    assert (root / "docs" / "settings.md").read_text() == reference()
+
+
+@pytest.mark.parametrize("name", ["default", "pi", "kubernetes"])
+def test_bundled_profiles_name_their_schema_and_match_it(name):
+    import json
+
+    import jsonschema
+    import yaml
+
+    path = BUNDLED_DIR / f"{name}.yaml"
+    text = path.read_text()
+    assert text.startswith("# yaml-language-server: $schema=profile.schema.json\n")
+    schema = json.loads((BUNDLED_DIR / "profile.schema.json").read_text())
+    jsonschema.validate(yaml.safe_load(text), schema)
+
+
+def test_the_schema_rejects_a_page_that_does_not_exist():
+    import json
+
+    import jsonschema
+
+    schema = json.loads((BUNDLED_DIR / "profile.schema.json").read_text())
+    profile = {"location": {"name": "X", "latitude": 1, "longitude": 2, "timezone": "UTC"},
+               "display": {"cycle": [{"page": "socer", "seconds": 5}]}}
+    with pytest.raises(jsonschema.ValidationError, match="socer"):
+        jsonschema.validate(profile, schema)

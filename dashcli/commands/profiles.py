@@ -8,7 +8,8 @@ import typer
 from dashcli.commands.options import SetOption
 
 profiles_app = typer.Typer(
-    help="List, show and validate profiles.", no_args_is_help=True, rich_markup_mode=None
+    help="List, show, validate profiles; print their JSON Schema.", no_args_is_help=True,
+    rich_markup_mode=None
 )
 
 
@@ -50,13 +51,32 @@ def show(
 
 @profiles_app.command("validate")
 def validate(
-    file: Annotated[Path, typer.Argument(help="The profile YAML file to check.")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="The profile YAML file to check.")],
 ) -> None:
     """Check a profile file against the schema; one line naming file:line:column on error."""
     from dashcli.profiles import validate_file
 
     validate_file(file)
     typer.echo(f"{file}: ok")
+
+
+@profiles_app.command("schema")
+def schema(
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="The settings reference (docs/settings.md) instead.")
+    ] = False,
+) -> None:
+    """Print the JSON Schema of a profile, for editors (yaml-language-server) and validators.
+
+    Examples:
+
+        dash profiles schema > ~/.config/dash/profiles/profile.schema.json
+
+        dash profiles schema --markdown > docs/settings.md
+    """
+    from dashcli.profiles.reference import reference, schema_text
+
+    typer.echo(reference() if markdown else schema_text(), nl=False)
 
 
 def masked(data: dict[str, Any]) -> dict[str, Any]:
