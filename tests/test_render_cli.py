@@ -28,8 +28,10 @@ def profile(tmp_path: Path) -> Path:
     path.write_text(
         "location: {name: Boston, latitude: 42.36, longitude: -71.06, "
         "timezone: America/New_York}\n"
+        # The demo's own place and units (--demo follows the profile's), 24-hour times.
+        "units: imperial\n"
         f"store: sqlite:///{tmp_path / 'state.db'}\n"
-        f"display: {{cycle: [{cycle}]}}\n"
+        f"display: {{clock: 24h, cycle: [{cycle}]}}\n"
     )
     return path
 
@@ -189,7 +191,7 @@ def test_data_that_is_not_an_envelope(profile, content, text):
 def test_clock_format_follows_the_units_unless_set(profile, units, clock, resolved):
     from dashcli.profiles import load_profile
 
-    overrides = [f"units={units}"] + ([f"display.clock={clock}"] if clock else [])
+    overrides = [f"units={units}", f"display.clock={clock or 'null'}"]
     assert load_profile(str(profile), overrides).clock_format == resolved
 
 

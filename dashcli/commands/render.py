@@ -159,8 +159,10 @@ def _now(at: str | None, timezone: str, demo: bool) -> "datetime":
         return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(timezone))
     if demo:
         from dashcli.renderers.demo import DEMO_NOW
+        from dashcli.renderers.demo.place import demo_moment
 
-        return DEMO_NOW
+        # The demo's wall-clock time at the profile's place (see profile_demo).
+        return demo_moment(timezone, DEMO_NOW)
     return utcnow()
 
 
@@ -168,9 +170,9 @@ def _state(
     profile: "Profile", data: str | None, demo: bool, store: str | None
 ) -> "dict[str, Update]":
     if demo:
-        from dashcli.renderers.demo import demo_state
+        from dashcli.displays.build import profile_demo
 
-        return demo_state()
+        return profile_demo(profile)[0]
     if data is not None:
         from dashcli.datafile import read_state
 

@@ -55,13 +55,29 @@ class Source:
     label: str = "standalone"
 
 
-def demo_clock() -> NowFunction:
+def demo_clock(start_at: datetime | None = None) -> NowFunction:
     """A clock that starts at the demo's moment and runs at real speed, so ``--demo`` shows the
     sample values fresh (live games, a current forecast) while clocks and the cycle still move."""
     from dashcli.renderers.demo import DEMO_NOW
 
+    first = start_at or DEMO_NOW
     start = time.monotonic()
-    return lambda: DEMO_NOW + timedelta(seconds=time.monotonic() - start)
+    return lambda: first + timedelta(seconds=time.monotonic() - start)
+
+
+def profile_demo(profile: Profile) -> tuple[dict[str, Update], datetime]:
+    """The demo values at the profile's place (its units, timezone, sun times and league:
+    :mod:`dashcli.renderers.demo.place`), and the demo's moment there."""
+    from dashcli.renderers.demo import DEMO_NOW, demo_state
+    from dashcli.renderers.demo.place import Place, demo_moment, localized
+
+    location = profile.location
+    soccer = profile.sources.soccer
+    place = Place(location.timezone, location.latitude, location.longitude,
+                  profile.units == "metric", soccer.league if soccer is not None else None)
+    if place.shipped():
+        return demo_state(), DEMO_NOW
+    return localized(demo_state(), place), demo_moment(place.timezone, DEMO_NOW)
 
 
 def choose_feed(
@@ -77,9 +93,8 @@ def choose_feed(
     if sum((server is not None, demo, data is not None)) > 1:
         raise UsageError("give at most one of --server, --demo and --data")
     if demo:
-        from dashcli.renderers.demo import demo_state
-
-        return Source(StaticFeed(demo_state().values()), demo_clock(), label="demo")
+        state, moment = profile_demo(profile)
+        return Source(StaticFeed(state.values()), demo_clock(moment), label="demo")
     if data is not None:
         from dashcli.datafile import read_state
 
