@@ -2,10 +2,10 @@
 
 This module is the registry. It names every data type, its providers and the secrets they need,
 without importing the provider modules (they load httpx and parsing libraries), so the command
-line can list and check sources cheaply. :func:`fetch` runs one source and returns an
-:class:`~dashcli.core.envelope.Update`; every failure is a one-line :class:`SourceError` prefixed
-with
-the data type.
+line can list and check sources cheaply. :func:`run_provider` runs the profile's provider of one
+data type and returns its :class:`~dashcli.sources.base.Fetched` values (the envelope around
+them is built in :mod:`dashcli.fetching.fetch`); every failure is a one-line
+:class:`SourceError` prefixed with the data type.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import importlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from dashcli.core.errors import UsageError
 from dashcli.sources.errors import DataError, MissingSecretError, SourceError, UpstreamError
 
 if TYPE_CHECKING:
@@ -106,8 +107,6 @@ SOURCES: dict[str, SourceInfo] = {
 
 def source_info(name: str) -> SourceInfo:
     """The registry entry for ``name``; an unknown name is a UsageError listing the known ones."""
-    from dashcli.core.errors import UsageError
-
     try:
         return SOURCES[name]
     except KeyError:
@@ -116,6 +115,7 @@ def source_info(name: str) -> SourceInfo:
 
 
 def load_provider(info: ProviderInfo) -> Provider:
+    """The provider function ``info`` names (its module is imported on first use)."""
     module_name, _, attribute = info.target.partition(":")
     module = importlib.import_module(module_name)
     provider: Provider = getattr(module, attribute)

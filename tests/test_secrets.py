@@ -333,3 +333,13 @@ def test_done_when_openweathermap_key_in_a_secrets_file(
     assert hits == 1  # the failing fetch never called the upstream
     for result in (checked, fetched):
         assert OWM_KEY not in result.stdout + result.stderr
+
+
+def test_env_file_quotes_and_comments_follow_python_dotenv(tmp_path: Path) -> None:
+    """A quoted value with a trailing comment loses its quotes (it was sent quoted, and got 401)."""
+    env_file = tmp_path / ".env"
+    env_file.write_text('TOKEN="s3cret-value" # the server token\nDOLLAR=a$HOME\n')
+    lookup = open_secrets(profile({"source": "env", "env_file": str(env_file),
+                                   "map": {"server_token": "TOKEN", "other": "DOLLAR"}}))
+    assert lookup.get("server_token") == "s3cret-value"
+    assert lookup.get("other") == "a$HOME"

@@ -7,6 +7,7 @@ and python-dotenv.
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 
@@ -15,23 +16,20 @@ from dashcli.secrets.base import Secrets, SecretsError, read_text
 
 
 def read_env_file(path: Path) -> dict[str, str]:
-    """The ``NAME=value`` lines of a ``.env`` file (``export``, comments and quotes allowed)."""
-    lines = read_text(path, "env").splitlines()
+    """The ``NAME=value`` lines of a ``.env`` file, parsed as python-dotenv (and docker compose)
+    parse them: ``export``, comments, single and double quotes (a quoted value followed by a
+    comment loses both). Values are not interpolated: a secret's ``$`` stays a ``$``.
+    """
+    # parse_stream rather than dotenv_values: it names the line of a statement it cannot read
+    # (dotenv_values only logs a warning and skips it) and does no ${VAR} expansion.
+    from dotenv.parser import parse_stream
+
     found: dict[str, str] = {}
-    for number, line in enumerate(lines, start=1):
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        name, equals, value = stripped.removeprefix("export ").partition("=")
-        name = name.strip()
-        if not equals or not name.replace("_", "a").isalnum():
-            raise SecretsError("env", f"{path}:{number}: expected NAME=value")
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            value = value[1:-1]
-        elif " #" in value:
-            value = value.split(" #", 1)[0].rstrip()
-        found[name] = value
+    for binding in parse_stream(io.StringIO(read_text(path, "env"))):
+        if binding.error or (binding.key is not None and binding.value is None):
+            raise SecretsError("env", f"{path}:{binding.original.line}: expected NAME=value")
+        if binding.key is not None and binding.value is not None:
+            found[binding.key] = binding.value
     return found
 
 
