@@ -130,7 +130,8 @@ def test_the_build_is_pinned_by_the_constraints_file() -> None:
         if "win32" in requirement:
             continue  # not on a Linux image
         name = re.split(r"[<>=!~;\[ ]", requirement, maxsplit=1)[0]
-        assert re.sub(r"[-_.]+", "-", name).lower() in pinned, f"{name} is not pinned"
+        assert re.sub(r"[-_.]+", "-", name).lower() in pinned, (
+            f"{name} is not pinned: regenerate deploy/constraints.txt (its header says how)")
 
 
 def test_every_build_argument_is_documented() -> None:
