@@ -250,6 +250,28 @@ SecretsConfig = Annotated[
 _PAGE_CHOICES: tuple[str, ...] = tuple(sorted(PAGE_NAMES | {APP_PAGE}))
 
 
+# A time of day: HH:MM, or sunrise/sunset with an optional offset (sunset+30m, sunrise-1h).
+TIME_OF_DAY = r"^(([01]\d|2[0-3]):[0-5]\d|(sunrise|sunset)([+-]\d{1,3}[mh])?)$"
+CLOCK_TIME = r"^([01]\d|2[0-3]):[0-5]\d$"
+
+
+class BrightnessStep(StrictModel):
+    """From ``at`` on (until the next step), the panel's brightness is ``level`` (0: off)."""
+
+    at: str = Field(pattern=TIME_OF_DAY, description="HH:MM, sunrise or sunset[+-N(m|h)]")
+    level: int = Field(ge=0, le=100)
+
+
+class PageWhen(StrictModel):
+    """When a cycle page is shown: every condition given must hold."""
+
+    between: tuple[Annotated[str, Field(pattern=CLOCK_TIME)],
+                   Annotated[str, Field(pattern=CLOCK_TIME)]] | None = Field(
+        default=None, description="[from, to] as HH:MM local time; wraps past midnight.")
+    fresh: bool = Field(default=False, description="Only while the page's data is not stale.")
+    playing: bool = Field(default=False, description="Only when a favourite team plays today.")
+
+
 class CycleEntry(StrictModel):
     """One page of the cycle; ``{page: app, type: T}`` is the app page drawing published T."""
 
@@ -257,6 +279,7 @@ class CycleEntry(StrictModel):
     seconds: float = Field(gt=0, le=3600)
     type: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$",
                              description="With page: app, the data type the app page draws.")
+    when: PageWhen | None = Field(default=None, description="Show the page only when ...")
     takeover: bool = Field(
         default=False,
         description="While a favourite team's game is live, this page takes over the cycle.",
@@ -330,6 +353,9 @@ class Display(StrictModel):
             CycleEntry(page="weather", seconds=15),
         ]
     )
+    brightness: list[BrightnessStep] = Field(
+        default_factory=list,
+        description="The panel's brightness by time of day (empty: panel.brightness always).")
     skip_empty: bool = Field(default=True, description="Skip pages with nothing to show.")
     skip_unavailable: bool = Field(
         default=False,

@@ -119,7 +119,7 @@ async def test_routes_serve_the_page_the_frame_and_follow_controls(server):
         async with session.get(f"{base}/frames/current.json", headers=auth) as response:
             info = await response.json()
         assert info == {"page": "weather", "paused": False, "at": info["at"], "part": 0,
-                        "parts": 1, "pages": ["moon", "weather"]}
+                        "parts": 1, "pages": ["moon", "weather"], "brightness": None}
 
 
 # -- the page in headless Chromium -------------------------------------------------------------

@@ -24,6 +24,7 @@ from dashcli.displays.cycle import CyclePage, PageCycle
 from dashcli.displays.feeds import ServerFeed, StaticFeed
 from dashcli.displays.loop import MARQUEE_FRAME_RATE, DisplayLoop, Frame, RenderFunction
 from dashcli.displays.model import DisplayModel
+from dashcli.displays.night import brightness_schedule, page_condition
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -169,9 +170,18 @@ def build_loop(
     size = profile.display.width_height
     explained = not profile.display.skip_unavailable
 
+    skip = profile.display.skip_empty if skip_empty is None else skip_empty
+    conditions = {entry.name: test for entry in profile.display.cycle
+                  if (test := page_condition(entry, profile)) is not None}
+
     def content(page: str) -> bool:
-        return has_content(page, model.state, clock(), timezone=timezone,
-                           unavailable_shown=explained)
+        now = clock()
+        condition = conditions.get(page)
+        if condition is not None and not condition(model.state, now):
+            return False
+        # A page's ``when`` applies even with skip_empty off; emptiness only with it on.
+        return not skip or has_content(page, model.state, now, timezone=timezone,
+                                       unavailable_shown=explained)
 
     def parts(page: str) -> int:
         return page_parts(page, model.state, clock(), size=size, timezone=timezone)
@@ -179,8 +189,8 @@ def build_loop(
     def claims(page: str) -> bool:
         return takes_over(page, model.state, clock(), timezone=timezone)
 
-    skip = profile.display.skip_empty if skip_empty is None else skip_empty
-    cycle = PageCycle(cycle_pages(profile), skip_empty=skip, has_content=content, parts=parts,
-                      takes_over=claims)
+    cycle = PageCycle(cycle_pages(profile), skip_empty=skip or bool(conditions),
+                      has_content=content, parts=parts, takes_over=claims)
     return DisplayLoop(model, cycle, frame_renderer(profile, cache), show, clock=clock,
-                       first_data_grace=FIRST_DATA_GRACE, frame_rate=frame_rate)
+                       first_data_grace=FIRST_DATA_GRACE, frame_rate=frame_rate,
+                       brightness=brightness_schedule(profile))

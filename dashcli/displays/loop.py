@@ -49,6 +49,9 @@ class Frame:
     at: datetime
     paused: bool
     part: int = 0
+    # The panel's level (0-100, 0 off) from the brightness schedule (None: no schedule); the
+    # image is not dimmed.
+    brightness: int | None = None
 
 
 class DisplayLoop:
@@ -64,6 +67,7 @@ class DisplayLoop:
         clock: Callable[[], datetime] = utcnow,
         first_data_grace: float = 0.0,
         frame_rate: float = MARQUEE_FRAME_RATE,
+        brightness: Callable[[datetime], int] | None = None,
     ) -> None:
         self.model = model
         self.cycle = cycle
@@ -75,6 +79,7 @@ class DisplayLoop:
         # While a marquee moves: at most this many frames a second (its position follows the
         # clock, so a lower rate skips positions rather than slowing it down).
         self.frame_interval = 1.0 / frame_rate
+        self.brightness = brightness
         self._notice: tuple[tuple[int, bool], Image, Notice] | None = None
 
     async def step(self) -> Frame | None:
@@ -89,11 +94,12 @@ class DisplayLoop:
             page = self.cycle.tick(now).page
             part = self.cycle.part
             image = self.render(page, self.model.state, now, part=part)
+        level = self.brightness(now) if self.brightness is not None else None
         last = self.frame
         if last is not None and last.page == page and last.image is image \
-                and last.paused == self.cycle.paused:
+                and last.paused == self.cycle.paused and last.brightness == level:
             return None
-        self.frame = Frame(page, image, now, self.cycle.paused, part)
+        self.frame = Frame(page, image, now, self.cycle.paused, part, level)
         result = self.show(self.frame)
         if inspect.isawaitable(result):
             await result

@@ -4,7 +4,8 @@ Options come from the profile's ``display.panel`` (the library's Python option n
 by the ``--led-*`` flags its users know, validated by the same schema. Frames are drawn the way
 the hardware wants: ``SetImage`` of an RGB image on an offscreen canvas, then ``SwapOnVSync``,
 which returns the canvas to draw the next frame on. Brightness is set once, at the panel
-(``options.brightness``), never by dimming the frames, so every display shows the same pixels.
+(``options.brightness``), never by dimming the frames, so every display shows the same pixels;
+the profile's brightness schedule (``Frame.brightness``) sets it as the day goes, 0 meaning dark.
 Privileges are kept unless asked otherwise: the library's drop to ``daemon`` after start breaks
 reading files and virtualenvs.
 """
@@ -17,6 +18,7 @@ from collections.abc import Mapping
 from types import ModuleType
 from typing import Any
 
+from PIL import Image
 from pydantic import ValidationError
 
 from dashcli.core.errors import DashError, UsageError
@@ -125,6 +127,7 @@ class PanelDisplay:
         self.canvas: Any = self.matrix.CreateFrameCanvas()
         self.size = (int(self.matrix.width), int(self.matrix.height))
         self._warned_size = False
+        self._brightness = panel.brightness
 
     def show(self, frame: Frame) -> None:
         """Draw ``frame`` on the offscreen canvas and swap it in at the next vertical sync (with
@@ -136,6 +139,14 @@ class PanelDisplay:
             # Frames are shared with the frame cache: mark a copy.
             image = image.copy()
             draw_pause_marker(image)
+        level = frame.brightness
+        if level is not None and level != self._brightness:
+            # The schedule's level is the panel's own brightness: frames stay as drawn.
+            self._brightness = level
+            if level > 0:
+                self.matrix.brightness = level
+        if level is not None and level <= 0:
+            image = Image.new("RGB", image.size)  # off hours: every LED dark
         if image.size != self.size and not self._warned_size:
             self._warned_size = True
             log.warning("the panel is %dx%d but frames are %dx%d: check display.size and the "

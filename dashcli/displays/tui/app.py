@@ -168,7 +168,10 @@ class DashApp(App[None]):
 
     def show_frame(self, frame: Frame) -> None:
         """The loop's ``show``: put the new frame on screen with its page, values and status."""
-        self.query_one(FrameView).set_image(frame.image)
+        from dashcli.displays.night import dimmed
+
+        # As the panel looks at the scheduled brightness (the frame itself is not changed).
+        self.query_one(FrameView).set_image(dimmed(frame.image, frame.brightness))
         self.frames_shown += 1
         self.refresh_panels()
 

@@ -44,6 +44,7 @@ class Preview:
     loop: DisplayLoop
     model: DisplayModel
     _image: Image | None = None
+    _level: int | None = None
     _pngs: dict[int, bytes] = field(default_factory=dict)
 
     def info(self) -> dict[str, object]:
@@ -52,6 +53,7 @@ class Preview:
         return {
             "page": frame.page if frame else None,
             "paused": self.loop.cycle.paused,
+            "brightness": frame.brightness if frame else None,
             "part": frame.part if frame else 0,
             "parts": self.loop.cycle.part_count,
             "at": isoformat(frame.at) if frame else None,
@@ -60,16 +62,18 @@ class Preview:
 
     def png(self, scale: int) -> bytes | None:
         """The current frame as PNG at ``scale``, encoded once per frame and scale."""
+        from dashcli.displays.night import dimmed
         from dashcli.renderers.output import png_bytes
 
         frame = self.loop.frame
         if frame is None:
             return None
-        if frame.image is not self._image:
-            self._image, self._pngs = frame.image, {}
+        if frame.image is not self._image or frame.brightness != self._level:
+            self._image, self._level, self._pngs = frame.image, frame.brightness, {}
         body = self._pngs.get(scale)
         if body is None:
-            body = self._pngs[scale] = png_bytes(frame.image, scale)
+            # The preview shows the panel's scheduled brightness; frames are not changed.
+            body = self._pngs[scale] = png_bytes(dimmed(frame.image, frame.brightness), scale)
         return body
 
 
