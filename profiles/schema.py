@@ -279,7 +279,8 @@ class CycleEntry(StrictModel):
     seconds: float = Field(gt=0, le=3600)
     type: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$",
                              description="With page: app, the data type the app page draws.")
-    when: PageWhen | None = Field(default=None, description="Show the page only when ...")
+    when: PageWhen | None = Field(
+        default=None, description="Show the page only when these hold: between, fresh, playing.")
     takeover: bool = Field(
         default=False,
         description="While a favourite team's game is live, this page takes over the cycle.",
