@@ -60,7 +60,11 @@ class OpenBao:
         self.process = subprocess.Popen(command, stdout=self._log, stderr=subprocess.STDOUT,
                                         env=env, cwd=folder)
         self._client: httpx.Client | None = None
-        self._wait()
+        try:
+            self._wait()
+        except BaseException:
+            self.stop()  # a server that never became ready must not outlive the test
+            raise
 
     def _wait(self, timeout: float = 30) -> None:
         deadline = time.monotonic() + timeout
