@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from dashcli.core.errors import DashError, ProfileError
 from dashcli.secrets.base import Secrets, SecretsError
 from dashcli.sources.lookup import NoSecrets, SecretLookup
 
@@ -66,15 +67,23 @@ def server_token(profile: Profile, secrets: SecretLookup | None = None) -> str |
 
     One place for the server, the displays following it and ``dash healthcheck``.
     """
-    if profile.server.token:
-        return profile.server.token
+    if profile.server.token is not None:
+        return _usable_token(profile.server.token, "server.token", ProfileError)
     name = profile.server.token_secret
     if not name:
         return None
     lookup = secrets if secrets is not None else open_secrets(profile)
     value = lookup.get(name)
-    if not value:
-        from dashcli.core.errors import DashError
-
+    if value is None:
         raise DashError(f"server.token_secret: secret {name!r} not found in {lookup.name}")
-    return value
+    return _usable_token(value, f"server.token_secret {name!r}", DashError)
+
+
+def _usable_token(value: str, where: str, error: type[DashError]) -> str:
+    """The token without the surrounding whitespace a file or editor adds (a trailing newline
+    would lock every client out); empty is refused, never read as "no auth"."""
+    token = value.strip()
+    if not token:
+        raise error(f"{where}: empty or whitespace only; remove it to serve without auth, "
+                    "or set a token")
+    return token

@@ -1,0 +1,46 @@
+"""The server's edges (issue 12, rows 10 and 13): tokens that would silently disable auth or lock
+everyone out, and Last-Event-ID values a store cannot hold, against the real aiohttp app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from dashcli.core.errors import DashError, ProfileError
+from dashcli.secrets import server_token
+from dashcli.store.base import MemoryStore
+from tests.conftest import FixedSecrets, profile_with
+from tests.test_server import serving, update
+
+
+def with_server(**server: Any) -> Any:
+    profile = profile_with()
+    return profile.model_copy(update={"server": profile.server.model_copy(update=server)})
+
+
+@pytest.mark.parametrize("token", ["", "   ", "\n"])
+def test_an_empty_token_is_a_start_up_error_not_open_access(token: str) -> None:
+    with pytest.raises(ProfileError, match=r"server\.token: empty or whitespace only") as caught:
+        server_token(with_server(token=token))
+    assert caught.value.exit_code == 2
+
+
+def test_a_token_secret_keeps_no_trailing_newline() -> None:
+    profile = with_server(token_secret="dash-token")
+    assert server_token(profile, FixedSecrets(**{"dash-token": "s3cret\n"})) == "s3cret"
+    with pytest.raises(DashError, match="empty or whitespace only"):
+        server_token(profile, FixedSecrets(**{"dash-token": " \n"}))
+    assert server_token(with_server(token=" s3cret\n")) == "s3cret"
+
+
+@pytest.mark.parametrize("last_id", [str(2**63), "9" * 30, "-1", "1e3", "x"])
+async def test_a_last_event_id_out_of_range_is_refused_cleanly(last_id: str) -> None:
+    store = MemoryStore()
+    await store.put(update("clock", time="12:00"))
+    async with serving(store) as base, httpx.AsyncClient() as client:
+        answer = await client.get(f"{base}/events", headers={"Last-Event-ID": last_id})
+        assert answer.status_code == 400
+        assert answer.json() == {"error": "Last-Event-ID: not an event id of this server"}
+        assert (await client.get(f"{base}/state")).status_code == 200
