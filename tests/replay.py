@@ -117,6 +117,9 @@ class ReplayServer:
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 
+            # A bodiless POST (dash serve's /control/{action}) is answered like a GET.
+            do_POST = do_GET
+
             def log_message(self, format: str, *args: object) -> None:
                 pass
 

@@ -27,6 +27,7 @@ from dashcli.profiles import load_profile
 from dashcli.profiles.schema import Profile
 from dashcli.renderers import render
 from dashcli.renderers.demo import DEMO_NOW, DEMO_TIMEZONE, demo_state, demo_update
+from tests.replay import Reply
 
 CYCLE = "[{page: weather, seconds: 10}, {page: moon, seconds: 10}, {page: mlb, seconds: 10}]"
 
@@ -268,3 +269,18 @@ async def test_follows_the_server_across_a_restart_and_controls_it(serve):
         expected = render("weather", app.model.state, frame.at, size=(128, 64),
                           timezone=DEMO_TIMEZONE)
         assert_mirror(app.query_one(FrameView), expected)
+
+
+async def test_a_slow_server_does_not_freeze_the_app_on_a_control(upstream, profile):
+    """The control request runs in a worker: the app keeps answering keys meanwhile."""
+    upstream.route("/control/next", Reply(b'{"ok": true}', delay=2.0))
+    source = Source(StaticFeed(demo_state().values()), lambda: DEMO_NOW, server=upstream.url,
+                    label="slow server")
+    app = DashApp(profile, source)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await until(pilot, lambda: app.loop.frame is not None)
+        started = time.monotonic()
+        await pilot.press("n")
+        await pilot.press("question_mark")  # any key: handled at once, not after the request
+        assert time.monotonic() - started < 1.0
+        await until(pilot, lambda: len(upstream.hits("/control/next")) == 1)

@@ -231,11 +231,18 @@ class DashApp(App[None]):
             text.append(compact + "\n")
         return text if text.plain else Text("no data for this page", style="dim")
 
-    async def action_control(self, action: str) -> None:
-        """Next/prev/pause/resume: to the server when following one, else locally."""
+    def action_control(self, action: str) -> None:
+        """Next/prev/pause/resume: to the server when following one, else locally.
+
+        The request runs in a worker: a slow server must not freeze the app for the timeout.
+        Controls are exclusive in their group, so a newer key press replaces a pending one.
+        """
         if self.source.server is None:
             self.model.control(action)
             return
+        self.run_worker(self._send_control(action), group="control", exclusive=True)
+
+    async def _send_control(self, action: str) -> None:
         import httpx
 
         headers = {"Authorization": f"Bearer {self.source.token}"} if self.source.token else {}
@@ -250,8 +257,8 @@ class DashApp(App[None]):
             self.notify(f"{action}: server answered HTTP {response.status_code}",
                         severity="error")
 
-    async def action_toggle_pause(self) -> None:
-        await self.action_control("resume" if self.loop.cycle.paused else "pause")
+    def action_toggle_pause(self) -> None:
+        self.action_control("resume" if self.loop.cycle.paused else "pause")
 
     def action_save(self) -> None:
         """Save the frame on screen as PAGE-YYYYMMDD-HHMMSS.png in the current directory."""
