@@ -192,3 +192,46 @@ async def test_legacy_poison_messages_and_keys_are_skipped(
     assert "skipped key 'Weather'" in caplog.text
     assert "lone UTF-16 surrogate" in caplog.text
     await subscription.aclose()
+
+
+async def test_the_embedded_db_deleted_under_a_running_store_is_reported(
+    tmp_path: Path,
+) -> None:
+    from dashcli.store.base import StoreError
+
+    path = tmp_path / "state.db"
+    store = SqliteStore(path)
+    await store.open()
+    try:
+        await store.put(update("weather", {"t": 1}))
+        assert await store.ping()
+        for name in ("state.db", "state.db-wal", "state.db-shm"):
+            (tmp_path / name).unlink(missing_ok=True)
+        with pytest.raises(StoreError, match="was deleted or replaced while open"):
+            await store.put(update("weather", {"t": 2}))
+        assert not await store.ping()  # /readyz answers 503
+    finally:
+        await store.close()
+
+
+async def test_a_full_disk_is_reported_as_such(tmp_path: Path) -> None:
+    from dashcli.store.base import StoreError
+
+    path = tmp_path / "state.db"
+    store = SqliteStore(path)
+    await store.open()
+    try:
+        await store.put(update("weather", {"t": 1}))
+        # The file may not grow past its pages now: what a full disk looks like to SQLite.
+        with sqlite3.connect(path) as db:
+            pages = db.execute("PRAGMA page_count").fetchone()[0]
+        await store._run(lambda: store._connection().execute(
+            f"PRAGMA max_page_count = {pages}"))
+        with pytest.raises(StoreError, match="database or disk is full") as caught:
+            await store.put(update("notes", {"text": "x" * 200_000}))
+        assert "no transaction is active" not in str(caught.value)
+        # Nothing half-written, and the store still works for what fits.
+        assert sorted(await store.snapshot()) == ["weather"]
+        await store.put(update("weather", {"t": 2}))
+    finally:
+        await store.close()

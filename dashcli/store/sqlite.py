@@ -82,6 +82,7 @@ class SqliteStore:
         self._sender = WakeSender(self._wake_dir)
         self._executor: ThreadPoolExecutor | None = None
         self._db: sqlite3.Connection | None = None
+        self._file: tuple[int, int] | None = None
         self._fanout = Fanout(listener=self._poll)
         self._data_version = 0
         # Set by a put of this process so the poller looks at once, not at its next tick.
@@ -137,7 +138,8 @@ class SqliteStore:
 
     async def ping(self) -> bool:
         try:
-            await self._run(lambda: self._query("SELECT 1"))
+            # /readyz: a deleted or replaced file is not ready, though SELECT 1 still answers.
+            await self._run(lambda: (self._check_file(), self._query("SELECT 1")))
         except StoreError:
             return False
         return True
@@ -171,8 +173,17 @@ class SqliteStore:
             db.close()
             raise
         self._db = db
+        self._file = _identity(self.path)
         self._data_version = self._version()
         return seq
+
+    def _check_file(self) -> None:
+        """Refuse to write when the file was deleted or replaced under this process: the open
+        connection would write into an unlinked inode no other process reads."""
+        if _identity(self.path) != self._file:
+            raise sqlite3.OperationalError(
+                f"{self.path} was deleted or replaced while open; restart to use the new file"
+            )
 
     def _connection(self) -> sqlite3.Connection:
         if self._db is None:
@@ -188,6 +199,7 @@ class SqliteStore:
 
     def _put(self, kind: str, body: dict[str, object]) -> int:
         db = self._connection()
+        self._check_file()
         db.execute("BEGIN IMMEDIATE")
         try:
             seq: int = db.execute(
@@ -203,7 +215,10 @@ class SqliteStore:
             db.execute("DELETE FROM log WHERE seq <= ?", (seq - self._replay_size,))
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            # SQLite already rolled back after some errors (a full disk): a second ROLLBACK
+            # would replace the real reason with "no transaction is active".
+            if db.in_transaction:
+                db.execute("ROLLBACK")
             raise
         self._sender.notify()
         return seq
@@ -276,3 +291,12 @@ class SqliteStore:
                 continue
             for update in self._decode(rows):
                 self._fanout.deliver(update)
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """The file's device and inode (None when it is gone)."""
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino
