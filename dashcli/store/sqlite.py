@@ -139,7 +139,7 @@ class SqliteStore:
     async def ping(self) -> bool:
         try:
             # /readyz: a deleted or replaced file is not ready, though SELECT 1 still answers.
-            await self._run(lambda: (self._check_file(), self._query("SELECT 1")))
+            await self._run(self._alive)
         except StoreError:
             return False
         return True
@@ -184,6 +184,10 @@ class SqliteStore:
             raise sqlite3.OperationalError(
                 f"{self.path} was deleted or replaced while open; restart to use the new file"
             )
+
+    def _alive(self) -> None:
+        self._check_file()
+        self._query("SELECT 1")
 
     def _connection(self) -> sqlite3.Connection:
         if self._db is None:
