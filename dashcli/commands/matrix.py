@@ -20,6 +20,8 @@ from dashcli.commands.options import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from dashcli.displays.build import Source
     from dashcli.displays.panel import PanelDisplay
     from dashcli.profiles.schema import Profile
@@ -126,19 +128,28 @@ def matrix(
     backend = load_backend(emulate)
     display = PanelDisplay(backend, panel)
     try:
-        run_panel(loaded, source, display)
+        run_panel(loaded, source, display, lambda: load_profile(profile, overrides))
     finally:
         display.clear()
 
 
-def run_panel(profile: "Profile", source: "Source", display: "PanelDisplay") -> None:
-    """Run the display loop on the panel until SIGTERM or Ctrl-C (then return normally)."""
+def run_panel(profile: "Profile", source: "Source", display: "PanelDisplay",
+              reloader: "Callable[[], Profile] | None" = None) -> None:
+    """Run the display loop on the panel until SIGTERM or Ctrl-C (then return normally).
+
+    SIGHUP reads the profile again (``reloader``): a valid one replaces the cycle, brightness
+    schedule and conditions in place (the panel, its options and the feed stay as started); an
+    invalid one is logged with its file:line and the running profile kept."""
     import asyncio
+    import logging
     import signal
 
+    from dashcli.core.errors import DashError
     from dashcli.displays.build import build_loop
     from dashcli.displays.loop import run_with_feed
     from dashcli.displays.model import DisplayModel
+
+    log = logging.getLogger("dashcli.matrix")
 
     async def main() -> None:
         task = asyncio.current_task()
@@ -147,10 +158,33 @@ def run_panel(profile: "Profile", source: "Source", display: "PanelDisplay") -> 
             for signum in (signal.SIGTERM, signal.SIGINT):
                 loop.add_signal_handler(signum, task.cancel)
         model = DisplayModel()
-        display_loop = build_loop(profile, model, display.show, clock=source.clock)
-        try:
-            await run_with_feed(display_loop, source.feed.run(model))
-        except asyncio.CancelledError:
-            return
+        current = profile
+        while True:
+            running = asyncio.ensure_future(run_with_feed(
+                build_loop(current, model, display.show, clock=source.clock),
+                source.feed.run(model)))
+            reloaded: list[Profile] = []
+
+            def reload(running: "asyncio.Future[None]" = running,
+                       reloaded: "list[Profile]" = reloaded) -> None:
+                if reloader is None:
+                    return
+                try:
+                    reloaded.append(reloader())
+                except DashError as exc:
+                    log.error("reload refused, still running with the previous profile: %s",
+                              exc)
+                    return
+                log.warning("profile reloaded")
+                running.cancel()
+
+            loop.add_signal_handler(signal.SIGHUP, reload)
+            try:
+                await running
+                return
+            except asyncio.CancelledError:
+                if not reloaded or (task is not None and task.cancelling()):
+                    return
+                current = reloaded[-1]
 
     asyncio.run(main())

@@ -62,28 +62,38 @@ def serve(
     import asyncio
 
     from dashcli.profiles import load_profile
+    from dashcli.profiles.schema import Profile
     from dashcli.secrets import open_secrets
     from dashcli.server.run import ServeOptions
     from dashcli.server.run import serve as run_serve
 
-    loaded = load_profile(profile, overrides)
-    options = ServeOptions(
-        host=host or loaded.server.host,
-        port=loaded.server.port if port is None else port,
-        store_url=store or loaded.store,
-        fetch=not no_fetch,
-        legacy=legacy or loaded.server.legacy,
-        legacy_redis=legacy_redis,
-    )
+    def options_of(loaded: Profile) -> ServeOptions:
+        return ServeOptions(
+            host=host or loaded.server.host,
+            port=loaded.server.port if port is None else port,
+            store_url=store or loaded.store,
+            fetch=not no_fetch,
+            legacy=legacy or loaded.server.legacy,
+            legacy_redis=legacy_redis,
+        )
 
     def announce(line: str) -> None:
         typer.echo(line)
 
-    job = run_serve(loaded, options, secrets=open_secrets(loaded), announce=announce)
+    def reload() -> Profile:
+        return load_profile(profile, overrides)
+
+    async def job() -> None:
+        # A reload (SIGHUP, POST /control/reload) hands back the new profile: serve it next.
+        current: Profile | None = reload()
+        while current is not None:
+            current = await run_serve(current, options_of(current),
+                                      secrets=open_secrets(current), announce=announce,
+                                      reloader=reload)
     try:
         import uvloop
     except ImportError:
-        asyncio.run(job)
+        asyncio.run(job())
     else:
         with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
-            runner.run(job)
+            runner.run(job())

@@ -112,6 +112,8 @@ class ServerContext:
     metrics: Metrics | None = None
     # Types the profile's cycle draws as app pages: POST /state checks them as apps.
     app_types: frozenset[str] = frozenset()
+    # Set by dash serve: reads the profile again (None when valid, else the problem).
+    reload: Callable[[], str | None] | None = None
     # Called with each notification (POST /notify): the preview's display loop shows them too.
     notify_listeners: list[Callable[[Notice], None]] = field(default_factory=list)
 
@@ -366,6 +368,14 @@ async def _events(request: web.Request) -> web.StreamResponse:
 
 async def _control(request: web.Request) -> web.Response:
     action = request.match_info["action"]
+    if action == "reload":
+        reload = request.app[CONTEXT].reload
+        if reload is None:
+            return _error(404, "reload: only dash serve reloads its profile")
+        problem = reload()
+        if problem is not None:
+            return _error(400, f"reload refused, still running the previous profile: {problem}")
+        return _json({"action": "reload", "reloaded": True})
     if action not in CONTROL_ACTIONS:
         return _error(404, f"unknown control {action!r}: use {', '.join(sorted(CONTROL_ACTIONS))}")
     context = request.app[CONTEXT]

@@ -72,8 +72,13 @@ async def serve(
     *,
     secrets: SecretLookup,
     announce: Callable[[str], None] = print,
-) -> None:
-    """Run ``dash serve`` until SIGTERM/SIGINT; a background task's failure is re-raised."""
+    reloader: Callable[[], Profile] | None = None,
+) -> Profile | None:
+    """Run ``dash serve`` until SIGTERM/SIGINT; a background task's failure is re-raised.
+
+    With ``reloader`` (which reads the profile again), SIGHUP and ``POST /control/reload`` read
+    it: a valid profile stops this server and is returned, to be served next; an invalid one is
+    logged (and answered) with its file:line, and this server keeps running."""
     from dashcli.secrets import server_token
     from dashcli.store import open_store
 
@@ -108,7 +113,8 @@ async def serve(
             app_types=app_types(profile),
         )
         alerter = _alerter(profile, options, store, secrets, scheduler)
-        await _run_app(app, options, store, scheduler, legacy_url, announce, profile, alerter)
+        return await _run_app(app, options, store, scheduler, legacy_url, announce, profile,
+                              alerter, reloader)
     finally:
         await store.close()
 
@@ -143,7 +149,8 @@ async def _run_app(
     announce: Callable[[str], None],
     profile: Profile | None = None,
     alerter: Alerter | None = None,
-) -> None:
+    reloader: Callable[[], Profile] | None = None,
+) -> Profile | None:
     runner = web.AppRunner(
         app, handler_cancellation=True, access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT
     )
@@ -152,6 +159,7 @@ async def _run_app(
     # so collections stay short while thousands of SSE clients are connected.
     gc.freeze()
     stop = asyncio.Event()
+    reloaded: list[Profile] = []
     failures: list[BaseException] = []
     tasks: list[asyncio.Task[None]] = []
     legacy_runner: web.AppRunner | None = None
@@ -166,6 +174,14 @@ async def _run_app(
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
+        if reloader is not None:
+            from dashcli.server.app import CONTEXT
+
+            def reload() -> str | None:
+                return _reload(reloader, reloaded, stop)
+
+            app[CONTEXT].reload = reload
+            loop.add_signal_handler(signal.SIGHUP, reload)
 
         def start(name: str, job: Coroutine[Any, Any, None]) -> None:
             task = asyncio.create_task(job, name=name)
@@ -205,7 +221,7 @@ async def _run_app(
         announce(f"dash serve: http://{host}:{port}/ ({', '.join(parts)})")
         await stop.wait()
     finally:
-        for signum in (signal.SIGTERM, signal.SIGINT):
+        for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
             with contextlib.suppress(RuntimeError, ValueError):
                 asyncio.get_running_loop().remove_signal_handler(signum)
         if legacy_runner is not None:
@@ -219,6 +235,21 @@ async def _run_app(
         if isinstance(failure, DashError):
             raise failure
         raise DashError(f"dash serve stopped: {type(failure).__name__}: {failure}") from failure
+    return reloaded[0] if reloaded else None
+
+
+def _reload(reloader: Callable[[], Profile], reloaded: list[Profile],
+            stop: asyncio.Event) -> str | None:
+    """Read the profile again: None and a stop when it is valid, else the one-line problem."""
+    try:
+        profile = reloader()
+    except DashError as exc:
+        log.error("reload refused, still running with the previous profile: %s", exc)
+        return str(exc)
+    log.warning("profile reloaded: restarting the server in-process (displays reconnect)")
+    reloaded[:] = [profile]
+    stop.set()
+    return None
 
 
 def _on_done(task: asyncio.Task[None], failures: list[BaseException], stop: asyncio.Event) -> None:
