@@ -12,7 +12,9 @@ def register(app: typer.Typer) -> None:
 
 
 def fetch(
-    source: Annotated[str, typer.Argument(help="Data type: weather, air, moon, mlb, nfl, ...")],
+    source: Annotated[
+        str, typer.Argument(metavar="SOURCE", help="Data type: weather, air, moon, mlb, nfl, ...")
+    ],
     profile: ProfileOption = None,
     overrides: SetOption = None,
     as_json: Annotated[
@@ -36,12 +38,12 @@ def fetch(
     store: StoreOption = None,
     health_port: Annotated[
         int | None,
-        typer.Option("--health-port",
+        typer.Option("--health-port", metavar="PORT",
                      help="With --every: serve /healthz (probes) and /metrics on this port."),
     ] = None,
     health_host: Annotated[
         str,
-        typer.Option("--health-host",
+        typer.Option("--health-host", metavar="ADDRESS",
                      help="The address --health-port listens on (0.0.0.0 to let Prometheus "
                      "scrape it from outside the pod)."),
     ] = "127.0.0.1",

@@ -32,9 +32,9 @@ def register(app: typer.Typer) -> None:
     app.command("matrix")(matrix)
 
 
-def _led(flag: str, help_text: str) -> Any:
+def _led(flag: str, help_text: str, metavar: str = "N") -> Any:
     """A panel flag: it overrides the profile's display.panel option named in its help."""
-    return typer.Option(flag, help=help_text)
+    return typer.Option(flag, metavar=metavar, help=help_text)
 
 
 def matrix(
@@ -55,7 +55,7 @@ def matrix(
     parallel: Annotated[int | None, _led("--led-parallel", "Parallel chains (parallel).")] = None,
     gpio_mapping: Annotated[
         str | None, _led("--led-gpio-mapping", "regular, adafruit-hat, adafruit-hat-pwm, ... "
-                         "(hardware_mapping).")
+                         "(hardware_mapping).", "NAME")
     ] = None,
     brightness: Annotated[
         int | None, _led("--led-brightness", "1 to 100, applied by the panel (brightness).")
@@ -68,7 +68,8 @@ def matrix(
         int | None, _led("--led-pwm-lsb-nanoseconds", "(pwm_lsb_nanoseconds).")
     ] = None,
     pixel_mapper: Annotated[
-        str | None, _led("--led-pixel-mapper", "e.g. U-mapper;Rotate:180 (pixel_mapper_config).")
+        str | None, _led("--led-pixel-mapper", "e.g. U-mapper;Rotate:180 (pixel_mapper_config).",
+                         "MAPPER")
     ] = None,
     row_addr_type: Annotated[
         int | None, _led("--led-row-addr-type", "0 to 5 (row_address_type).")
@@ -88,7 +89,8 @@ def matrix(
                          "(limit_refresh_rate_hz).")
     ] = None,
     rgb_sequence: Annotated[
-        str | None, _led("--led-rgb-sequence", "e.g. RBG for swapped colours (led_rgb_sequence).")
+        str | None, _led("--led-rgb-sequence", "e.g. RBG for swapped colours (led_rgb_sequence).",
+                         "RGB")
     ] = None,
     drop_privileges: Annotated[
         bool | None,

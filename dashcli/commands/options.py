@@ -10,6 +10,7 @@ ProfileOption = Annotated[
         "--profile",
         "-p",
         envvar="DASH_PROFILE",
+        metavar="NAME|PATH",
         help="Profile name (~/.config/dash/profiles/NAME.yaml or bundled) or a YAML file path.",
         show_default="default",
     ),
@@ -40,7 +41,7 @@ ServerOption = Annotated[
 ]
 TokenOption = Annotated[
     str | None,
-    typer.Option("--token", envvar="DASH_TOKEN",
+    typer.Option("--token", envvar="DASH_TOKEN", metavar="TOKEN",
                  help="Bearer token of the server (default: the profile's)."),
 ]
 DemoOption = Annotated[

@@ -33,7 +33,8 @@ def list_profiles() -> None:
 
 @profiles_app.command("show")
 def show(
-    name: Annotated[str | None, typer.Argument(help="Profile name or path (default: default).")]
+    name: Annotated[str | None, typer.Argument(metavar="NAME|PATH",
+                                       help="Profile name or path (default: default).")]
     = None,
     overrides: SetOption = None,
 ) -> None:

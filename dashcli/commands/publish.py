@@ -26,7 +26,8 @@ def publish(
         typer.Option("--valid", min=1, metavar="SECONDS", help="Seconds until the data is stale."),
     ] = 3600,
     source: Annotated[
-        str, typer.Option("--source", help="The source name recorded in the envelope.")
+        str, typer.Option("--source", metavar="NAME",
+                          help="The source name recorded in the envelope.")
     ] = "publish",
     app: Annotated[
         bool, typer.Option("--app", help="Check the values as an app page (see README: "

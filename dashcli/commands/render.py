@@ -76,7 +76,7 @@ def render(
     overrides: SetOption = None,
     store: StoreOption = None,
 ) -> None:
-    """Draw PAGE to a PNG file, every page of the cycle (--all) or the cycle as a GIF (--cycle).
+    """Draw PAGE to a PNG file, every page (--all) or the cycle as a GIF (--cycle).
 
     Examples:
 

@@ -146,7 +146,7 @@ FileOption = Annotated[
     Path | None, typer.Option("--file", "-f", help="Read from this file ('-' argument: stdin).")
 ]
 StdinArgument = Annotated[
-    str | None, typer.Argument(metavar="[-]", help="'-' reads from standard input.")
+    str | None, typer.Argument(metavar="-", help="'-' reads from standard input.")
 ]
 
 

@@ -22,7 +22,7 @@ def serve(
     ] = None,
     port: Annotated[
         int | None,
-        typer.Option("--port", min=0, max=65535,
+        typer.Option("--port", metavar="PORT", min=0, max=65535,
                      help="Port (profile server.port; 0 picks a free one).",
                      show_default="8080"),
     ] = None,
