@@ -3,6 +3,7 @@ everyone out, and Last-Event-ID values a store cannot hold, against the real aio
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -44,3 +45,11 @@ async def test_a_last_event_id_out_of_range_is_refused_cleanly(last_id: str) -> 
         assert answer.status_code == 400
         assert answer.json() == {"error": "Last-Event-ID: not an event id of this server"}
         assert (await client.get(f"{base}/state")).status_code == 200
+
+
+def test_yaml_secrets_keep_the_text_they_were_written_as(tmp_path: Path) -> None:
+    from dashcli.secrets.base import parse_mapping
+
+    text = "pin: 0123\nflag: yes\nratio: 1e3\nquoted: '0123'\n"
+    values = parse_mapping(text, "file", str(tmp_path / "s.yaml"), kind="YAML")
+    assert values == {"pin": "0123", "flag": "yes", "ratio": "1e3", "quoted": "0123"}

@@ -110,7 +110,7 @@ def string_values(data: Any, provider: str, where: str) -> dict[str, str]:
         raise SecretsError(provider, f"{where}: expected a mapping of key: value")
     values: dict[str, str] = {}
     for key, value in data.items():
-        if value is None:
+        if value is None or value == "":  # "key:" with no value, in YAML or JSON
             continue
         if isinstance(value, bool):
             values[str(key)] = "true" if value else "false"
@@ -127,7 +127,10 @@ def parse_mapping(text: str, provider: str, where: str, *, kind: str) -> dict[st
 
     data: Any
     try:
-        data = json.loads(text) if kind == "JSON" else yaml.safe_load(text)
+        # BaseLoader builds only str, list and dict (safe), so every value stays the text it
+        # was written as: YAML 1.1's implicit typing would turn an unquoted 0123 into 83.
+        loader = yaml.BaseLoader
+        data = json.loads(text) if kind == "JSON" else yaml.load(text, Loader=loader)  # noqa: S506
     except (ValueError, yaml.YAMLError) as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark is not None else getattr(exc, "lineno", None)
