@@ -1,6 +1,7 @@
 """The ``dash`` command: a typer app whose sub-commands live in ``dashcli.commands``.
 
-Command modules import only typer and the standard library at module level; everything heavy
+Command modules import only typer, the standard library and the kernel's errors
+(``dashcli.core.errors``, which this module loads anyway) at module level; everything heavy
 (pydantic, httpx, Pillow, aiohttp, Textual) is imported inside the command that runs, so
 ``dash --help`` starts about as fast as typer itself. When the command line names a command, only
 that command's module is imported and registered (typer inspects every registered function's

@@ -5,6 +5,7 @@ from typing import Annotated
 import typer
 
 from dashcli.commands.options import ProfileOption, SetOption
+from dashcli.core.errors import DashError, UsageError
 
 alerts_app = typer.Typer(help="Alert channels (the profile's alerts: section).",
                          no_args_is_help=True)
@@ -36,7 +37,6 @@ def send_test(
 
     from dashcli.alerts.channels import Channel, DeliveryError, open_channel
     from dashcli.alerts.message import sample_message
-    from dashcli.core.errors import DashError, UsageError
     from dashcli.profiles import load_profile
     from dashcli.secrets import open_secrets
 

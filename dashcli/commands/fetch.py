@@ -5,6 +5,7 @@ from typing import Annotated, Any
 import typer
 
 from dashcli.commands.options import ProfileOption, SetOption, StoreOption
+from dashcli.core.errors import UsageError
 
 
 def register(app: typer.Typer) -> None:
@@ -60,7 +61,6 @@ def fetch(
     """
     import asyncio
 
-    from dashcli.core.errors import UsageError
     from dashcli.profiles import load_profile
     from dashcli.sources import source_info
 

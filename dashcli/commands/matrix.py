@@ -18,6 +18,7 @@ from dashcli.commands.options import (
     SetOption,
     TokenOption,
 )
+from dashcli.core.errors import DashError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -146,7 +147,6 @@ def run_panel(profile: "Profile", source: "Source", display: "PanelDisplay",
     import logging
     import signal
 
-    from dashcli.core.errors import DashError
     from dashcli.displays.build import build_loop
     from dashcli.displays.loop import run_with_feed
     from dashcli.displays.model import DisplayModel

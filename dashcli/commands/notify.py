@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from dashcli.commands.options import ProfileOption, ServerOption, SetOption, TokenOption
+from dashcli.core.errors import DashError, UsageError
 
 
 def register(app: typer.Typer) -> None:
@@ -42,7 +43,6 @@ def notify(
 
     import httpx
 
-    from dashcli.core.errors import DashError, UsageError
     from dashcli.core.redact import redact_url
     from dashcli.renderers.appformat import AppFormatError
     from dashcli.renderers.notice import parse_notice

@@ -5,6 +5,7 @@ from typing import Annotated, Any
 import typer
 
 from dashcli.commands.options import ProfileOption, SetOption, StoreOption
+from dashcli.core.errors import UsageError
 
 
 def register(app: typer.Typer) -> None:
@@ -54,7 +55,6 @@ def publish(
     from datetime import timedelta
 
     from dashcli.core.envelope import EnvelopeError, Update, check_type, utcnow
-    from dashcli.core.errors import UsageError
     from dashcli.publishing import app_types, prepare, read_values
 
     if stdin is not None and stdin != "-":
@@ -86,7 +86,6 @@ def _read_text(path: str) -> bytes:
     from pathlib import Path
 
     from dashcli.core import jsonlimits
-    from dashcli.core.errors import UsageError
 
     # Reading one byte past the cap is enough to refuse, whatever size was piped in.
     limit = jsonlimits.DEFAULT_MAX_BYTES + 1

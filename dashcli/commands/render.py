@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import typer
 
 from dashcli.commands.options import ProfileOption, SetOption, StoreOption
+from dashcli.core.errors import DashError, UsageError
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -88,7 +89,6 @@ def render(
 
         dash render --cycle --out cycle.gif --scale 4
     """
-    from dashcli.core.errors import UsageError
     from dashcli.profiles import load_profile
     from dashcli.renderers import PAGES, page_spec
 
@@ -133,8 +133,6 @@ def render(
         try:
             directory.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            from dashcli.core.errors import DashError
-
             raise DashError(f"cannot create {directory}: {exc.strerror or exc}") from None
         for name in PAGES:
             _write(str(directory / f"{name}.png"), png_bytes(draw(name), scale, style))
@@ -148,7 +146,6 @@ def _now(at: str | None, timezone: str, demo: bool) -> "datetime":
     from zoneinfo import ZoneInfo
 
     from dashcli.core.envelope import utcnow
-    from dashcli.core.errors import UsageError
 
     if at is not None:
         try:
@@ -195,7 +192,6 @@ def _state(
 
 def _check_types(page: str, state: "dict[str, Update]") -> None:
     """A page given data without the types it draws is a usage error, not a "no data" frame."""
-    from dashcli.core.errors import UsageError
     from dashcli.renderers import page_spec
 
     spec = page_spec(page)
@@ -206,8 +202,6 @@ def _check_types(page: str, state: "dict[str, Update]") -> None:
 
 
 def _write(path: str, content: bytes) -> None:
-    from dashcli.core.errors import DashError
-
     if path == "-":
         sys.stdout.buffer.write(content)
         sys.stdout.buffer.flush()

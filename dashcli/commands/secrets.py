@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from dashcli.commands.options import ProfileOption, SetOption, StoreOption
+from dashcli.core.errors import DashError, UsageError
 
 if TYPE_CHECKING:
     from dashcli.profiles.schema import KubeVaultSecrets, Profile
@@ -46,7 +47,6 @@ def check(
 
         dash secrets check --profile kubernetes
     """
-    from dashcli.core.errors import DashError
     from dashcli.profiles import load_profile
     from dashcli.secrets import SecretsError, provider_lookup
     from dashcli.secrets.check import check as look_up
@@ -185,7 +185,6 @@ def encrypt(
     """
     import base64
 
-    from dashcli.core.errors import UsageError
     from dashcli.secrets.kubevault import plaintext_of
 
     settings = _kubevault_settings(profile, overrides)
@@ -250,7 +249,6 @@ def rewrap(
     """
     import base64
 
-    from dashcli.core.errors import UsageError
     from dashcli.secrets.kubevault import read_ciphertext, stored_ciphertext
     from dashcli.secrets.kubevault import rewrap as rewrap_ciphertext
 
@@ -321,7 +319,6 @@ def _vault(
     """A Vault client from the options, else the profile; $VAULT_TOKEN replaces the login."""
     import os
 
-    from dashcli.core.errors import UsageError
     from dashcli.secrets.kubevault import Vault
 
     address = url or (settings.vault_url if settings else None)
@@ -346,7 +343,6 @@ def _vault(
 def _secret_ref(target: str, key: str) -> "SecretRef":
     import re
 
-    from dashcli.core.errors import UsageError
     from dashcli.profiles.schema import K8S_NAME
     from dashcli.secrets.kubevault import SecretRef
 
@@ -372,7 +368,6 @@ def _read_input(stdin: str | None, file: Path | None) -> str:
     """The text of ``--file`` or of standard input ('-'); exactly one must be given."""
     import sys
 
-    from dashcli.core.errors import UsageError
     from dashcli.secrets.base import read_text
 
     if (stdin is None) == (file is None):

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from dashcli.commands.options import ProfileOption
+from dashcli.core.errors import DashError, UsageError
 
 if TYPE_CHECKING:
     from dashcli.profiles.schema import Profile
@@ -82,7 +83,6 @@ def install(
 
         dash service install --user --no-matrix --profile home --dry-run
     """
-    from dashcli.core.errors import UsageError
     from dashcli.systemd.units import (
         Mode,
         UnitSettings,
@@ -151,8 +151,6 @@ def _default_account() -> str:
         return sudo_user
     owner = pwd.getpwuid(Path(sys.prefix).stat().st_uid).pw_name
     if owner == "root":
-        from dashcli.core.errors import UsageError
-
         raise UsageError(
             "dash serve would run as root (the virtualenv belongs to root): "
             "pass --run-as USER, e.g. --run-as pi"
@@ -162,8 +160,6 @@ def _default_account() -> str:
 
 def _account(name: str, option: str) -> str:
     import pwd
-
-    from dashcli.core.errors import UsageError
 
     try:
         pwd.getpwnam(name)
@@ -179,8 +175,6 @@ def _current_user() -> str:
 
 
 def _write(folder: Path, units: dict[str, str], mode: str) -> None:
-    from dashcli.core.errors import DashError
-
     hint = " (run it with sudo, or use --user)" if mode == "system" else ""
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -193,8 +187,6 @@ def _write(folder: Path, units: dict[str, str], mode: str) -> None:
 
 def _run(commands: list[list[str]]) -> None:
     import subprocess
-
-    from dashcli.core.errors import DashError
 
     for command in commands:
         typer.echo("+ " + " ".join(command))

@@ -26,6 +26,7 @@ from aiohttp import web
 
 from dashcli.core.backoff import Backoff
 from dashcli.core.envelope import CONTROL_ACTIONS, Update, utcnow
+from dashcli.core.errors import UsageError
 from dashcli.logs import RateLimitedLog
 from dashcli.server.metrics import Metrics
 from dashcli.server.sse import DEFAULT_MAX_BUFFER, DEFAULT_PING_INTERVAL, Broadcaster
@@ -395,7 +396,6 @@ async def _control(request: web.Request) -> web.Response:
 async def _frame(request: web.Request) -> web.Response:
     """The PNG of a page drawn from the current state (``?scale=N`` enlarges it, 1 to 8;
     ``?part=N`` is the page's N-th frame, for pages taking several, from 0)."""
-    from dashcli.core.errors import UsageError
     from dashcli.renderers import page_spec, render
     from dashcli.renderers.output import png_bytes
 

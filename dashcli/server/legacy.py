@@ -29,6 +29,7 @@ from aiohttp import web
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from dashcli.core.errors import DashError
 from dashcli.server.app import CONTROL_SHARE_TIMEOUT, ServerContext, store_call
 from dashcli.store.base import ControlChannel, StoreError
 
@@ -276,8 +277,6 @@ async def start_legacy_site(
         await site.start()
     except OSError as exc:
         await runner.cleanup()
-        from dashcli.core.errors import DashError
-
         raise DashError(f"legacy API: cannot listen on {host}:{port}: "
                         f"{exc.strerror or exc}") from None
     bound = runner.addresses[0][1] if runner.addresses else port
