@@ -404,6 +404,11 @@ class Server(StrictModel):
     port: int = Field(default=8080, ge=1, le=65535)
     token: str | None = Field(default=None, description="Bearer token; null: no auth.")
     token_secret: str | None = Field(default=None, description="Secret key holding the token.")
+    allowed_hosts: list[str] = Field(
+        default_factory=list,
+        description="Host names clients may use besides loopback and the bound address "
+        "(e.g. dash.local); on 0.0.0.0 without a list, any Host is accepted.",
+    )
     legacy: bool = Field(default=False, description="Also ingest the legacy 'update' channel.")
     legacy_redis: str | None = Field(
         default=None, description="Redis of the legacy channel; default: the store's (redis://)."

@@ -53,3 +53,25 @@ def test_yaml_secrets_keep_the_text_they_were_written_as(tmp_path: Path) -> None
     text = "pin: 0123\nflag: yes\nratio: 1e3\nquoted: '0123'\n"
     values = parse_mapping(text, "file", str(tmp_path / "s.yaml"), kind="YAML")
     assert values == {"pin": "0123", "flag": "yes", "ratio": "1e3", "quoted": "0123"}
+
+
+async def test_unknown_hosts_and_cross_site_posts_are_refused() -> None:
+    from dashcli.server.hosts import allowed_hosts
+
+    assert allowed_hosts("0.0.0.0") is None
+    assert allowed_hosts("0.0.0.0", ["Dash.Local"]) == {"dash.local", "localhost", "127.0.0.1",
+                                                        "::1"}
+    store = MemoryStore()
+    async with serving(store, hosts=allowed_hosts("127.0.0.1")) as base, \
+            httpx.AsyncClient() as client:
+        port = base.rsplit(":", 1)[1]
+        rebound = await client.get(f"{base}/state", headers={"Host": f"evil.example:{port}"})
+        assert rebound.status_code == 421
+        assert (await client.get(f"{base}/state", headers={"Host": f"localhost:{port}"})
+                ).status_code == 200
+        assert (await client.get(f"{base}/healthz", headers={"Host": "pod-ip"})).status_code == 200
+        cross = await client.post(f"{base}/control/next",
+                                  headers={"Origin": "http://evil.example"})
+        assert cross.status_code == 403
+        same = await client.post(f"{base}/control/next", headers={"Origin": base})
+        assert same.status_code == 200

@@ -28,6 +28,7 @@ from dashcli.core.backoff import Backoff
 from dashcli.core.envelope import CONTROL_ACTIONS, Update, utcnow
 from dashcli.core.errors import UsageError
 from dashcli.logs import RateLimitedLog
+from dashcli.server.hosts import host_guard
 from dashcli.server.metrics import Metrics
 from dashcli.server.sse import DEFAULT_MAX_BUFFER, DEFAULT_PING_INTERVAL, Broadcaster
 from dashcli.store.base import ControlChannel, Store, StoreError
@@ -173,6 +174,7 @@ def create_app(
     renderer: RenderFunction | None = None,
     preview: Profile | None = None,
     app_types: frozenset[str] = frozenset(),
+    hosts: frozenset[str] | None = None,
 ) -> web.Application:
     """The ``dash serve`` application for an opened ``store``.
 
@@ -182,7 +184,8 @@ def create_app(
     a
     profile's fonts and clock format reach it as they reach the displays. ``preview`` (a
     profile) adds the live preview page at ``/`` with a display loop following its cycle.
-    ``app_types`` are the types ``POST /state/{type}`` checks as app pages.
+    ``app_types`` are the types ``POST /state/{type}`` checks as app pages. ``hosts`` is the
+    ``Host`` allow-list (:mod:`dashcli.server.hosts`; None accepts any Host).
     """
     context = ServerContext(
         store=store,
@@ -196,7 +199,7 @@ def create_app(
         app_types=app_types,
     )
     context.metrics = Metrics(store, scheduler=scheduler, broadcaster=context.broadcaster)
-    app = web.Application(middlewares=[_auth])
+    app = web.Application(middlewares=[host_guard(hosts), _auth])
     app[CONTEXT] = context
     app.router.add_get("/healthz", _healthz)
     app.router.add_get("/readyz", _readyz)

@@ -25,6 +25,7 @@ from dashcli.core.errors import DashError, UsageError
 from dashcli.core.redact import redact_url
 from dashcli.profiles.schema import Profile
 from dashcli.server.app import create_app
+from dashcli.server.hosts import allowed_hosts
 from dashcli.store.base import Store, StoreError
 
 if TYPE_CHECKING:
@@ -111,6 +112,7 @@ async def serve(
             renderer=frame_renderer(profile),
             preview=profile,
             app_types=app_types(profile),
+            hosts=allowed_hosts(options.host, profile.server.allowed_hosts),
         )
         alerter = _alerter(profile, options, store, secrets, scheduler)
         return await _run_app(app, options, store, scheduler, legacy_url, announce, profile,
