@@ -43,6 +43,16 @@ def serve(
         typer.Option("--legacy-redis", metavar="URL",
                      help="Redis of the legacy channel (default: the store's, when redis://)."),
     ] = None,
+    panel: Annotated[
+        bool,
+        typer.Option("--panel", help="Also drive the RGB LED panel (profile display.panel), "
+                     "from this same process: one service for a single Pi."),
+    ] = False,
+    emulate: Annotated[
+        bool,
+        typer.Option("--emulate", help="With --panel: draw on RGBMatrixEmulator instead "
+                     "(it reads emulator_config.json in this directory)."),
+    ] = False,
 ) -> None:
     """Run the dashboard server: the scheduler fetches every enabled source, the server keeps the
     latest state and pushes it to displays.
@@ -56,6 +66,8 @@ def serve(
         dash serve
 
         dash serve --store redis://127.0.0.1:6379/0 --no-fetch
+
+        sudo .venv/bin/dashcli serve --profile pi --panel
 
         curl -N http://127.0.0.1:8080/events?types=weather,clock
     """
@@ -83,17 +95,31 @@ def serve(
     def reload() -> Profile:
         return load_profile(profile, overrides)
 
+    first = reload()
+    display = None
+    if panel or emulate:
+        # Opened before anything listens: a panel that cannot start is one line and exit 1.
+        # It stays open across reloads (new display.panel options need a restart).
+        from dashcli.displays.panel import PanelDisplay, load_backend
+
+        display = PanelDisplay(load_backend(emulate), first.display.panel)
+    outputs = [display.show] if display is not None else []
+
     async def job() -> None:
         # A reload (SIGHUP, POST /control/reload) hands back the new profile: serve it next.
-        current: Profile | None = reload()
+        current: Profile | None = first
         while current is not None:
             current = await run_serve(current, options_of(current),
                                       secrets=open_secrets(current), announce=announce,
-                                      reloader=reload)
+                                      reloader=reload, outputs=outputs)
     try:
-        import uvloop
-    except ImportError:
-        asyncio.run(job())
-    else:
-        with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
-            runner.run(job())
+        try:
+            import uvloop
+        except ImportError:
+            asyncio.run(job())
+        else:
+            with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+                runner.run(job())
+    finally:
+        if display is not None:
+            display.clear()

@@ -15,7 +15,7 @@ import errno
 import gc
 import logging
 import signal
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +30,7 @@ from dashcli.store.base import Store, StoreError
 
 if TYPE_CHECKING:
     from dashcli.alerts.alerter import Alerter
+    from dashcli.displays.loop import Frame
     from dashcli.fetching.scheduler import Scheduler
     from dashcli.sources.lookup import SecretLookup
 
@@ -74,12 +75,15 @@ async def serve(
     secrets: SecretLookup,
     announce: Callable[[str], None] = print,
     reloader: Callable[[], Profile] | None = None,
+    outputs: Sequence[Callable[[Frame], None]] = (),
 ) -> Profile | None:
     """Run ``dash serve`` until SIGTERM/SIGINT; a background task's failure is re-raised.
 
     With ``reloader`` (which reads the profile again), SIGHUP and ``POST /control/reload`` read
     it: a valid profile stops this server and is returned, to be served next; an invalid one is
-    logged (and answered) with its file:line, and this server keeps running."""
+    logged (and answered) with its file:line, and this server keeps running. ``outputs`` are
+    screens shown the frames of the server's own display loop (the preview's), such as the LED
+    panel of ``dash serve --panel``: one process fetches, serves and draws."""
     from dashcli.secrets import server_token
     from dashcli.store import open_store
 
@@ -114,6 +118,10 @@ async def serve(
             app_types=app_types(profile),
             hosts=allowed_hosts(options.host, profile.server.allowed_hosts),
         )
+        if outputs:
+            from dashcli.displays.web import PREVIEW
+
+            app[PREVIEW].outputs.extend(outputs)
         alerter = _alerter(profile, options, store, secrets, scheduler)
         return await _run_app(app, options, store, scheduler, legacy_url, announce, profile,
                               alerter, reloader)

@@ -6,13 +6,16 @@ HTML/JS shipped with the package), ``/frames/current.png`` (the loop's current f
 ``/frames/current.json`` (its page, pause state and the cycle). Each new frame is announced to
 SSE clients as a ``frame`` event (type filter ``frame``), and control actions posted to
 ``/control/{action}`` reach this loop too, so the page buttons move the server's cycle and every
-display following it.
+display following it. ``Preview.outputs`` are further screens shown the same frames (the LED
+panel of ``dash serve --panel``); one that raises is logged, at most once a minute, and skipped.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import TYPE_CHECKING
@@ -24,6 +27,7 @@ from dashcli.displays.build import build_loop
 from dashcli.displays.feeds import FRAME_EVENT, StoreFeed
 from dashcli.displays.loop import DisplayLoop, Frame, run_with_feed
 from dashcli.displays.model import DisplayModel
+from dashcli.logs import RateLimitedLog
 from dashcli.server.app import CONTEXT
 from dashcli.server.sse import encode_event
 
@@ -34,6 +38,8 @@ if TYPE_CHECKING:
 
     from dashcli.profiles.schema import Profile
 
+log = logging.getLogger(__name__)
+
 MAX_SCALE = 8
 
 
@@ -43,6 +49,8 @@ class Preview:
 
     loop: DisplayLoop
     model: DisplayModel
+    # Further screens showing the same frames: ``dash serve --panel``'s LED panel.
+    outputs: list[Callable[[Frame], None]] = field(default_factory=list)
     _image: Image | None = None
     _level: int | None = None
     _pngs: dict[int, bytes] = field(default_factory=dict)
@@ -86,10 +94,17 @@ def add_preview(app: web.Application, profile: Profile) -> None:
     Call before ``/frames/{page}.png`` is routed: ``current`` must match first."""
     context = app[CONTEXT]
     model = DisplayModel()
+    complaints = RateLimitedLog(log)
 
     def announce(frame: Frame) -> None:
         payload = json.dumps(preview.info())
         context.broadcaster.send(encode_event(FRAME_EVENT, payload, kind=FRAME_EVENT))
+        for output in preview.outputs:
+            try:
+                output(frame)
+            except Exception as exc:  # a screen that fails must not stop the loop or the server
+                complaints.warning("output", f"a display failed to show a frame: "
+                                             f"{type(exc).__name__}: {exc}")
 
     # a marquee at 10 frames/s: each frame is a PNG the browser fetches
     preview = Preview(build_loop(profile, model, announce, frame_rate=10.0), model)
