@@ -16,6 +16,7 @@ import pytest
 
 from dashcli.systemd.units import (
     MATRIX_UNIT,
+    PI_UNIT,
     SERVE_UNIT,
     UnitSettings,
     dash_command,
@@ -73,7 +74,7 @@ def test_system_units_parse_and_run_the_profile() -> None:
         server_url="http://127.0.0.1:9090",
         serve_user="pi",
     )
-    units = render_units(settings)
+    units = render_units(settings, split=True)
     assert list(units) == [SERVE_UNIT, MATRIX_UNIT]
     serve = parse(units[SERVE_UNIT])
     assert shlex.split(serve["Service"]["ExecStart"]) == [
@@ -103,7 +104,7 @@ def test_panel_user_gets_gpio_and_real_time_priority_without_dev_mem() -> None:
         mode="system", dash=("/v/bin/dashcli",), profile="pi",
         server_url="http://127.0.0.1:8080", serve_user="pi", panel_user="pi",
     )
-    matrix = parse(render_units(settings)[MATRIX_UNIT])["Service"]
+    matrix = parse(render_units(settings, split=True)[MATRIX_UNIT])["Service"]
     assert matrix["User"] == "pi"
     assert matrix["SupplementaryGroups"] == "gpio"
     assert matrix["AmbientCapabilities"] == "CAP_SYS_NICE"
@@ -130,16 +131,43 @@ def test_exec_line_escapes_specifiers_variables_and_spaces() -> None:
 
 
 def test_checked_in_units_match_the_templates() -> None:
-    rendered = render_units(EXAMPLE)
+    rendered = {**render_units(EXAMPLE), **render_units(EXAMPLE, split=True)}
+    assert sorted(rendered) == sorted(path.name for path in EXAMPLES.glob("*.service"))
     for name, text in rendered.items():
         assert (EXAMPLES / name).read_text(encoding="utf-8") == text, (
             f"deploy/systemd/{name} is stale: re-render it from dashcli/systemd/templates/{name}.in"
         )
 
 
+def test_install_writes_one_process_for_a_single_pi_by_default(tmp_path: Path) -> None:
+    result = dash("service", "install", "--system", "--profile", "pi", "--dest", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert [path.name for path in tmp_path.iterdir()] == [PI_UNIT]
+    unit = parse((tmp_path / PI_UNIT).read_text())
+    argv = shlex.split(unit["Service"]["ExecStart"])
+    assert tuple(argv[: len(dash_command())]) == dash_command()
+    assert argv[len(dash_command()):] == ["serve", "--profile", "pi", "--panel"]
+    assert unit["Service"]["User"] == "root"  # the panel's hardware pulsing maps /dev/mem
+    assert unit["Unit"]["After"] == "network-online.target"
+    assert unit["Service"]["KillSignal"] == "SIGTERM"
+    assert f"systemctl enable --now {PI_UNIT}" in result.stdout
+
+
+def test_one_process_as_a_panel_user_pulses_without_dev_mem() -> None:
+    settings = UnitSettings(
+        mode="system", dash=("/v/bin/dashcli",), profile="pi",
+        server_url="http://127.0.0.1:8080", panel_user="pi",
+    )
+    unit = parse(render_units(settings)[PI_UNIT])["Service"]
+    assert unit["User"] == "pi"
+    assert unit["SupplementaryGroups"] == "gpio"
+    assert shlex.split(unit["ExecStart"])[-2:] == [
+        "--set", "display.panel.disable_hardware_pulsing=true"]
+
+
 def test_install_writes_units_for_this_virtualenv(tmp_path: Path) -> None:
     result = dash(
-        "service", "install", "--system", "--profile", "pi",
+        "service", "install", "--system", "--profile", "pi", "--split",
         "--run-as", ACCOUNT, "--dest", str(tmp_path),
     )
     assert result.returncode == 0, result.stderr
@@ -171,7 +199,7 @@ def test_install_makes_a_profile_path_absolute(tmp_path: Path) -> None:
 
 def test_dry_run_writes_nothing(tmp_path: Path) -> None:
     result = dash(
-        "service", "install", "--profile", "pi", "--run-as", ACCOUNT,
+        "service", "install", "--profile", "pi", "--split", "--run-as", ACCOUNT,
         "--dest", str(tmp_path), "--dry-run",
     )
     assert result.returncode == 0, result.stderr
@@ -183,10 +211,11 @@ def test_dry_run_writes_nothing(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--run-as", "no-such-user-here"], "--run-as no-such-user-here: no such user"),
+        (["--split", "--run-as", "no-such-user-here"], "--run-as no-such-user-here: no such user"),
         (["--profile", "no-such-profile"], "profile 'no-such-profile' not found"),
         (["--dry-run", "--enable"], "--dry-run and --enable cannot be combined"),
         (["--user", "--run-as", "daemon"], "apply to system units only"),
+        (["--run-as", "daemon"], "the one-process unit drives the panel: use --panel-user"),
     ],
 )
 def test_install_errors_are_one_line(args: list[str], message: str, tmp_path: Path) -> None:
@@ -200,7 +229,8 @@ def test_install_refuses_to_run_the_server_as_root_unasked(tmp_path: Path) -> No
     if Path(sys.prefix).stat().st_uid != 0:
         pytest.skip("the interpreter's prefix is not owned by root here")
     result = dash(
-        "service", "install", "--profile", "pi", "--dest", str(tmp_path), env={"SUDO_USER": ""}
+        "service", "install", "--profile", "pi", "--split", "--dest", str(tmp_path),
+        env={"SUDO_USER": ""},
     )
     assert result.returncode == 2
     assert "would run as root" in result.stderr
@@ -210,8 +240,7 @@ def test_unwritable_destination_is_one_line(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("")
     result = dash(
-        "service", "install", "--profile", "pi", "--run-as", ACCOUNT,
-        "--dest", str(blocker / "units"),
+        "service", "install", "--profile", "pi", "--dest", str(blocker / "units"),
     )
     assert result.returncode == 1
     assert result.stderr.startswith(f"cannot write units to {blocker / 'units'}")
@@ -223,11 +252,15 @@ def test_systemd_analyze_verify_accepts_the_units(tmp_path: Path) -> None:
     if analyze is None:
         pytest.skip("systemd-analyze is not installed (Debian package systemd)")
     result = dash(
-        "service", "install", "--profile", "pi", "--run-as", ACCOUNT, "--dest", str(tmp_path),
+        "service", "install", "--profile", "pi", "--split", "--run-as", ACCOUNT,
+        "--dest", str(tmp_path),
     )
     assert result.returncode == 0, result.stderr
+    one = dash("service", "install", "--profile", "pi", "--dest", str(tmp_path))
+    assert one.returncode == 0, one.stderr
     checked = subprocess.run(
-        [analyze, "verify", "--man=no", str(tmp_path / SERVE_UNIT), str(tmp_path / MATRIX_UNIT)],
+        [analyze, "verify", "--man=no", str(tmp_path / SERVE_UNIT), str(tmp_path / MATRIX_UNIT),
+         str(tmp_path / PI_UNIT)],
         capture_output=True, text=True, timeout=60, check=False,
     )
     assert checked.returncode == 0, checked.stderr
@@ -340,7 +373,7 @@ def fake_systemctl(folder: Path, exit_code: int) -> tuple[dict[str, str], Path]:
 def test_enable_reloads_and_enables_the_written_units(tmp_path: Path) -> None:
     env, calls = fake_systemctl(tmp_path, 0)
     result = dash(
-        "service", "install", "--profile", "pi", "--run-as", ACCOUNT,
+        "service", "install", "--profile", "pi", "--split", "--run-as", ACCOUNT,
         "--dest", str(tmp_path / "units"), "--enable", env=env,
     )
     assert result.returncode == 0, result.stderr
@@ -353,7 +386,7 @@ def test_enable_reloads_and_enables_the_written_units(tmp_path: Path) -> None:
 def test_enable_failure_is_one_line(tmp_path: Path) -> None:
     env, calls = fake_systemctl(tmp_path, 1)
     result = dash(
-        "service", "install", "--profile", "pi", "--run-as", ACCOUNT,
+        "service", "install", "--profile", "pi",
         "--dest", str(tmp_path / "units"), "--enable", env=env,
     )
     assert result.returncode == 1
@@ -368,7 +401,8 @@ def test_every_flag_in_exec_start_exists(panel_user: str | None) -> None:
         mode="system", dash=("dashcli",), profile="pi", server_url="http://127.0.0.1:8080",
         serve_user="pi", panel_user=panel_user,
     )
-    for name, text in render_units(settings).items():
+    units = {**render_units(settings), **render_units(settings, split=True)}
+    for name, text in units.items():
         argv = shlex.split(parse(text)["Service"]["ExecStart"])
         result = dash(*argv[1:], "--help")
         assert result.returncode == 0, f"{name}: {result.stderr}"

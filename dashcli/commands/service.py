@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from dashcli.profiles.schema import Profile
 
 service_app = typer.Typer(
-    help="Run dash serve and dash matrix as systemd services.",
+    help="Run the dashboard as a systemd service (one process on a Pi: dash serve --panel).",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -43,8 +43,8 @@ def install(
         typer.Option(
             "--run-as",
             metavar="USER",
-            help="System units: the account dash serve runs as "
-            "(default: $SUDO_USER, else the virtualenv's owner).",
+            help="System units: the account dash serve runs as when it drives no panel "
+            "(--split or --no-matrix; default: $SUDO_USER, else the virtualenv's owner).",
         ),
     ] = None,
     panel_user: Annotated[
@@ -52,13 +52,19 @@ def install(
         typer.Option(
             "--panel-user",
             metavar="USER",
-            help="System units: run dash matrix as USER (gpio group, CAP_SYS_NICE, no hardware "
+            help="System units: drive the panel as USER (gpio group, CAP_SYS_NICE, no hardware "
             "pulsing) instead of root.",
         ),
     ] = None,
     matrix: Annotated[
-        bool, typer.Option("--matrix/--no-matrix", help="Also install the dash matrix unit.")
+        bool, typer.Option("--matrix/--no-matrix", help="Drive the LED panel (--no-matrix: "
+                           "only dash serve, e.g. for a server without a panel).")
     ] = True,
+    split: Annotated[
+        bool,
+        typer.Option("--split", help="Two units instead of one: dash-serve (fetching, store, "
+                     "HTTP/SSE) and dash-matrix (the panel, following it over SSE)."),
+    ] = False,
     dest: Annotated[
         Path | None,
         typer.Option(
@@ -75,11 +81,17 @@ def install(
         typer.Option("--enable", help="Also run systemctl daemon-reload and enable --now."),
     ] = False,
 ) -> None:
-    """Write systemd units that run this virtualenv's dash serve (and dash matrix) for a profile.
+    """Write systemd units that run this virtualenv's dashboard for a profile.
+
+    By default one unit, dashcli.service, runs dash serve --panel: on a single Pi one process
+    fetches, serves the web preview and drives the panel. --split writes dash-serve.service and
+    dash-matrix.service instead; --no-matrix only dash-serve.service.
 
     Examples:
 
         sudo .venv/bin/dashcli service install --profile pi --enable
+
+        sudo .venv/bin/dashcli service install --profile pi --split --panel-user pi
 
         dash service install --user --no-matrix --profile home --dry-run
     """
@@ -97,16 +109,21 @@ def install(
     mode: Mode = "user" if user_mode else "system"
     if user_mode and (run_as or panel_user):
         raise UsageError("--run-as and --panel-user apply to system units only (not --user)")
+    if run_as and matrix and not split:
+        raise UsageError("--run-as names dash serve's account with --split or --no-matrix; "
+                         "the one-process unit drives the panel: use --panel-user")
     profile_arg, loaded = _profile(profile)
+    serve_alone = split or not matrix
     settings = UnitSettings(
         mode=mode,
         dash=dash_command(),
         profile=profile_arg,
         server_url=loaded.server.local_url,
-        serve_user=None if user_mode else _account(run_as or _default_account(), "--run-as"),
+        serve_user=(_account(run_as or _default_account(), "--run-as")
+                    if serve_alone and not user_mode else None),
         panel_user=_account(panel_user, "--panel-user") if panel_user else None,
     )
-    units = render_units(settings, matrix=matrix)
+    units = render_units(settings, matrix=matrix, split=split)
     folder = dest or unit_dir(mode)
     commands = systemctl_commands(mode, list(units))
     if dry_run:

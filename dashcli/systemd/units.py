@@ -1,5 +1,10 @@
 """Render the systemd units for ``dash serve`` and ``dash matrix`` from the packaged templates.
 
+On a single Pi the default is one unit, ``dashcli.service``, running ``dash serve --panel``: one
+process fetches, serves and drives the panel. ``split`` renders the two-unit layout instead
+(``dash-serve`` plus ``dash-matrix`` following it over SSE), and without the panel only
+``dash-serve`` is written.
+
 Templates use ``@name@`` placeholders (the autoconf convention of ``.service.in`` files, which
 cannot clash with systemd's own ``%`` specifiers and ``$`` variables). A line with a placeholder
 that expands to nothing is dropped, so one template serves system units (with a ``User=``, network
@@ -18,6 +23,7 @@ from typing import Literal
 Mode = Literal["system", "user"]
 SERVE_UNIT = "dash-serve.service"
 MATRIX_UNIT = "dash-matrix.service"
+PI_UNIT = "dashcli.service"
 _PLACEHOLDER = re.compile(r"@([a-z_]+)@")
 # Sandboxing that costs the server nothing: it writes only its state under the user's home.
 _HARDENING = "NoNewPrivileges=yes\nPrivateTmp=yes\nProtectSystem=full"
@@ -73,11 +79,28 @@ def render_template(name: str, values: dict[str, str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_units(settings: UnitSettings, *, matrix: bool = True) -> dict[str, str]:
-    """Unit file name -> text for the serve unit and, unless ``matrix`` is false, the panel."""
+def render_units(
+    settings: UnitSettings, *, matrix: bool = True, split: bool = False
+) -> dict[str, str]:
+    """Unit file name -> text: the one-process unit (server and panel); with ``split``, the
+    serve unit and the panel unit; without ``matrix``, the serve unit alone."""
     system = settings.mode == "system"
     network = _NETWORK if system else ""
     wanted_by = "multi-user.target" if system else "default.target"
+    if matrix and not split:
+        return {
+            PI_UNIT: render_template(
+                PI_UNIT,
+                {
+                    "wants": network,
+                    "after": network,
+                    "wanted_by": wanted_by,
+                    "account": _panel_account(settings),
+                    "exec": exec_line(_one_process_argv(settings)),
+                    "hardening": _HARDENING if system else "",
+                },
+            )
+        }
     serve = [*settings.dash, "serve", "--profile", settings.profile]
     units = {
         SERVE_UNIT: render_template(
@@ -108,6 +131,14 @@ def render_units(settings: UnitSettings, *, matrix: bool = True) -> dict[str, st
 
 def _panel_runs_as_root(settings: UnitSettings) -> bool:
     return settings.mode == "system" and settings.panel_user in (None, "root")
+
+
+def _one_process_argv(settings: UnitSettings) -> list[str]:
+    argv = [*settings.dash, "serve", "--profile", settings.profile, "--panel"]
+    if not _panel_runs_as_root(settings):
+        # Hardware pulsing needs /dev/mem, which only root may map.
+        argv += ["--set", "display.panel.disable_hardware_pulsing=true"]
+    return argv
 
 
 def _matrix_argv(settings: UnitSettings) -> list[str]:
