@@ -75,3 +75,30 @@ async def test_unknown_hosts_and_cross_site_posts_are_refused() -> None:
         assert cross.status_code == 403
         same = await client.post(f"{base}/control/next", headers={"Origin": base})
         assert same.status_code == 200
+
+
+async def test_the_preview_loop_outlives_a_store_down_at_start(redis_server: Any) -> None:
+    import asyncio
+
+    from dashcli.store.redis import RedisStore
+
+    redis_server.kill()
+    store = RedisStore(redis_server.url)
+    await store.open()
+    try:
+        async with serving(store, preview=profile_with()) as base, \
+                httpx.AsyncClient(timeout=10) as client:
+            ready = await client.get(f"{base}/readyz")
+            assert ready.status_code == 503
+            async with asyncio.timeout(10):
+                while "tasks_down" not in (body := (await client.get(f"{base}/readyz")).json()):
+                    await asyncio.sleep(0.1)
+            assert body["tasks_down"] == {"preview loop": "failed: StoreError"}
+            redis_server.start()
+            async with asyncio.timeout(30):
+                while (await client.get(f"{base}/readyz")).status_code != 200:
+                    await asyncio.sleep(0.2)
+            assert "tasks_down" not in (await client.get(f"{base}/readyz")).json()
+            assert (await client.get(f"{base}/frames/current.json")).status_code == 200
+    finally:
+        await store.close()

@@ -31,6 +31,7 @@ from dashcli.logs import RateLimitedLog
 from dashcli.server.hosts import host_guard
 from dashcli.server.metrics import Metrics
 from dashcli.server.sse import DEFAULT_MAX_BUFFER, DEFAULT_PING_INTERVAL, Broadcaster
+from dashcli.server.supervise import Supervised
 from dashcli.store.base import ControlChannel, Store, StoreError
 
 if TYPE_CHECKING:
@@ -108,6 +109,8 @@ class ServerContext:
     # Draws /frames/{page}.png; dash serve passes the displays' renderer (profile fonts, clock).
     renderer: RenderFunction | None = None
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    # Internal tasks restarted after a failure; /readyz reports those that are down.
+    supervised: list[Supervised] = field(default_factory=list)
     # Called with each control action (the preview's own display loop follows them too).
     control_listeners: list[Callable[[str], None]] = field(default_factory=list)
     complaints: RateLimitedLog = field(default_factory=lambda: RateLimitedLog(log))
@@ -265,7 +268,12 @@ async def _readyz(request: web.Request) -> web.Response:
         ready = await store_call(context.store.ping())
     except StoreError:
         ready = False
-    return _json({"ready": ready, "store": context.store.name}, status=200 if ready else 503)
+    down = {task.name: task.problem for task in context.supervised if task.problem}
+    ready = ready and not down
+    body: dict[str, object] = {"ready": ready, "store": context.store.name}
+    if down:
+        body["tasks_down"] = down
+    return _json(body, status=200 if ready else 503)
 
 
 def _plain(value: object) -> object:

@@ -30,6 +30,7 @@ from dashcli.displays.model import DisplayModel
 from dashcli.logs import RateLimitedLog
 from dashcli.server.app import CONTEXT
 from dashcli.server.sse import encode_event
+from dashcli.server.supervise import Supervised
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -118,10 +119,12 @@ def add_preview(app: web.Application, profile: Profile) -> None:
     async def running(app: web.Application) -> AsyncIterator[None]:
         import asyncio
 
-        task = asyncio.create_task(
-            run_with_feed(preview.loop, StoreFeed(context.store).run(model)),
-            name="dash-preview-loop",
+        # Supervised: a store that is down at start (or a bad item) must not end the preview.
+        supervised = Supervised(
+            "preview loop", lambda: run_with_feed(preview.loop, StoreFeed(context.store).run(model))
         )
+        context.supervised.append(supervised)
+        task = asyncio.create_task(supervised.run(), name="dash-preview-loop")
         yield
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
