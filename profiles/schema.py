@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from dashcli.core.pages import APP_PAGE, PAGE_NAMES
+from dashcli.core.plugins import PAGES_GROUP, SOURCES_GROUP
+from dashcli.core.plugins import names as plugin_names
 from dashcli.core.values import ClockFormat
 
 
@@ -154,8 +156,18 @@ class ClockSettings(SourceSettings):
     provider: Literal["local"] = "local"
 
 
+class PluginSettings(SourceSettings):
+    """A plugin source's settings: the common ones, and any other key the plugin reads (as an
+    attribute of ``ctx.settings``)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+
 class Sources(StrictModel):
-    """The enabled sources; a source not listed here is not fetched."""
+    """The enabled sources; a source not listed here is not fetched. Besides the built-in ones,
+    the name of a source an installed plugin adds (entry point group ``dashcli.sources``)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
 
     weather: WeatherSettings | None = None
     air: AirSettings | None = None
@@ -172,12 +184,27 @@ class Sources(StrictModel):
     track: TrackSettings | None = None
     wifi: WifiSettings | None = None
 
+    @model_validator(mode="after")
+    def _plugin_sources(self) -> Sources:
+        extra = self.__pydantic_extra__ or {}
+        installed = plugin_names(SOURCES_GROUP)
+        for name, value in extra.items():
+            if name not in installed:
+                known = ", ".join([*type(self).model_fields, *sorted(installed)])
+                raise ValueError(f"unknown source {name!r} (known: {known}; plugins add more)")
+            extra[name] = PluginSettings.model_validate(value or {})
+        return self
+
     def enabled(self) -> dict[str, SourceSettings]:
-        """The configured and enabled sources, by data type, in declaration order."""
+        """The configured and enabled sources, by data type, in declaration order (plugin
+        sources last)."""
         found: dict[str, SourceSettings] = {}
         for name in type(self).model_fields:
             settings = getattr(self, name)
             if settings is not None and settings.enabled:
+                found[name] = settings
+        for name, settings in (self.__pydantic_extra__ or {}).items():
+            if isinstance(settings, SourceSettings) and settings.enabled:
                 found[name] = settings
         return found
 
@@ -289,8 +316,9 @@ class CycleEntry(StrictModel):
     @field_validator("page")
     @classmethod
     def _known_page(cls, value: str) -> str:
-        if value != APP_PAGE and value not in PAGE_NAMES:
-            known = ", ".join(_PAGE_CHOICES)
+        plugins = plugin_names(PAGES_GROUP)
+        if value != APP_PAGE and value not in PAGE_NAMES and value not in plugins:
+            known = ", ".join([*_PAGE_CHOICES, *sorted(plugins)])
             raise ValueError(f"unknown page {value!r} (known: {known})")
         return value
 

@@ -22,6 +22,7 @@ from types import ModuleType
 
 from dashcli.core.envelope import Update
 from dashcli.core.errors import UsageError
+from dashcli.core.plugins import PAGES_GROUP, load_group
 from dashcli.renderers.canvas import LARGE, LAYOUTS, SMALL, Canvas
 
 DrawFunction = Callable[[Canvas], None]
@@ -125,16 +126,24 @@ def _app_spec(name: str, kind: str) -> PageSpec:
     return PageSpec(name, "dashcli.renderers.pages.app", kind, (kind,))
 
 
+def plugin_pages() -> dict[str, PageSpec]:
+    """The pages installed packages add (entry point group ``dashcli.pages``), by name; a
+    plugin's own ``name`` must match its entry point's and may not replace a built-in page."""
+    loaded = load_group(PAGES_GROUP, PageSpec)
+    return {name: spec for name, spec in loaded.items()
+            if isinstance(spec, PageSpec) and spec.name == name and name not in PAGES}
+
+
 def page_spec(name: str) -> PageSpec:
     """The registry entry of ``name`` (``app:TYPE`` is the app page of TYPE); an unknown page is
     a UsageError listing the known ones."""
-    found = PAGES.get(name)
+    found = PAGES.get(name) or plugin_pages().get(name)
     if found is not None:
         return found
     app = APP_PAGE.match(name)
     if app is not None:
         return _app_spec(name, app.group(1))
-    known = ", ".join([*sorted(PAGES), "app:TYPE"])
+    known = ", ".join([*sorted(PAGES), *sorted(plugin_pages()), "app:TYPE"])
     raise UsageError(f"unknown page {name!r} (known: {known})")
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from dashcli.core.errors import UsageError
+from dashcli.core.plugins import SOURCES_GROUP, load_group
 from dashcli.sources.errors import DataError, MissingSecretError, SourceError, UpstreamError
 
 if TYPE_CHECKING:
@@ -107,11 +108,19 @@ SOURCES: dict[str, SourceInfo] = {
 
 def source_info(name: str) -> SourceInfo:
     """The registry entry for ``name``; an unknown name is a UsageError listing the known ones."""
-    try:
-        return SOURCES[name]
-    except KeyError:
-        known = ", ".join(SOURCES)
-        raise UsageError(f"unknown source {name!r} (known: {known})") from None
+    found = SOURCES.get(name) or plugin_sources().get(name)
+    if found is None:
+        known = ", ".join([*SOURCES, *plugin_sources()])
+        raise UsageError(f"unknown source {name!r} (known: {known})")
+    return found
+
+
+def plugin_sources() -> dict[str, SourceInfo]:
+    """The sources installed packages add (entry point group ``dashcli.sources``), by name; a
+    plugin's ``name`` must match its entry point's and may not replace a built-in source."""
+    loaded = load_group(SOURCES_GROUP, SourceInfo)
+    return {name: info for name, info in loaded.items()
+            if isinstance(info, SourceInfo) and info.name == name and name not in SOURCES}
 
 
 def load_provider(info: ProviderInfo) -> Provider:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Literal
 from dashcli.core.errors import DashError, UsageError
 from dashcli.displays.build import profile_fonts
 from dashcli.renderers import PAGES, page_spec
+from dashcli.renderers.registry import plugin_pages
 from dashcli.renderers import render as render_page
 from dashcli.renderers.output import gif_bytes, png_bytes
 
@@ -74,7 +75,7 @@ def render_files(loaded: Profile, request: Request) -> None:
             directory.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise DashError(f"cannot create {directory}: {exc.strerror or exc}") from None
-        for name in PAGES:
+        for name in [*PAGES, *plugin_pages()]:
             _write(str(directory / f"{name}.png"), png_bytes(draw(name), scale, style))
         return
     frames = [(draw(entry.name), entry.seconds) for entry in loaded.display.cycle]

@@ -7,13 +7,16 @@ moment, :data:`DEMO_NOW` (a Sunday afternoon in Boston with baseball and footbal
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import logging
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from dashcli.core.envelope import Update
 from dashcli.core.errors import UsageError
 
+log = logging.getLogger(__name__)
 DEMO_NOW = datetime(2026, 9, 27, 17, 40, tzinfo=UTC)
 DEMO_TIMEZONE = "America/New_York"
 
@@ -38,6 +41,31 @@ def demo_update(kind: str, seq: int = 1) -> Update:
 
 
 def demo_state(*kinds: str) -> dict[str, Update]:
-    """Demo updates of ``kinds`` (every demo type when none are given), seq numbered."""
+    """Demo updates of ``kinds`` (every demo type when none are given, with the plugin pages'
+    ``DEMO_VALUES``), seq numbered."""
     names = list(kinds) or demo_types()
-    return {kind: demo_update(kind, seq) for seq, kind in enumerate(names, start=1)}
+    state = {kind: demo_update(kind, seq) for seq, kind in enumerate(names, start=1)}
+    if not kinds:
+        for kind, values in plugin_demo_values().items():
+            state.setdefault(kind, Update(kind, DEMO_NOW, DEMO_NOW + timedelta(hours=1), values,
+                                          "demo", len(state) + 1))
+    return state
+
+
+def plugin_demo_values() -> dict[str, dict[str, Any]]:
+    """The ``DEMO_VALUES`` (type → values) of the installed plugin pages' modules; a module that
+    fails to import is one warning naming it."""
+    from dashcli.renderers.registry import plugin_pages
+
+    found: dict[str, dict[str, Any]] = {}
+    for spec in plugin_pages().values():
+        try:
+            demo = getattr(spec.load(), "DEMO_VALUES", None)
+        except Exception as exc:  # a third-party module: its failure is that plugin's
+            log.warning("plugin page %s: no demo values: %s: %s", spec.name,
+                        type(exc).__name__, exc)
+            continue
+        if isinstance(demo, dict):
+            found.update({kind: values for kind, values in demo.items()
+                          if isinstance(kind, str) and isinstance(values, dict)})
+    return found
