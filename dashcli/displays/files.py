@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Literal
 from dashcli.core.errors import DashError, UsageError
 from dashcli.displays.build import profile_fonts
 from dashcli.renderers import PAGES, page_spec
-from dashcli.renderers.registry import plugin_pages
 from dashcli.renderers import render as render_page
 from dashcli.renderers.output import gif_bytes, png_bytes
+from dashcli.renderers.registry import plugin_pages
 
 if TYPE_CHECKING:
     from datetime import datetime
