@@ -5,15 +5,12 @@ chosen profile, writes them, and prints (or, with ``--enable``, runs) the system
 """
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from dashcli.commands.options import ProfileOption
-from dashcli.core.errors import DashError, UsageError
-
-if TYPE_CHECKING:
-    from dashcli.profiles.schema import Profile
+from dashcli.core.errors import UsageError
 
 service_app = typer.Typer(
     help="Run the dashboard as a systemd service (one process on a Pi: dash serve --panel).",
@@ -95,121 +92,14 @@ def install(
 
         dash service install --user --no-matrix --profile home --dry-run
     """
-    from dashcli.systemd.units import (
-        Mode,
-        UnitSettings,
-        dash_command,
-        render_units,
-        systemctl_commands,
-        unit_dir,
-    )
-
     if dry_run and enable:
         raise UsageError("--dry-run and --enable cannot be combined")
-    mode: Mode = "user" if user_mode else "system"
     if user_mode and (run_as or panel_user):
         raise UsageError("--run-as and --panel-user apply to system units only (not --user)")
     if run_as and matrix and not split:
         raise UsageError("--run-as names dash serve's account with --split or --no-matrix; "
                          "the one-process unit drives the panel: use --panel-user")
-    profile_arg, loaded = _profile(profile)
-    serve_alone = split or not matrix
-    settings = UnitSettings(
-        mode=mode,
-        dash=dash_command(),
-        profile=profile_arg,
-        server_url=loaded.server.local_url,
-        serve_user=(_account(run_as or _default_account(), "--run-as")
-                    if serve_alone and not user_mode else None),
-        panel_user=_account(panel_user, "--panel-user") if panel_user else None,
-    )
-    units = render_units(settings, matrix=matrix, split=split)
-    folder = dest or unit_dir(mode)
-    commands = systemctl_commands(mode, list(units))
-    if dry_run:
-        for name, text in units.items():
-            typer.echo(f"# {folder / name}")
-            typer.echo(text)
-    else:
-        _write(folder, units, mode)
-    if enable:
-        _run(commands)
-        return
-    typer.echo("then run:" if not dry_run else "# then run:")
-    for command in commands:
-        typer.echo("  " + " ".join(command))
-    if user_mode:
-        typer.echo(f"  loginctl enable-linger {_current_user()}   # start at boot, not at login")
+    from dashcli.systemd.install import install as install_units
 
-
-def _profile(profile: str | None) -> tuple[str, "Profile"]:
-    """The ``--profile`` argument for the units and the loaded profile (validated now, not at boot).
-
-    A bundled profile keeps its name (it survives upgrades); any other becomes an absolute path,
-    because a service does not share the installing shell's environment or working directory.
-    """
-    from dashcli.profiles import load_profile, resolve_profile_path
-    from dashcli.profiles.loader import BUNDLED_DIR
-
-    path = resolve_profile_path(profile)
-    loaded = load_profile(str(path))
-    if path.parent.resolve() == BUNDLED_DIR:
-        return path.stem, loaded
-    return str(path.resolve()), loaded
-
-
-def _default_account() -> str:
-    import os
-    import pwd
-    import sys
-
-    sudo_user = os.environ.get("SUDO_USER")
-    if sudo_user and sudo_user != "root":
-        return sudo_user
-    owner = pwd.getpwuid(Path(sys.prefix).stat().st_uid).pw_name
-    if owner == "root":
-        raise UsageError(
-            "dash serve would run as root (the virtualenv belongs to root): "
-            "pass --run-as USER, e.g. --run-as pi"
-        )
-    return owner
-
-
-def _account(name: str, option: str) -> str:
-    import pwd
-
-    try:
-        pwd.getpwnam(name)
-    except KeyError:
-        raise UsageError(f"{option} {name}: no such user on this machine") from None
-    return name
-
-
-def _current_user() -> str:
-    import getpass
-
-    return getpass.getuser()
-
-
-def _write(folder: Path, units: dict[str, str], mode: str) -> None:
-    hint = " (run it with sudo, or use --user)" if mode == "system" else ""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        for name, text in units.items():
-            (folder / name).write_text(text, encoding="utf-8")
-            typer.echo(f"wrote {folder / name}")
-    except OSError as exc:
-        raise DashError(f"cannot write units to {folder}: {exc.strerror}{hint}") from None
-
-
-def _run(commands: list[list[str]]) -> None:
-    import subprocess
-
-    for command in commands:
-        typer.echo("+ " + " ".join(command))
-        try:
-            completed = subprocess.run(command, check=False)  # noqa: S603 - fixed argv
-        except FileNotFoundError:
-            raise DashError(f"{command[0]} not found: is this a systemd machine?") from None
-        if completed.returncode != 0:
-            raise DashError(f"{' '.join(command)} failed (exit {completed.returncode})")
+    install_units(profile, mode="user" if user_mode else "system", matrix=matrix, split=split,
+                  run_as=run_as, panel_user=panel_user, dest=dest, dry_run=dry_run, enable=enable)
