@@ -163,7 +163,7 @@ async def test_dash_notify_posts_to_the_server() -> None:
             dash, "notify", "Door open", "--icon", "warning", "--repeat", "2", "--server", base,
             "--token", TOKEN)
         assert result.returncode == 0, result.stderr
-        assert result.stdout.strip() == "sent to 1 display(s)"
+        assert result.stdout.strip() == "sent to 1 connected display(s) and the web preview"
         event = await client.next_event()
         assert json.loads(event.data)["text"] == "Door open"
         wrong = await asyncio.to_thread(dash, "notify", "x", "--server", base, "--token", "no")

@@ -31,7 +31,8 @@ def notify(
     overrides: SetOption = None,
 ) -> None:
     """Interrupt the page cycle of every display following the server with a message; the
-    cycle resumes where it was. Prints how many displays (SSE clients) it was sent to.
+    cycle resumes where it was. Prints how many displays (SSE clients) it was sent to; the
+    server's web preview shows it too.
 
     Examples:
 
@@ -72,4 +73,4 @@ def notify(
         except ValueError:
             reason = f"HTTP {response.status_code}"
         raise DashError(f"notify: {redact_url(url)} answered {response.status_code}: {reason}")
-    typer.echo(f"sent to {response.json()['notified']} display(s)")
+    typer.echo(f"sent to {response.json()['notified']} connected display(s) and the web preview")
