@@ -64,62 +64,64 @@ async def get(url: str, **kwargs: Any) -> httpx.Response:
 
 
 async def test_current_state_first_then_live_updates(store: Store) -> None:
-    await store.put(update("weather", temp=50))
-    await store.put(update("clock", time="12:00"))
+    # Ids are the store's seqs: consecutive here, following the clock in Redis.
+    ids = [str((await store.put(update("weather", temp=50))).seq),
+           str((await store.put(update("clock", time="12:00"))).seq)]
     async with serving(store) as base, SSEClient(f"{base}/events") as client:
         assert client.status == 200
         assert client.response_headers["content-type"].startswith("text/event-stream")
         assert client.response_headers["cache-control"] == "no-cache"
         assert client.response_headers["x-accel-buffering"] == "no"
         first, second = await client.take(2)
-        assert (first.event, first.id, first.json()["values"]) == ("weather", "1", {"temp": 50})
-        assert (second.event, second.id) == ("clock", "2")
+        assert (first.event, first.id, first.json()["values"]) == ("weather", ids[0], {"temp": 50})
+        assert (second.event, second.id) == ("clock", ids[1])
         assert client.retry is not None
-        await store.put(update("weather", temp=51))
+        third = (await store.put(update("weather", temp=51))).seq
         live = await client.next_event()
-        assert (live.event, live.id) == ("weather", "3")
-        assert live.json() == {**live.json(), "type": "weather", "seq": 3, "source": "test"}
+        assert (live.event, live.id) == ("weather", str(third))
+        assert live.json() == {**live.json(), "type": "weather", "seq": third, "source": "test"}
         assert live.json()["values"] == {"temp": 51}
 
 
 async def test_types_filter_limits_state_and_live_events(store: Store) -> None:
     await store.put(update("weather", temp=50))
-    await store.put(update("clock", time="12:00"))
+    clock = (await store.put(update("clock", time="12:00"))).seq
     async with serving(store) as base, SSEClient(f"{base}/events?types=clock,mlb") as client:
         initial = await client.next_event()
-        assert (initial.event, initial.id) == ("clock", "2")
+        assert (initial.event, initial.id) == ("clock", str(clock))
         await store.put(update("weather", temp=51))
-        await store.put(update("mlb", games=[]))
-        await store.put(update("clock", time="12:01"))
+        mlb = (await store.put(update("mlb", games=[]))).seq
+        clock = (await store.put(update("clock", time="12:01"))).seq
         events = await client.take(2)
-        assert [(event.event, event.id) for event in events] == [("mlb", "4"), ("clock", "5")]
+        assert [(event.event, event.id) for event in events] == [
+            ("mlb", str(mlb)), ("clock", str(clock))]
 
 
 async def test_last_event_id_replays_exactly_the_missed_updates_in_order(store: Store) -> None:
     await store.put(update("weather", temp=50))
-    await store.put(update("clock", time="12:00"))
+    second = (await store.put(update("clock", time="12:00"))).seq
     async with serving(store) as base:
         async with SSEClient(f"{base}/events") as client:
             seen = await client.take(2)
         last_id = seen[-1].id
-        assert last_id == "2"
-        for minute in range(1, 4):
-            await store.put(update("clock", time=f"12:0{minute}"))
-        await store.put(update("weather", temp=52))
+        assert last_id == str(second)
+        later = [(await store.put(update("clock", time=f"12:0{minute}"))).seq
+                 for minute in range(1, 4)]
+        later.append((await store.put(update("weather", temp=52))).seq)
         headers = {"Last-Event-ID": last_id}
         async with SSEClient(f"{base}/events", headers) as client:
             missed = await client.take(4)
-            assert [event.id for event in missed] == ["3", "4", "5", "6"]
+            assert [event.id for event in missed] == [str(seq) for seq in later]
             assert [event.json()["values"].get("time") for event in missed[:3]] == [
                 "12:01", "12:02", "12:03"]
-            await store.put(update("weather", temp=53))
-            assert (await client.next_event()).id == "7"
+            last = (await store.put(update("weather", temp=53))).seq
+            assert (await client.next_event()).id == str(last)
             with pytest.raises(TimeoutError):
                 await client.next_event(timeout=0.3)
-        async with SSEClient(f"{base}/events?types=weather&last_event_id=3") as client:
+        async with SSEClient(f"{base}/events?types=weather&last_event_id={later[0]}") as client:
             missed = await client.take(2)
             assert [(event.event, event.id) for event in missed] == [
-                ("weather", "6"), ("weather", "7")]
+                ("weather", str(later[-1])), ("weather", str(last))]
 
 
 async def test_last_event_id_older_than_the_replay_log_gets_full_state() -> None:
@@ -138,13 +140,13 @@ async def test_last_event_id_older_than_the_replay_log_gets_full_state() -> None
 
 
 async def test_clients_joining_during_a_burst_see_every_update_once_in_order(store: Store) -> None:
-    await store.put(update("clock", n=0))
+    put = [(await store.put(update("clock", n=0))).seq or 0]
     async with serving(store) as base:
         clients: list[SSEClient] = []
 
         async def burst() -> None:
             for n in range(1, 201):
-                await store.put(update("clock", n=n))
+                put.append((await store.put(update("clock", n=n))).seq or 0)
                 await asyncio.sleep(0)
 
         producer = asyncio.create_task(burst())
@@ -155,9 +157,9 @@ async def test_clients_joining_during_a_burst_see_every_update_once_in_order(sto
         await producer
         for client in clients:
             seqs: list[int] = []
-            while not seqs or seqs[-1] < 201:
+            while not seqs or seqs[-1] < put[-1]:
                 seqs.append(int((await client.next_event()).id or 0))
-            assert seqs == list(range(seqs[0], 202)), "gap or duplicate after catch-up"
+            assert seqs == put[put.index(seqs[0]):], "gap or duplicate after catch-up"
             await client.close()
 
 

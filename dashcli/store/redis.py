@@ -53,17 +53,27 @@ RECONNECT_CAP = 5.0
 IDLE_PING = 10.0
 
 # KEYS: seq counter, state key, log stream. ARGV: the envelope JSON without seq, the log cap,
-# the channel, and the highest seq the caller has seen. The counter never goes below that floor,
-# so seq keeps increasing for this process's subscribers even after Redis lost its data.
+# the channel, and the highest seq the caller has seen. Seq follows the counter (and never goes
+# below that floor). When the counter is missing, Redis is new or restarted empty: a publisher
+# that never saw the old counter (``dash publish``) must still not be handed a seq already
+# printed and sent, so the counter starts again from Redis's clock in milliseconds, above every
+# seq of the previous run (sound while a run averages fewer than 1,000 puts a second).
 # The envelope is spliced as text (not through cjson) so ``values`` stay byte-for-byte opaque.
 _PUT_SCRIPT = """
-local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+local stored = redis.call('GET', KEYS[1])
 local floor = tonumber(ARGV[4])
-if current < floor then redis.call('SET', KEYS[1], floor) end
-local seq = redis.call('INCR', KEYS[1])
-local body = string.sub(ARGV[1], 1, -2) .. ',"seq":' .. seq .. '}'
+local seq
+if stored then
+  seq = math.max(tonumber(stored), floor) + 1
+else
+  local now = redis.call('TIME')
+  seq = math.max(tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000), floor + 1)
+end
+local text = string.format('%d', seq)
+redis.call('SET', KEYS[1], text)
+local body = string.sub(ARGV[1], 1, -2) .. ',"seq":' .. text .. '}'
 redis.call('SET', KEYS[2], body)
-redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[2], seq .. '-0', 'u', body)
+redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[2], text .. '-0', 'u', body)
 redis.call('PUBLISH', ARGV[3], body)
 return seq
 """
@@ -72,7 +82,7 @@ return seq
 _FLOOR_SCRIPT = """
 local current = tonumber(redis.call('GET', KEYS[1]) or '0')
 local floor = tonumber(ARGV[1])
-if current < floor then redis.call('SET', KEYS[1], floor) return floor end
+if current < floor then redis.call('SET', KEYS[1], string.format('%d', floor)) return floor end
 return current
 """
 
@@ -157,12 +167,10 @@ class RedisStore:
         return self._fanout.subscribe()
 
     async def since(self, seq: int) -> list[Update] | None:
-        current, first, updates = await self._read_log(seq)
+        current, reaches, updates = await self._read_log(seq)
         if seq >= current:
             return []
-        if first != seq + 1:
-            return None
-        return updates
+        return updates if reaches else None
 
     async def ping(self) -> bool:
         try:
@@ -225,24 +233,31 @@ class RedisStore:
         except (RedisError, OSError, TimeoutError) as exc:
             raise StoreError(f"store {self.name}: {_reason(exc)}") from None
 
-    async def _read_log(self, seq: int) -> tuple[int, int | None, list[Update]]:
-        """The counter, the first log entry's seq after ``seq``, and the updates after ``seq``."""
+    async def _read_log(self, seq: int) -> tuple[int, bool, list[Update]]:
+        """The counter, whether the log reaches back to ``seq``, and the updates after it.
+
+        Seqs have gaps (they follow the clock), so the log reaches back when it holds ``seq``
+        itself or ``seq + 1``: then nothing between ``seq`` and its first entry was trimmed.
+        """
 
         async def read(client: Redis) -> tuple[Any, list[Any]]:
             pipe = client.pipeline(transaction=True)
             pipe.get(SEQ_KEY)
-            pipe.xrange(LOG_KEY, min=f"{seq + 1}-0", max="+")
+            pipe.xrange(LOG_KEY, min=f"{seq}-0", max="+")
             current, entries = await pipe.execute()
             return current, entries
 
         current, entries = await self._call(read)
         first = _entry_seq(entries[0][0]) if entries else None
+        if first == seq:
+            entries = entries[1:]
+        reaches = first in (seq, seq + 1)
         updates = []
         for _entry_id, fields in entries:
             update = self._decode(fields.get(b"u", b""), "log")
             if update is not None:
                 updates.append(update)
-        return int(current or 0), first, updates
+        return int(current or 0), reaches, updates
 
     def _decode(self, body: bytes | str, where: str) -> Update | None:
         try:
@@ -307,11 +322,12 @@ class RedisStore:
             )
             await client.eval(_FLOOR_SCRIPT, 1, SEQ_KEY, delivered)
             return
-        _current, first, missed = await self._read_log(delivered)
-        if first is not None and first > delivered + 1:
+        _current, reaches, missed = await self._read_log(delivered)
+        if missed and not reaches:
             log.warning(
-                "store %s: updates %d to %d are no longer in the replay log",
-                self.name, delivered + 1, first - 1,
+                "store %s: the replay log no longer reaches back to seq %d (Redis restarted or "
+                "trimmed it); delivering what it holds from seq %d",
+                self.name, delivered, missed[0].seq,
             )
         for update in missed:
             self._fanout.deliver(update)
