@@ -102,3 +102,33 @@ async def test_the_preview_loop_outlives_a_store_down_at_start(redis_server: Any
             assert (await client.get(f"{base}/frames/current.json")).status_code == 200
     finally:
         await store.close()
+
+
+async def test_malformed_requests_log_one_line_without_the_token(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import asyncio
+    import logging
+
+    from dashcli.server import logfilter
+
+    logfilter.install()
+    requests = [
+        b"GET /state HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer SECRET123\r\nBad Header\r\n\r\n",
+        b"GET /events?token=SECRET123" + b"a" * 9000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
+    ] + [b"GET /state?token=SECRET123 HTTP/1.1\r\nHost: x\r\n\x00bad: 1\r\n\r\n"] * 20
+    with caplog.at_level(logging.DEBUG):
+        async with serving(MemoryStore(), token="SECRET123") as base:
+            port = int(base.rsplit(":", 1)[1])
+            for raw in requests:
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                writer.write(raw)
+                await writer.drain()
+                assert b" 400 " in (await reader.read(100))
+                writer.close()
+    assert "SECRET123" not in caplog.text
+    assert "Traceback" not in caplog.text
+    refused = [r for r in caplog.records if "bad request from a client refused" in r.message]
+    assert refused
+    assert all(record.levelname == "WARNING" for record in refused)
+    assert len(refused) < 10  # 22 bad requests: repeats are held back, not written

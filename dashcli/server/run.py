@@ -161,6 +161,9 @@ async def _run_app(
     alerter: Alerter | None = None,
     reloader: Callable[[], Profile] | None = None,
 ) -> Profile | None:
+    from dashcli.server import logfilter
+
+    logfilter.install()
     runner = web.AppRunner(
         app, handler_cancellation=True, access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT
     )
