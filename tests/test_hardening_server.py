@@ -132,3 +132,25 @@ async def test_malformed_requests_log_one_line_without_the_token(
     assert refused
     assert all(record.levelname == "WARNING" for record in refused)
     assert len(refused) < 10  # 22 bad requests: repeats are held back, not written
+
+
+def test_the_panel_never_runs_as_root_from_files_others_can_write(tmp_path: Path) -> None:
+    import os
+    import shutil
+    import sys
+
+    from tests.test_cli import assert_one_line_error, dash
+
+    if os.geteuid() != 0 or Path(sys.prefix).stat().st_uid != 0:
+        pytest.skip("needs a root-owned virtualenv, as a system install has")
+    profile = tmp_path / "home.yaml"
+    shutil.copy(Path(__file__).parents[1] / "profiles" / "pi.yaml", profile)
+    profile.chmod(0o666)
+    args = ["service", "install", "--profile", str(profile), "--dest", str(tmp_path / "u"),
+            "--run-as", "root"]
+    result = dash(*args, "--split")
+    assert_one_line_error(result, 2, f"dash matrix would run as root from {profile}")
+    profile.chmod(0o644)
+    assert dash(*args, "--split").returncode == 0
+    profile.chmod(0o666)
+    assert dash(*args, "--split", "--panel-user", "nobody").returncode == 0

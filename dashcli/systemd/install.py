@@ -7,6 +7,7 @@ from __future__ import annotations
 import getpass
 import os
 import pwd
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -53,6 +54,8 @@ def install(
                     if serve_alone and not user_mode else None),
         panel_user=_account(panel_user, "--panel-user") if panel_user else None,
     )
+    if matrix and not user_mode and settings.panel_user in (None, "root"):
+        _refuse_writable_root_code(profile_arg)
     units = render_units(settings, matrix=matrix, split=split)
     folder = dest or unit_dir(mode)
     commands = systemctl_commands(mode, list(units))
@@ -83,6 +86,25 @@ def _profile(profile: str | None) -> tuple[str, Profile]:
     if path.parent.resolve() == BUNDLED_DIR:
         return path.stem, loaded
     return str(path.resolve()), loaded
+
+
+def _refuse_writable_root_code(profile_arg: str) -> None:
+    """The panel runs as root: refuse when the code or profile it runs could be changed by a
+    non-root account (that account would become root at the next start)."""
+    import dashcli
+
+    paths = [Path(sys.prefix), Path(sys.executable).parent, Path(dashcli.__file__).parent]
+    if Path(profile_arg).is_absolute():
+        paths += [Path(profile_arg), Path(profile_arg).parent]
+    for path in paths:
+        status = path.stat()
+        if status.st_uid != 0 or status.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+            owner = pwd.getpwuid(status.st_uid).pw_name
+            raise UsageError(
+                f"dash matrix would run as root from {path}, which {owner} or others can "
+                "write: pass --panel-user USER (gpio group, no /dev/mem), or make it owned by "
+                "root and not group- or world-writable"
+            )
 
 
 def _default_account() -> str:
