@@ -442,6 +442,15 @@ class Server(StrictModel):
         default=None, description="Redis of the legacy channel; default: the store's (redis://)."
     )
     legacy_api: LegacyApi = Field(default_factory=LegacyApi)
+    header_timeout: float = Field(
+        default=10.0, gt=0, le=3600,
+        description="Seconds a connection has to send a complete request line and headers "
+        "(also the keep-alive idle timeout); then it is closed.",
+    )
+    max_connections: int = Field(
+        default=8192, ge=1,
+        description="Open connections at most (SSE streams included); past it: 503.",
+    )
 
     @field_validator("legacy_redis")
     @classmethod

@@ -164,8 +164,13 @@ async def _run_app(
     from dashcli.server import logfilter
 
     logfilter.install()
-    runner = web.AppRunner(
-        app, handler_cancellation=True, access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT
+    from dashcli.server.limits import HEAD_TIMEOUT, MAX_CONNECTIONS, LimitedRunner
+
+    runner = LimitedRunner(
+        app, handler_cancellation=True, access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT,
+        head_timeout=profile.server.header_timeout if profile is not None else HEAD_TIMEOUT,
+        max_connections=profile.server.max_connections if profile is not None
+        else MAX_CONNECTIONS,
     )
     await runner.setup()
     # Start-up objects (modules, profile, app) live forever: keep them out of every GC pass,
