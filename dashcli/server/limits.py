@@ -1,9 +1,10 @@
 """Connection limits of ``dash serve``: a time limit for a request head and a cap on connections.
 
-aiohttp's keep-alive timer already runs from the moment a connection is accepted and closes it
-when no complete request head has arrived by then, so one ``head_timeout`` is both the limit for
-a request line and headers (a slowloris client is closed, however slowly it trickles bytes) and
-the idle keep-alive timeout; a request being answered, an open SSE stream included, is never cut.
+aiohttp's keep-alive timer (from 3.14.5, pyproject's floor) runs from the moment a connection is
+accepted and closes it when no complete request head has arrived by then, so one
+``head_timeout`` is both the limit for a request line and headers (a slowloris client is closed,
+however slowly it trickles bytes) and the idle keep-alive timeout; a request being answered, an
+open SSE stream included, is never cut.
 Past ``max_connections`` open connections, a new one is answered ``503`` with a one-line body and
 closed, with one rate-limited warning, so a flood cannot exhaust file descriptors nor the log.
 """
