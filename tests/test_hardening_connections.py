@@ -9,6 +9,7 @@ import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -125,3 +126,30 @@ async def test_past_the_cap_a_connection_gets_503_and_the_others_keep_working(
         await asyncio.sleep(0.1)
         async with httpx.AsyncClient(timeout=5) as client:
             assert (await client.get(f"{base}/state")).status_code == 200
+
+
+async def test_dash_serve_applies_the_profile_limits(tmp_path: Path) -> None:
+    from tests.test_server_cli import ServeProcess
+
+    profile = tmp_path / "limits.yaml"
+    profile.write_text(
+        "location: {name: Boston, latitude: 42.36, longitude: -71.06, "
+        "timezone: America/New_York}\n"
+        "server: {header_timeout: 1, max_connections: 1}\n"
+    )
+    server = ServeProcess(["--profile", str(profile), "--store", "memory://", "--no-fetch"],
+                          tmp_path)
+    try:
+        async with SSEClient(f"{server.url}/events") as stream:
+            assert stream.status == 200
+            async with httpx.AsyncClient(timeout=5) as client:
+                assert (await client.get(f"{server.url}/state")).status_code == 503
+        await asyncio.sleep(0.2)
+        reader, writer = await asyncio.open_connection(
+            "127.0.0.1", int(server.url.rsplit(":", 1)[1]))
+        assert await closed_after(reader, HEAD_TIMEOUT * 5) <= HEAD_TIMEOUT * 3
+        writer.close()
+    finally:
+        code, err = server.stop()
+    assert code == 0, err
+    assert err.count("refusing connections") == 1
