@@ -80,10 +80,12 @@ def raw_server() -> Iterator[Callable[[Callable[[socket.socket], None]], RawServ
 
 def fetch_weather_peak_rss(base_url: str, *more: str) -> tuple[int, str, int]:
     """Run ``dash fetch weather`` against ``base_url``: exit code, stderr, peak RSS in KiB."""
+    # VmHWM, not getrusage's ru_maxrss: Linux carries ru_maxrss over fork and exec, so a child
+    # of a long pytest run would report the test runner's own peak.
     probe = (
-        "import atexit, resource, sys, runpy\n"
-        "atexit.register(lambda: sys.stderr.write("
-        "f'\\nPEAK {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n'))\n"
+        "import atexit, re, sys, runpy\n"
+        "hwm = lambda: re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read())[1]\n"
+        "atexit.register(lambda: sys.stderr.write(f'\\nPEAK {hwm()}\\n'))\n"
         "sys.argv = ['dash'] + sys.argv[1:]\n"
         "runpy.run_module('dashcli', run_name='__main__')\n"
     )
