@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -153,3 +154,44 @@ async def test_dash_serve_applies_the_profile_limits(tmp_path: Path) -> None:
         code, err = server.stop()
     assert code == 0, err
     assert err.count("refusing connections") == 1
+
+
+async def test_under_a_small_ulimit_the_cap_keeps_dash_serve_answering(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import resource
+    import subprocess
+
+    from dashcli.server.limits import FD_RESERVE
+    from tests.test_server_cli import ServeProcess
+
+    limit = 160
+
+    def small_ulimit() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
+
+    with monkeypatch.context() as patch:
+        patch.setattr(subprocess, "Popen",
+                      functools.partial(subprocess.Popen, preexec_fn=small_ulimit))
+        server = ServeProcess(["--store", "memory://", "--no-fetch"], tmp_path)
+    port = int(server.url.rsplit(":", 1)[1])
+    opened: list[asyncio.StreamWriter] = []
+    try:
+        # Past the fd limit: without the cap, accept() would fail (EMFILE) and log in a loop.
+        for _ in range(limit + 40):
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+            opened.append(writer)
+        await asyncio.sleep(0.5)
+        async with httpx.AsyncClient(timeout=5) as client:
+            assert (await client.get(f"{server.url}/healthz")).status_code == 503
+        for writer in opened:
+            writer.close()
+        await asyncio.sleep(0.5)
+        async with httpx.AsyncClient(timeout=5) as client:
+            assert (await client.get(f"{server.url}/healthz")).status_code == 200
+    finally:
+        code, err = server.stop()
+    assert code == 0, err
+    assert f"at most {limit - FD_RESERVE} connections" in err
+    assert err.count("refusing connections") == 1
+    assert len(err) < 2000, err

@@ -6,7 +6,8 @@ accepted and closes it when no complete request head has arrived by then, so one
 however slowly it trickles bytes) and the idle keep-alive timeout; a request being answered, an
 open SSE stream included, is never cut.
 Past ``max_connections`` open connections, a new one is answered ``503`` with a one-line body and
-closed, with one rate-limited warning, so a flood cannot exhaust file descriptors nor the log.
+closed, with one rate-limited warning, so a flood cannot exhaust file descriptors nor the log;
+the cap is lowered below the process's open-file limit (``ulimit -n``) when it is above it.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ REFUSAL_LOG_INTERVAL = 60.0
 # How long a refused connection's request is read (and dropped) before the socket is closed:
 # closing with the request unread would reset the connection before the client reads the 503.
 REFUSAL_LINGER = 1.0
+# File descriptors kept for everything but client connections (store, Redis, logs, fetches).
+FD_RESERVE = 64
 _BODY = b"too many connections, retry later\n"
 REFUSAL = (
     b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
@@ -63,13 +66,26 @@ class CappedServer(web.Server):
             self._refused = 0
 
 
+def connection_cap(configured: int) -> int:
+    """``configured``, or less when the open-file limit would be reached first (one warning)."""
+    import resource
+
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY or configured + FD_RESERVE <= soft:
+        return configured
+    cap = max(1, soft - FD_RESERVE)
+    log.warning("server.max_connections %d is above the open-file limit (ulimit -n %d): "
+                "at most %d connections", configured, soft, cap)
+    return cap
+
+
 class LimitedRunner(web.AppRunner):
     """An ``AppRunner`` whose server applies ``head_timeout`` and ``max_connections``."""
 
     def __init__(self, app: web.Application, *, head_timeout: float = HEAD_TIMEOUT,
                  max_connections: int = MAX_CONNECTIONS, **kwargs: Any) -> None:
         super().__init__(app, keepalive_timeout=head_timeout, **kwargs)
-        self._max_connections = max_connections
+        self._max_connections = connection_cap(max_connections)
 
     async def _make_server(self) -> web.Server:
         server = await super()._make_server()
