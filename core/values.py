@@ -256,7 +256,7 @@ class SourceStatus(TypedDict):
 
 class StatusValues(TypedDict):
     """``status``: each enabled source's health, published by the scheduler (or the fetchers)
-    at start and after every fetch (:mod:`dashcli.fetching.health`)."""
+    at start and after every fetch (:mod:`dashcli.health`)."""
 
     sources: list[SourceStatus]
 

@@ -34,7 +34,7 @@ from dashcli.alerts.alerter import Alerter, Courier
 from dashcli.alerts.channels import DeliveryError, EmailSender, WebhookSender
 from dashcli.alerts.message import build_message, sample_message
 from dashcli.alerts.rules import Notice, Problem, Tracker, problems
-from dashcli.fetching.health import SourceStatus
+from dashcli.health import SourceStatus
 from dashcli.profiles.schema import AlertRules, Alerts, EmailChannel, WebhookChannel
 from dashcli.sources.base import NoSecrets
 from dashcli.store import open_store

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from dashcli.core.envelope import Update, parse_time
-from dashcli.fetching.health import short_problem
 from dashcli.fetching.scheduler import Scheduler
+from dashcli.health import short_problem
 from dashcli.sources import DataError, MissingSecretError, UpstreamError
 from dashcli.sources.http import RetryPolicy
 from dashcli.store.base import MemoryStore

@@ -25,9 +25,10 @@ from typing import Protocol, runtime_checkable
 
 from dashcli.alerts.channels import Channel, DeliveryError, open_channel
 from dashcli.alerts.message import Message, build_message
-from dashcli.alerts.rules import Notice, SourceHealth, Tracker, problems
+from dashcli.alerts.rules import Notice, Tracker, problems
 from dashcli.core.backoff import Backoff
 from dashcli.core.envelope import utcnow
+from dashcli.health import SourceStatus
 from dashcli.profiles.schema import Alerts
 from dashcli.sources.lookup import SecretLookup
 from dashcli.store.base import Store, StoreError
@@ -135,7 +136,7 @@ class Alerter:
         *,
         role: str,
         where: str,
-        statuses: Callable[[], Mapping[str, SourceHealth]] | None = None,
+        statuses: Callable[[], Mapping[str, SourceStatus]] | None = None,
         clock: Callable[[], datetime] = utcnow,
         attempts: int = ATTEMPTS,
         backoff_base: float = BACKOFF_BASE,

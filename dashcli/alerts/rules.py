@@ -14,28 +14,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal
 
 from dashcli.profiles.schema import AlertRules
 
+if TYPE_CHECKING:
+    from dashcli.health import SourceStatus
+
 STORE_KEY = "store"
-
-
-class SourceHealth(Protocol):
-    """What the rules read of one source's status (the scheduler's ``SourceStatus``)."""
-
-    @property
-    def name(self) -> str: ...
-    @property
-    def last_success(self) -> datetime | None: ...
-    @property
-    def last_error(self) -> str | None: ...
-    @property
-    def consecutive_failures(self) -> int: ...
-    @property
-    def period_seconds(self) -> float: ...
-    @property
-    def failing_since(self) -> datetime | None: ...
 
 
 @dataclass(frozen=True)
@@ -81,7 +67,7 @@ def short(text: str | None, limit: int = 200) -> str | None:
 
 
 def source_problem(
-    status: SourceHealth, rules: AlertRules, now: datetime, started: datetime
+    status: SourceStatus, rules: AlertRules, now: datetime, started: datetime
 ) -> Problem | None:
     """The problem of one source under ``rules``, or None while it is fine."""
     good = status.last_success or started
@@ -114,7 +100,7 @@ def store_problem(
 
 
 def problems(
-    statuses: Iterable[SourceHealth],
+    statuses: Iterable[SourceStatus],
     rules: AlertRules,
     now: datetime,
     started: datetime,

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING
 from dashcli.core.envelope import utcnow
 from dashcli.core.errors import UsageError
 from dashcli.fetching.fetch import fetch_update, source_settings
-from dashcli.fetching.health import SourceStatus
 from dashcli.fetching.scheduler import Scheduler
+from dashcli.health import SourceStatus
 from dashcli.profiles.schema import Profile
 from dashcli.secrets import open_secrets
 from dashcli.store import Store, open_store

@@ -6,7 +6,7 @@ stays in the store and is visibly stale after its ``valid``. A source is fetched
 period (``every`` in the profile, else the registry's) or sooner when its data says it goes
 stale sooner (live scoreboards), with jitter so sources started together drift apart. Time is
 read through a :class:`Clock`, so tests drive the schedule without sleeping through periods.
-Each source's health (:class:`dashcli.fetching.health.SourceStatus`) is kept up to date and
+Each source's health (:class:`dashcli.health.SourceStatus`) is kept up to date and
 published into the store as the ``status`` data type at start and after every fetch, so every
 display can say which source fails and why.
 """
@@ -29,7 +29,7 @@ from dashcli.core.backoff import backoff_delay
 from dashcli.core.envelope import Update, utcnow
 from dashcli.core.errors import DashError
 from dashcli.fetching.fetch import fetch_deadline, fetch_update, source_settings
-from dashcli.fetching.health import SourceStatus, short_problem, status_values
+from dashcli.health import SourceStatus, short_problem, status_values
 from dashcli.profiles.schema import Profile
 from dashcli.sources import MissingSecretError, UpstreamError, source_info
 from dashcli.sources.http import RetryPolicy, make_client

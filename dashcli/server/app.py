@@ -20,7 +20,7 @@ import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from aiohttp import web
 
@@ -36,6 +36,7 @@ from dashcli.store.base import ControlChannel, Store, StoreError
 
 if TYPE_CHECKING:
     from dashcli.displays.loop import RenderFunction
+    from dashcli.health import StatusSource
     from dashcli.profiles.schema import Profile
     from dashcli.renderers.notice import Notice
 
@@ -53,46 +54,6 @@ RESUBSCRIBE_MAX_DELAY = 10.0
 MAX_PART = 99  # /frames/{page}.png?part=N: pages take a few frames, never this many
 EVENT_ID = re.compile(r"[0-9]{1,18}")
 T = TypeVar("T")
-
-
-class SourceStatusView(Protocol):
-    """What the server reads from the scheduler's per-source status."""
-
-    @property
-    def name(self) -> str: ...
-    @property
-    def last_success(self) -> datetime | None: ...
-    @property
-    def last_error(self) -> object: ...
-    @property
-    def next_run(self) -> object: ...
-    @property
-    def consecutive_failures(self) -> int: ...
-    @property
-    def fetches(self) -> int: ...
-    @property
-    def errors(self) -> int: ...
-    @property
-    def latency_seconds_sum(self) -> float: ...
-    @property
-    def last_latency_seconds(self) -> float | None: ...
-    @property
-    def failing_since(self) -> object: ...
-    @property
-    def valid(self) -> datetime | None: ...
-    @property
-    def problem(self) -> object: ...
-    def health(self, now: datetime) -> str: ...
-    @property
-    def period_seconds(self) -> float: ...
-
-
-class StatusSource(Protocol):
-    """The scheduler as the server sees it: a status per source, and listeners of fetches."""
-
-    fetch_listeners: list[Callable[[str, float, bool], None]]
-
-    def status(self) -> Mapping[str, SourceStatusView]: ...
 
 
 @dataclass

@@ -15,8 +15,8 @@ from __future__ import annotations
 import asyncio
 import platform
 import time
-from collections.abc import Callable, Iterator, Mapping
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 from prometheus_client import (
@@ -34,41 +34,14 @@ from prometheus_client.registry import Collector
 from dashcli.core.version import __version__
 
 if TYPE_CHECKING:
-    from datetime import datetime
 
+    from dashcli.health import StatusSource
     from dashcli.server.sse import Broadcaster
     from dashcli.store.base import Store
 
 # Fetches take from tens of milliseconds (a cached API) to a whole retried timeout.
 FETCH_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0)
 STORE_PING_TIMEOUT = 2.0
-
-
-class SourceFigures(Protocol):
-    """What the metrics read from one source's status (the scheduler's ``SourceStatus``)."""
-
-    @property
-    def last_success(self) -> datetime | None: ...
-    @property
-    def consecutive_failures(self) -> int: ...
-    @property
-    def fetches(self) -> int: ...
-    @property
-    def errors(self) -> int: ...
-    @property
-    def last_latency_seconds(self) -> float | None: ...
-    @property
-    def period_seconds(self) -> float: ...
-    @property
-    def valid(self) -> datetime | None: ...
-
-
-class FetchSource(Protocol):
-    """The scheduler as the metrics see it: statuses, and listeners called after each fetch."""
-
-    fetch_listeners: list[Callable[[str, float, bool], None]]
-
-    def status(self) -> Mapping[str, SourceFigures]: ...
 
 
 class Metrics:
@@ -78,7 +51,7 @@ class Metrics:
         self,
         store: Store,
         *,
-        scheduler: FetchSource | None = None,
+        scheduler: StatusSource | None = None,
         broadcaster: Broadcaster | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:

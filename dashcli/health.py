@@ -10,10 +10,10 @@ type (which the status page, the TUI and every page's "why no data" frame draw) 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from dashcli.core.envelope import isoformat
 from dashcli.core.errors import DashError, ProfileError
@@ -115,3 +115,12 @@ def status_values(
         if isinstance(kind, str) and kind in wanted and kind not in rows:
             rows[kind] = row
     return {"sources": [rows[kind] for kind in sorted(rows)]}
+
+
+class StatusSource(Protocol):
+    """A scheduler as its readers (``/status``, ``/metrics``, alerts) see it: a status per
+    source, and listeners called after each fetch with (source, seconds, ok)."""
+
+    fetch_listeners: list[Callable[[str, float, bool], None]]
+
+    def status(self) -> Mapping[str, SourceStatus]: ...
